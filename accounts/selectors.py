@@ -1,0 +1,37 @@
+"""Reads for staff, departments and invitations in the current organisation."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Department, Invitation, User
+
+
+def department_choices() -> list[tuple[int, str]]:
+    """Every department as (id, label), enheter indented under their förvaltning, for a select box."""
+    departments = list(Department.objects.only("id", "name", "parent_id"))
+    children: dict[int | None, list[Department]] = {}
+    for department in departments:
+        children.setdefault(department.parent_id, []).append(department)
+    result: list[tuple[int, str]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for department in sorted(children.get(parent_id, []), key=lambda d: d.name.lower()):
+            result.append((department.pk, "\u2003" * depth + department.name))
+            walk(department.pk, depth + 1)
+
+    walk(None, 0)
+    return result
+
+
+def colleagues() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).select_related("department__parent").order_by("full_name", "email")
+
+
+def open_invitations() -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("department", "invited_by")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,149 @@
+"""Writes for staff, departments and invitations. Each runs in one transaction in the current schema."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+
+from . import errors
+from .models import Department, Invitation, Role, User
+
+
+@transaction.atomic
+def ensure_departments(*, tree: dict[str, Iterable[str]]) -> list[Department]:
+    """Create förvaltningar and their enheter that do not exist yet; return them all. Idempotent."""
+    created = []
+    for administration_name, unit_names in tree.items():
+        administration, _ = Department.objects.get_or_create(name=administration_name, parent=None)
+        created.append(administration)
+        for unit_name in unit_names:
+            unit, _ = Department.objects.get_or_create(name=unit_name, parent=administration)
+            created.append(unit)
+    return created
+
+
+@transaction.atomic
+def create_user(
+    *,
+    email: str,
+    password: str | None,
+    full_name: str = "",
+    role: str = Role.MEMBER,
+    department: Department | None = None,
+    email_verified: bool = False,
+) -> User:
+    """A new member of staff in the current organisation, with the e-mail address allauth logs in with."""
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        errors.raise_error(errors.ALREADY_MEMBER, email=email)
+    user = User.objects.create_user(email, password, full_name=full_name, role=role, department=department)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
+    return user
+
+
+@transaction.atomic
+def ensure_user(
+    *, email: str, password: str, full_name: str, role: str, department: Department | None
+) -> tuple[User, bool]:
+    """The user with this e-mail, created if missing (used by demo and seed data). Returns (user, created)."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing:
+        return existing, False
+    return create_user(
+        email=email, password=password, full_name=full_name, role=role, department=department,
+        email_verified=True,
+    ), True
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invite_colleague(
+    *, invited_by: User, email: str, role: str, department: Department
+) -> tuple[Invitation, str]:
+    """Create an invitation and return it with its secret token (shown once, in the e-mailed link)."""
+    if not invited_by.is_org_admin:
+        errors.raise_error(errors.NOT_ALLOWED)
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        errors.raise_error(errors.ALREADY_MEMBER, email=email)
+    now = timezone.now()
+    # A new invitation replaces an open or expired one for the same address.
+    Invitation.objects.filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        role=role,
+        department=department,
+        token_hash=_hash(token),
+        invited_by=invited_by,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    return invitation, token
+
+
+def queue_invitation_email(*, invitation: Invitation, accept_url: str) -> None:
+    """Send the invitation e-mail from a worker once the invitation is committed."""
+    from django.db import connection
+
+    from .tasks import send_invitation_email
+
+    schema_name = connection.schema_name
+    transaction.on_commit(
+        lambda: send_invitation_email.apply_async(
+            args=[invitation.pk, accept_url], headers={"_schema_name": schema_name}
+        )
+    )
+
+
+def find_open_invitation(*, token: str) -> Invitation:
+    invitation = Invitation.objects.select_related("department").filter(token_hash=_hash(token)).first()
+    if invitation is None or invitation.revoked_at is not None:
+        errors.raise_error(errors.INVITATION_INVALID)
+    if invitation.accepted_at is not None:
+        errors.raise_error(errors.INVITATION_USED)
+    if invitation.expires_at <= timezone.now():
+        errors.raise_error(errors.INVITATION_EXPIRED)
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, full_name: str, password: str) -> User:
+    """Create the invited user. Clicking the e-mailed link proves the address, so it is stored as verified."""
+    invitation = find_open_invitation(token=token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        errors.raise_error(errors.INVITATION_USED)
+    validate_password(password, user=User(email=invitation.email, full_name=full_name))
+    user = create_user(
+        email=invitation.email,
+        password=password,
+        full_name=full_name,
+        role=invitation.role,
+        department=invitation.department,
+        email_verified=True,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, revoked_by: User) -> None:
+    if not revoked_by.is_org_admin:
+        errors.raise_error(errors.NOT_ALLOWED)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("kollegor/", views.colleagues, name="colleagues"),
+    path("kollegor/inbjudan/<int:pk>/aterkalla/", views.revoke_invitation, name="revoke_invitation"),
+    path("konto/inbjudan/<str:token>/", views.accept_invitation, name="accept_invitation"),
+]

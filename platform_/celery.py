@@ -1,0 +1,24 @@
+"""The Celery app. Tasks run in the schema of the organisation that queued them (tenant-schemas-celery)."""
+
+import logging
+import os
+
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_.settings")
+
+app = CeleryApp("delbar")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+log = logging.getLogger("delbar.celery")
+
+
+def announce_mode() -> None:
+    """Say at start-up whether tasks go to a broker or run inside the web process."""
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        log.warning("REDIS_URL is not set: Celery tasks run eagerly inside the calling process (no worker).")
+    else:
+        log.info("Celery tasks are sent to the broker at REDIS_URL.")

@@ -1,0 +1,71 @@
+"""The platform console at the root domain: Django admin for platform admins (public schema users)."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from tenants.models import Domain, Organisation, OrganisationStatus
+from tenants.services import set_status
+
+
+class ConsoleSite(admin.AdminSite):
+    site_header = _("Delbar platform console")
+    site_title = _("Delbar console")
+    index_title = _("Organisations and platform admins")
+
+    def has_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+
+console_site = ConsoleSite(name="console")
+
+
+class DomainInline(admin.TabularInline):
+    model = Domain
+    extra = 0
+    fields = ["domain", "is_primary"]
+
+
+@admin.register(Organisation, site=console_site)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "organisation_number", "municipality_code", "status", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name", "slug", "organisation_number"]
+    readonly_fields = ["schema_name", "slug", "status", "created_at", "updated_at"]
+    fields = ["name", "slug", "kind", "organisation_number", "municipality_code", "status", "schema_name",
+              "created_at", "updated_at"]
+    inlines = [DomainInline]
+    actions = ["suspend", "reactivate"]
+
+    def has_add_permission(self, request):
+        return False  # organisations are created by provisioning (manage.py provision_organisation, sign-up)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an organisation's data is its own; deletion is a deliberate, separate procedure
+
+    def _set_status(self, request, queryset, status):
+        for organisation in queryset:
+            set_status(organisation=organisation, status=status)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)d organisation updated.", "%(count)d organisations updated.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Suspend the selected organisations"))
+    def suspend(self, request, queryset):
+        self._set_status(request, queryset, OrganisationStatus.SUSPENDED)
+
+    @admin.action(description=_("Reactivate the selected organisations"))
+    def reactivate(self, request, queryset):
+        self._set_status(request, queryset, OrganisationStatus.ACTIVE)
+
+
+@admin.register(User, site=console_site)
+class PlatformAdminAdmin(admin.ModelAdmin):
+    list_display = ["email", "full_name", "is_superuser", "is_active", "last_login"]
+    fields = ["email", "full_name", "is_superuser", "is_active", "last_login"]
+    readonly_fields = ["last_login"]

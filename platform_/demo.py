@@ -1,0 +1,118 @@
+"""The demo world: Ystad, Skurup and Trelleborg with departments and one person per role.
+
+Used by ``make demo`` (manage.py seed_demo) and by the test suite, which builds the same world once per run.
+Running it again changes nothing. Organisation numbers are valid numbers in the municipal 212000 series; check
+them against Bolagsverket before they are used for invoicing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django_tenants.utils import schema_context
+
+from accounts.models import Role
+from accounts.services import ensure_departments, ensure_user
+from tenants.services import OrganisationDetails, provision_organisation
+
+DEMO_PASSWORD = "delbar-demo-2026"
+PLATFORM_ADMIN_EMAIL = "plattform@delbar.example"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email_local: str
+    full_name: str
+    role: str
+    department: str
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    details: OrganisationDetails
+    departments: dict[str, list[str]]
+    people: list[DemoPerson] = field(default_factory=list)
+
+    def email(self, person: DemoPerson) -> str:
+        return f"{person.email_local}@{self.details.slug}.example"
+
+
+def _people(admin: str, operator: str, manager: str, member: str, units: tuple[str, str, str]) -> list[DemoPerson]:
+    return [
+        DemoPerson("admin", admin, Role.ORG_ADMIN, units[0]),
+        DemoPerson("operator", operator, Role.OPERATOR, "Arbetsmarknadsenheten"),
+        DemoPerson("chef", manager, Role.DEPARTMENT_MANAGER, units[1]),
+        DemoPerson("personal", member, Role.MEMBER, units[2]),
+    ]
+
+
+DEMO_ORGANISATIONS = [
+    DemoOrganisation(
+        details=OrganisationDetails(
+            name="Ystads kommun", slug="ystad", kind="municipality", organisation_number="212000-1165",
+            municipality_code="1286",
+        ),
+        departments={
+            "Kommunledningsförvaltningen": ["Arbetsmarknadsenheten", "IT-enheten", "Ekonomienheten"],
+            "Barn- och utbildningsförvaltningen": ["Östervångsskolan", "Förskolan Regnbågen"],
+            "Socialförvaltningen": ["Äldreomsorgen", "Individ- och familjeomsorgen"],
+            "Samhällsbyggnadsförvaltningen": ["Fastighetsenheten", "Gatuenheten"],
+        },
+        people=_people("Anna Lindqvist", "Johan Persson", "Maria Nilsson", "Erik Svensson",
+                       ("IT-enheten", "Östervångsskolan", "Äldreomsorgen")),
+    ),
+    DemoOrganisation(
+        details=OrganisationDetails(
+            name="Skurups kommun", slug="skurup", kind="municipality", organisation_number="212000-1132",
+            municipality_code="1264",
+        ),
+        departments={
+            "Kommunstyrelseförvaltningen": ["Arbetsmarknadsenheten", "Ekonomiavdelningen"],
+            "Utbildningsförvaltningen": ["Rydsgårdsskolan", "Förskolan Solrosen"],
+            "Vård- och omsorgsförvaltningen": ["Hemtjänsten"],
+        },
+        people=_people("Karin Holm", "Ali Hassan", "Lena Berg", "Oskar Lund",
+                       ("Ekonomiavdelningen", "Rydsgårdsskolan", "Hemtjänsten")),
+    ),
+    DemoOrganisation(
+        details=OrganisationDetails(
+            name="Trelleborgs kommun", slug="trelleborg", kind="municipality", organisation_number="212000-1140",
+            municipality_code="1287",
+        ),
+        departments={
+            "Kommunledningsförvaltningen": ["Arbetsmarknadsenheten", "Digitaliseringsenheten"],
+            "Utbildningsförvaltningen": ["Pilevallskolan", "Förskolan Havsörnen"],
+            "Kultur- och fritidsförvaltningen": ["Biblioteket"],
+        },
+        people=_people("Sofia Ek", "Mikael Olsson", "Helena Ström", "David Karlsson",
+                       ("Digitaliseringsenheten", "Pilevallskolan", "Biblioteket")),
+    ),
+]
+
+
+def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
+    """Provision the demo organisations and people; return (host, e-mail, role) for every login."""
+    logins = []
+    for demo in DEMO_ORGANISATIONS:
+        organisation = provision_organisation(details=demo.details)
+        with schema_context(organisation.schema_name), transaction.atomic():
+            departments = {d.name: d for d in ensure_departments(tree=demo.departments)}
+            for person in demo.people:
+                user, _ = ensure_user(
+                    email=demo.email(person), password=password, full_name=person.full_name, role=person.role,
+                    department=departments[person.department],
+                )
+                logins.append((organisation.domains.first().domain, user.email, user.get_role_display()))
+    connection.set_schema_to_public()
+    ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
+    return logins
+
+
+@transaction.atomic
+def ensure_platform_admin(*, email: str, password: str) -> None:
+    from accounts.models import User
+
+    connection.set_schema_to_public()
+    if not User.objects.filter(email=email).exists():
+        User.objects.create_superuser(email, password, full_name="Plattformsadministratör")

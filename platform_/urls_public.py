@@ -1,0 +1,13 @@
+"""URLs of the root domain: the public site and the platform console."""
+
+from django.urls import include, path
+
+from . import views
+from .console import console_site
+
+urlpatterns = [
+    path("", views.public_home, name="public_home"),
+    path("tillganglighet/", views.accessibility_statement, name="accessibility"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("konsol/", console_site.urls),
+]

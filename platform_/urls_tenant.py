@@ -1,0 +1,15 @@
+"""URLs of an organisation's host, <slug>.<PLATFORM_DOMAIN>."""
+
+from django.urls import include, path
+
+from accounts.admin import organisation_admin_site
+
+from . import views
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("konto/", include("allauth.urls")),
+    path("tillganglighet/", views.accessibility_statement, name="accessibility"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", organisation_admin_site.urls),
+]

@@ -1,0 +1,51 @@
+"""migrate_schemas that also keeps the template schema current and skips schemas that are up to date.
+
+A plain run (no app label, no --fake, no --schema) first migrates the template new organisations are cloned
+from, then only the organisation schemas that lack a migration. Any other form behaves as django-tenants' own.
+"""
+
+from django.db import connection
+from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
+from django_tenants.migration_executors import get_executor
+from django_tenants.utils import get_public_schema_name, schema_exists
+
+from tenants.migration_state import schemas_needing_migration
+from tenants.models import Organisation
+from tenants.template import template_schema_name
+
+SPECIAL_OPTIONS = (
+    "app_label", "migration_name", "fake", "fake_initial", "plan", "prune", "check_unapplied", "run_syncdb"
+)
+
+
+class Command(MigrateSchemasCommand):
+    def handle(self, *args, **options):
+        plain = not options.get("schema_name") and not any(options.get(name) for name in SPECIAL_OPTIONS)
+        if not plain:
+            return super().handle(*args, **options)
+
+        # SyncCommon.handle sets sync_public / sync_tenant from --shared / --tenant.
+        super(MigrateSchemasCommand, self).handle(*args, **options)
+        executor = get_executor(codename=self.executor)(self.args, self.options)
+        if self.sync_public:
+            executor.run_migrations(tenants=[get_public_schema_name()])
+        if self.sync_tenant:
+            connection.set_schema_to_public()
+            template = template_schema_name()
+            if not schema_exists(template):
+                with connection.cursor() as cursor:
+                    cursor.execute(f'CREATE SCHEMA "{template}"')
+            schemas = [template] + list(
+                Organisation.objects.order_by("pk").values_list("schema_name", flat=True)
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT schema_name FROM information_schema.schemata")
+                existing = {row[0] for row in cursor.fetchall()}
+            schemas = [name for name in schemas if name in existing]
+            stale = schemas_needing_migration(schemas)
+            if int(options.get("verbosity", 1)) >= 1:
+                self.stdout.write(
+                    f"{len(schemas)} organisation schemas (template included); {len(stale)} need migrations."
+                )
+            if stale:
+                executor.run_migrations(tenants=stale)

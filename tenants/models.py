@@ -1,0 +1,76 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from .validators import validate_municipality_code, validate_organisation_number, validate_slug
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    REGION = "region", _("Region")
+    COMPANY = "company", _("Municipal company")
+    OTHER = "other", _("Other public organisation")
+
+
+class OrganisationStatus(models.TextChoices):
+    PROVISIONING = "provisioning", _("Being set up")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class Organisation(TenantMixin):
+    """A customer: a municipality, region or public company, with its own PostgreSQL schema."""
+
+    # tenants.services.provision_organisation() creates the schema itself, by cloning the template.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=40, unique=True, validators=[validate_slug])
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    organisation_number = models.CharField(
+        _("organisation number"), max_length=11, unique=True, validators=[validate_organisation_number]
+    )
+    municipality_code = models.CharField(
+        _("municipality code"), max_length=4, blank=True, validators=[validate_municipality_code]
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.PROVISIONING
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == OrganisationStatus.ACTIVE
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class RoutingVersion(models.Model):
+    """One row whose number grows whenever an organisation or domain changes.
+
+    Web processes cache host → organisation and compare this number every few seconds; it is bumped in the same
+    transaction as the change, so the caches can never miss a committed change.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("routing version")

@@ -1,0 +1,175 @@
+"""Writes about organisations: provisioning, suspension. Public schema.
+
+provision_organisation() is idempotent and crash-safe. Every step first checks whether its result already
+exists; the schema is cloned from the migrated template in one statement, which PostgreSQL either completes or
+rolls back; and the organisation becomes ``active`` only after every step has succeeded. Run it twice and nothing
+doubles; kill it half way and running it again finishes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import schema_context, schema_exists
+
+from . import template
+from .models import Domain, Organisation, OrganisationKind, OrganisationStatus
+from .validators import normalise_organisation_number, validate_municipality_code, validate_slug
+
+log = logging.getLogger("delbar.provisioning")
+
+# Functions that fill a new organisation's schema with its default data; apps register theirs in ready().
+_default_data_steps: list[Callable[[Organisation], None]] = []
+
+
+def register_default_data(step: Callable[[Organisation], None]) -> Callable[[Organisation], None]:
+    """Register an idempotent function run inside each new organisation's schema during provisioning."""
+    if step not in _default_data_steps:
+        _default_data_steps.append(step)
+    return step
+
+
+@dataclass(frozen=True)
+class OrganisationDetails:
+    name: str
+    slug: str
+    kind: str
+    organisation_number: str
+    municipality_code: str = ""
+
+
+def schema_name_for(slug: str) -> str:
+    return "org_" + slug.replace("-", "_")
+
+
+def domain_for(slug: str) -> str:
+    return f"{slug}.{settings.PLATFORM_DOMAIN}"
+
+
+def validate_details(details: OrganisationDetails) -> OrganisationDetails:
+    """Check the details and return them normalised; raise ValidationError with every problem found."""
+    problems: dict[str, list] = {}
+
+    def check(field: str, fn) -> str | None:
+        try:
+            return fn()
+        except ValidationError as error:
+            problems.setdefault(field, []).extend(error.messages)
+            return None
+
+    number = check("organisation_number", lambda: normalise_organisation_number(details.organisation_number))
+    check("slug", lambda: validate_slug(details.slug))
+    if details.municipality_code:
+        check("municipality_code", lambda: validate_municipality_code(details.municipality_code))
+    if not details.name.strip():
+        problems.setdefault("name", []).append(_("Enter the organisation's name."))
+    if details.kind not in OrganisationKind.values:
+        problems.setdefault("kind", []).append(_("Choose a kind of organisation."))
+    if problems:
+        raise ValidationError(problems)
+    return OrganisationDetails(
+        name=details.name.strip(),
+        slug=details.slug,
+        kind=details.kind,
+        organisation_number=number,
+        municipality_code=details.municipality_code,
+    )
+
+
+@contextmanager
+def _provisioning_lock(slug: str):
+    """One provisioning per organisation at a time, across processes (a PostgreSQL advisory lock)."""
+    key = int.from_bytes(hashlib.sha256(f"provision:{slug}".encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def provision_organisation(*, details: OrganisationDetails) -> Organisation:
+    """Create (or finish creating) an organisation: its row, domain, schema and default data. Idempotent."""
+    details = validate_details(details)
+    connection.set_schema_to_public()
+    with _provisioning_lock(details.slug):
+        organisation = _ensure_row(details)
+        _ensure_domain(organisation)
+        _ensure_schema(organisation)
+        _ensure_default_data(organisation)
+        if organisation.status == OrganisationStatus.PROVISIONING:
+            organisation.status = OrganisationStatus.ACTIVE
+            organisation.save(update_fields=["status", "updated_at"])
+            log.info("Organisation %s is active", organisation.slug)
+    return organisation
+
+
+@transaction.atomic
+def _ensure_row(details: OrganisationDetails) -> Organisation:
+    existing = Organisation.objects.select_for_update().filter(slug=details.slug).first()
+    if existing:
+        if existing.organisation_number != details.organisation_number:
+            raise ValidationError(
+                {"slug": [_("The address %(slug)s is taken by another organisation.") % {"slug": details.slug}]}
+            )
+        return existing
+    if Organisation.objects.filter(organisation_number=details.organisation_number).exists():
+        raise ValidationError(
+            {"organisation_number": [_("An organisation with this organisation number already exists.")]}
+        )
+    organisation = Organisation(
+        name=details.name,
+        slug=details.slug,
+        kind=details.kind,
+        organisation_number=details.organisation_number,
+        municipality_code=details.municipality_code,
+        schema_name=schema_name_for(details.slug),
+        status=OrganisationStatus.PROVISIONING,
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def _ensure_domain(organisation: Organisation) -> None:
+    Domain.objects.get_or_create(
+        domain=domain_for(organisation.slug), defaults={"tenant": organisation, "is_primary": True}
+    )
+
+
+def _ensure_schema(organisation: Organisation) -> None:
+    if schema_exists(organisation.schema_name):
+        return
+    template.ensure_template()
+    with transaction.atomic():
+        # One statement: PostgreSQL creates the whole schema or, if interrupted, none of it.
+        CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, organisation.schema_name, "DATA")
+        connection.forget_search_path()
+
+
+def _ensure_default_data(organisation: Organisation) -> None:
+    with schema_context(organisation.schema_name), transaction.atomic():
+        for step in _default_data_steps:
+            step(organisation)
+
+
+@transaction.atomic
+def set_status(*, organisation: Organisation, status: str) -> Organisation:
+    """Suspend or reactivate an organisation. Takes effect for every web process within seconds."""
+    if status not in (OrganisationStatus.ACTIVE, OrganisationStatus.SUSPENDED):
+        raise ValidationError({"status": [_("An organisation can only be activated or suspended.")]})
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.status = status
+    organisation.save(update_fields=["status", "updated_at"])
+    return organisation
