@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -33,7 +34,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 DELBAR_ENV = env("DELBAR_ENV", "development")
 PRODUCTION = DELBAR_ENV == "production"
-TESTING = env_bool("DELBAR_TESTING", False)
+TESTING = env_bool("DELBAR_TESTING", "pytest" in sys.modules)
 
 if PRODUCTION:
     missing = [
@@ -141,9 +142,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env
 DATABASES["default"]["ENGINE"] = "platform_.db"
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if TESTING and env("DELBAR_TEST_DATABASE_NAME"):
-    # A Celery worker started by the tests uses the test database, not the development one.
-    DATABASES["default"]["NAME"] = env("DELBAR_TEST_DATABASE_NAME")
+if env("DATABASE_NAME"):
+    # Another database on the same server: the benchmarks' own, or the test database for a worker the tests start.
+    DATABASES["default"]["NAME"] = env("DATABASE_NAME")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------------------------- cache

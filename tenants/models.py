@@ -74,3 +74,6 @@ class RoutingVersion(models.Model):
 
     class Meta:
         verbose_name = _("routing version")
+
+    def __str__(self) -> str:
+        return str(self.version)

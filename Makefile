@@ -1,0 +1,60 @@
+# Delbar. `make demo` and `make test` work on a fresh Linux machine with Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup demo serve test test-fast browser lint messages db-stop bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Set up, migrate, seed Ystad, Skurup and Trelleborg, and serve on http://localhost:8000/
+demo: setup
+	$(PY) manage.py migrate_schemas --noinput -v 0
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 0.0.0.0:8000
+
+serve: setup
+	$(PY) manage.py runserver 0.0.0.0:8000
+
+## Set up and run every test, browser tests included
+test: setup browser
+	DELBAR_TESTING=1 $(PY) -m pytest
+
+test-fast: setup
+	DELBAR_TESTING=1 $(PY) -m pytest -m "not browser and not worker"
+
+## A Chromium for Playwright: the system's (Debian's chromium) when there is one, else Playwright's own
+browser: setup
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
+		echo "Using system Chromium: $$(command -v chromium || command -v chromium-browser)"; \
+	else \
+		$(PY) -m playwright install chromium; \
+	fi
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Extract and compile translations (compiling needs no gettext: scripts/compilemessages.py uses polib)
+messages: setup
+	$(PY) manage.py makemessages -l sv -l en --ignore=.venv --ignore=bench --ignore=tests
+	$(PY) scripts/compilemessages.py
+
+## Stop the embedded PostgreSQL (its data in .pgdata/ is kept)
+db-stop:
+	$(PY) -m platform_.embedded_db stop
+
+bench: setup
+	$(PY) bench/tenancy_overhead.py
+	$(PY) bench/provisioning.py
+	$(PY) bench/migrate_noop.py
+
+clean:
+	rm -rf $(VENV) staticfiles
