@@ -15,7 +15,7 @@ def send_invitation_email(self, invitation_id: int, accept_url: str) -> bool:
     """
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update().select_related("invited_by").filter(pk=invitation_id).first()
+            Invitation.objects.select_for_update(of=("self",)).select_related("invited_by").filter(pk=invitation_id).first()
         )
         if invitation is None or invitation.sent_at or invitation.accepted_at or invitation.revoked_at:
             return False

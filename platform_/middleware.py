@@ -45,8 +45,8 @@ class OrganisationMiddleware:
             return _page(request, "tenants/unknown_host.html", 404)
 
         if host in self.public_hosts:
-            request.tenant = None
             connection.set_schema_to_public()
+            request.tenant = connection.tenant  # django-tenants' stand-in for the public schema
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)
             if tag_organisation:

@@ -1,0 +1,179 @@
+"""Shared set-up for the benchmarks in bench/.
+
+Every benchmark runs against its own database, ``delbar_bench``, on the same PostgreSQL server as development
+(the embedded one when DATABASE_URL is unset), so a benchmark never touches the demo data in ``delbar`` and the
+figures are not skewed by whatever organisations a developer happens to have. ``configure()`` points Django at
+that database, creates it if it is missing, calls django.setup() and brings every schema up to date with our
+``migrate_schemas``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BENCH_DATABASE = "delbar_bench"
+SETTINGS_MODULE = "bench.settings_bench"
+
+if str(PROJECT_DIR) not in sys.path:
+    sys.path.insert(0, str(PROJECT_DIR))
+
+
+def configure(*, migrate: bool = True, settings_module: str = SETTINGS_MODULE) -> None:
+    """Point Django at the bench database, create it if needed, set Django up and (optionally) migrate."""
+    os.environ["DATABASE_NAME"] = BENCH_DATABASE
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+
+    from django.conf import settings
+
+    # Reading a setting loads the settings module, which starts the embedded PostgreSQL when there is no
+    # DATABASE_URL; only then do we know where the server is.
+    ensure_database(settings.DATABASES["default"])
+
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate_schemas", interactive=False, verbosity=0)
+        connection.set_schema_to_public()
+
+
+def ensure_database(db: dict) -> None:
+    """CREATE DATABASE <db NAME> if it does not exist, connecting to a maintenance database on the same server."""
+    import psycopg
+    from psycopg import errors, sql
+
+    params = {
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+    }
+    params = {key: value for key, value in params.items() if value is not None}
+    last_error: Exception | None = None
+    for maintenance in ("postgres", "template1"):
+        try:
+            conn = psycopg.connect(dbname=maintenance, autocommit=True, **params)
+        except psycopg.OperationalError as error:
+            last_error = error
+            continue
+        with conn:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone()
+            if not found:
+                try:
+                    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+                    print(f"Created database {db['NAME']}.", file=sys.stderr)
+                except errors.DuplicateDatabase:
+                    pass  # another benchmark created it at the same moment
+        return
+    raise RuntimeError(f"Could not connect to the server to create database {db['NAME']}: {last_error}")
+
+
+# ---------------------------------------------------------------------------------------------- organisations
+
+
+def organisation_number(serial: int) -> str:
+    """A valid Swedish organisation number, 2120SS-SSSC: 5-digit serial and a Luhn check digit (NNNNNN-NNNN)."""
+    from stdnum import luhn
+
+    if not 0 <= serial <= 99_999:
+        raise ValueError("serial must have at most five digits")
+    digits = f"2120{serial:05d}"
+    digits += luhn.calc_check_digit(digits)
+    return f"{digits[:6]}-{digits[6:]}"
+
+
+def free_organisation_number(*, start: int, stop: int) -> str:
+    """A valid organisation number, with a serial in [start, stop), that no organisation in the database has."""
+    import random
+
+    from tenants.models import Organisation
+
+    for _ in range(1000):
+        number = organisation_number(random.randrange(start, stop))
+        if not Organisation.objects.filter(organisation_number=number).exists():
+            return number
+    raise RuntimeError("No free organisation number found")
+
+
+def provision(*, slug: str, name: str, number: str):
+    """Provision (or finish provisioning) an organisation with our service; return it."""
+    from tenants.services import OrganisationDetails, provision_organisation
+
+    return provision_organisation(
+        details=OrganisationDetails(name=name, slug=slug, kind="other", organisation_number=number)
+    )
+
+
+def drop_organisations(*, slugs=(), slug_prefixes=()) -> int:
+    """Drop the schemas of, and delete (with their domains), the organisations with these slugs or prefixes.
+
+    Also drops left-over schemas named after the prefixes that have no organisation row (an interrupted run).
+    Returns how many schemas were dropped.
+    """
+    from django.db import connection
+    from django.db.models import Q
+    from django_tenants.utils import quote_schema_name
+
+    from tenants.models import Domain, Organisation
+    from tenants.services import schema_name_for
+
+    connection.set_schema_to_public()
+    query = Q(slug__in=list(slugs))
+    for prefix in slug_prefixes:
+        query |= Q(slug__startswith=prefix)
+    organisations = list(Organisation.objects.filter(query))
+    schemas = {organisation.schema_name for organisation in organisations}
+    schemas |= {schema_name_for(slug) for slug in slugs}
+    with connection.cursor() as cursor:
+        for prefix in slug_prefixes:
+            pattern = schema_name_for(prefix).replace("_", r"\_") + "%"
+            cursor.execute("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE %s", [pattern])
+            schemas |= {row[0] for row in cursor.fetchall()}
+        dropped = 0
+        for schema in sorted(schemas):
+            cursor.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", [schema])
+            if cursor.fetchone():
+                cursor.execute(f"DROP SCHEMA {quote_schema_name(schema)} CASCADE")
+                dropped += 1
+    Domain.objects.filter(tenant__in=organisations).delete()
+    Organisation.objects.filter(pk__in=[organisation.pk for organisation in organisations]).delete()
+    connection.set_schema_to_public()
+    return dropped
+
+
+# ---------------------------------------------------------------------------------------------- statistics
+
+
+def percentile(values, fraction: float) -> float:
+    """The value below which ``fraction`` of the (unsorted) values lie, by linear interpolation."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def median(values) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def table(headers: list[str], rows: list[list], *, align: str | None = None) -> str:
+    """A plain-text table; ``align`` has one character per column, "l" or "r" (default: first left, rest right)."""
+    cells = [[str(cell) for cell in row] for row in rows]
+    widths = [max(len(headers[i]), *(len(row[i]) for row in cells)) if cells else len(headers[i])
+              for i in range(len(headers))]
+    align = align or "l" + "r" * (len(headers) - 1)
+
+    def line(row):
+        return "  ".join(cell.ljust(w) if a == "l" else cell.rjust(w) for cell, w, a in zip(row, widths, align))
+
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(row) for row in cells)])

@@ -1,0 +1,88 @@
+"""A Ystad account, session or cookie is worth nothing at Skurup's host."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from .conftest import PASSWORD, client_for, demo_email, host_of, user_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _log_in(client: Client, email: str):
+    return client.post("/konto/login/", {"login": email, "password": PASSWORD})
+
+
+def test_a_ystad_user_logs_in_at_ystad(ystad):
+    client = client_for(ystad)
+    response = _log_in(client, demo_email("ystad", "personal"))
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_a_ystad_user_cannot_log_in_at_skurup(skurup):
+    client = client_for(skurup)
+    response = _log_in(client, demo_email("ystad", "personal"))
+    assert response.status_code == 200  # the form again, with an error
+    assert "_auth_user_id" not in client.session
+    assert client.get("/").status_code == 302
+
+
+def test_a_ystad_session_cookie_is_not_accepted_at_skurup(ystad, skurup):
+    # given a logged-in Ystad session
+    ystad_client = client_for(ystad)
+    assert _log_in(ystad_client, demo_email("ystad", "admin")).status_code == 302
+    cookie = ystad_client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    # when someone replays that cookie at Skurup's host
+    replay = Client(HTTP_HOST=host_of(skurup))
+    replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
+
+    # then Skurup does not know the session
+    for path in ["/", "/kollegor/", "/admin/"]:
+        response = replay.get(path)
+        assert response.status_code == 302, path
+        assert "/login/" in response["Location"]
+
+
+def test_the_session_cookie_is_bound_to_its_host(ystad):
+    client = client_for(ystad)
+    _log_in(client, demo_email("ystad", "personal"))
+    morsel = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert morsel["domain"] == ""  # no Domain attribute: browsers send it back to this host only
+    assert morsel["httponly"]
+
+
+def test_a_platform_admin_cannot_log_in_at_an_organisation(ystad):
+    from platform_.demo import PLATFORM_ADMIN_EMAIL
+
+    client = client_for(ystad)
+    _log_in(client, PLATFORM_ADMIN_EMAIL)
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_platform_console_lists_organisations_for_a_platform_admin(ystad):
+    from accounts.models import User
+    from platform_.demo import PLATFORM_ADMIN_EMAIL
+
+    client = Client(HTTP_HOST="localhost")
+    assert client.get("/konsol/").status_code == 302  # login first
+    client.force_login(User.objects.get(email=PLATFORM_ADMIN_EMAIL))
+    response = client.get("/konsol/tenants/organisation/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Ystads kommun" in body and "Skurups kommun" in body
+    assert "tenant_template" not in body
+
+
+def test_an_organisation_admin_is_not_a_platform_admin(ystad):
+    # Ystad's admin has no account in the public schema at all.
+    client = Client(HTTP_HOST="localhost")
+    client.post("/konsol/login/", {"username": demo_email("ystad", "admin"), "password": PASSWORD})
+    assert client.get("/konsol/").status_code == 302
+
+
+def test_organisation_admin_pages_are_for_organisation_admins_only(ystad):
+    assert client_for(ystad, user_in(ystad, "admin")).get("/admin/").status_code == 200
+    response = client_for(ystad, user_in(ystad, "personal")).get("/admin/")
+    assert response.status_code == 302
