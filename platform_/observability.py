@@ -13,7 +13,6 @@ def init_sentry(*, dsn: str, environment: str, transport=None) -> None:
         "dsn": dsn,
         "environment": environment,
         "integrations": [DjangoIntegration(), CeleryIntegration()],
-        "send_default_pii": False,
         "traces_sample_rate": 0.0,
     }
     if transport is not None:

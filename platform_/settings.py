@@ -241,7 +241,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"Delbar <noreply@{PLATFORM_DOMAI
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # ---------------------------------------------------------------------------------------------- Celery
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -17,14 +17,14 @@ def template_schema_name() -> str:
 
 
 def ensure_template(*, verbosity: int = 0) -> None:
-    """Create the template schema if it is missing and bring it up to date."""
+    """Create the template schema if it is missing and bring it up to date, so no clone starts behind."""
+    from .migration_state import schemas_needing_migration
+
     name = template_schema_name()
-    created = False
     if not schema_exists(name):
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{name}"')
-        created = True
-    if created:
+    if schemas_needing_migration([name]):
         migrate_template(verbosity=verbosity)
 
 

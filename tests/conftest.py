@@ -22,12 +22,33 @@ PASSWORD = DEMO_PASSWORD
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """The test database with the demo world, built for every run, whichever tests were selected.
+
+    pytest-django's own fixture creates a test database only when a collected test is marked django_db; the
+    browser and worker tests are not (their data must be committed), so alone they would reach the development
+    database. This one always creates it.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     from platform_.demo import seed_demo
 
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"}, serialized_aliases=[])
+        assert connection.settings_dict["NAME"].startswith("test_"), "refusing to seed a non-test database"
         seed_demo(password=PASSWORD)
         connection.set_schema_to_public()
+    yield
+    with django_db_blocker.unblock():
+        # Connections the live server's request threads kept open would block DROP DATABASE.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()
+        teardown_databases(config, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)
