@@ -49,13 +49,15 @@ def ensure_database(db: dict) -> None:
     import psycopg
     from psycopg import errors, sql
 
-    params = {
-        "user": db.get("USER") or None,
-        "password": db.get("PASSWORD") or None,
-        "host": db.get("HOST") or None,
-        "port": db.get("PORT") or None,
-    }
-    params = {key: value for key, value in params.items() if value is not None}
+    # As Django builds them (backends/postgresql): OPTIONS first, then the main keys when they are set. The
+    # embedded server's socket directory, for one, arrives as OPTIONS["host"] with HOST empty.
+    django_only = {"isolation_level", "server_side_binding", "pool", "assume_role", "cursor_factory"}
+    params = {key: value for key, value in (db.get("OPTIONS") or {}).items() if key not in django_only}
+    for key, setting in (("user", "USER"), ("password", "PASSWORD"), ("host", "HOST"), ("port", "PORT")):
+        if db.get(setting):
+            params[key] = db[setting]
+    if not params.get("host"):
+        raise RuntimeError("The database settings name no host; refusing to guess which server to use.")
     last_error: Exception | None = None
     for maintenance in ("postgres", "template1"):
         try:
@@ -174,6 +176,7 @@ def table(headers: list[str], rows: list[list], *, align: str | None = None) -> 
     align = align or "l" + "r" * (len(headers) - 1)
 
     def line(row):
-        return "  ".join(cell.ljust(w) if a == "l" else cell.rjust(w) for cell, w, a in zip(row, widths, align))
+        cells = zip(row, widths, align, strict=True)
+        return "  ".join(cell.ljust(w) if a == "l" else cell.rjust(w) for cell, w, a in cells)
 
     return "\n".join([line(headers), "  ".join("-" * w for w in widths), *(line(row) for row in cells)])

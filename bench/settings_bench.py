@@ -18,7 +18,14 @@ from platform_.settings import DATABASES, LOGGING, MIDDLEWARE
 
 DEBUG = False
 
-LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "delbar.celery": {"level": "ERROR"}}}
+LOGGING = {
+    **LOGGING,
+    "loggers": {
+        **LOGGING["loggers"],
+        "delbar.celery": {"level": "ERROR"},  # "tasks run eagerly", at every start
+        "delbar.provisioning": {"level": "WARNING"},  # "organisation ... is active", for every one provisioned
+    },
+}
 
 BENCH_CONFIG = os.environ.get("BENCH_CONFIG", "").strip()
 _OURS = "platform_.middleware.OrganisationMiddleware"

@@ -45,7 +45,8 @@ def test_an_admin_invites_a_colleague_who_joins_with_the_emailed_link(ystad, dja
     newcomer = client_for(ystad)
     path = link.replace("http://ystad.localhost", "")
     assert newcomer.get(path).status_code == 200
-    response = newcomer.post(path, {"full_name": "Nina Ny", "password1": "Hjortron-2026!", "password2": "Hjortron-2026!"})
+    password = "Hjortron-2026!"
+    response = newcomer.post(path, {"full_name": "Nina Ny", "password1": password, "password2": password})
 
     # then they are logged in, verified, with the role and department they were invited to
     assert response.status_code == 302

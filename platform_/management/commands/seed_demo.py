@@ -10,7 +10,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = seed_demo()
         port = f":{settings.PLATFORM_PORT}" if settings.PLATFORM_PORT else ""
-        self.stdout.write("\nDemo logins (password for all: %s)\n" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
         for host, email, role in logins:
             self.stdout.write(f"  http://{host}{port}/  {email:<28} {role}")
-        self.stdout.write(f"  http://{settings.PLATFORM_DOMAIN}{port}/konsol/  {PLATFORM_ADMIN_EMAIL}  platform admin\n")
+        console = f"http://{settings.PLATFORM_DOMAIN}{port}/konsol/"
+        self.stdout.write(f"  {console}  {PLATFORM_ADMIN_EMAIL}  platform admin\n")
