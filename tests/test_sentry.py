@@ -55,3 +55,19 @@ def test_an_error_in_a_request_is_tagged_with_its_organisation(ystad, sentry_eve
     assert response.status_code == 500
     sentry_sdk.flush()
     assert {"organisation": "ystad", "schema": "org_ystad"}.items() <= _tags(sentry_events)[-1].items()
+
+
+def test_an_error_in_a_task_is_tagged_with_the_organisation_that_queued_it(skurup, sentry_events):
+    from celery import shared_task
+
+    @shared_task(name="tests.failing_task")
+    def failing_task():
+        raise ValueError("trasig uppgift")
+
+    # when a task queued from Skurup fails
+    with pytest.raises(ValueError):
+        failing_task.apply(headers={"_schema_name": skurup.schema_name})
+
+    # then the event names Skurup
+    sentry_sdk.flush()
+    assert {"organisation": "skurup", "schema": "org_skurup"}.items() <= _tags(sentry_events)[-1].items()
