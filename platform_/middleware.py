@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import set_urlconf
 from django.utils import translation
 
+from platform_.language import language_for
 from tenants.selectors import organisation_for_host
 
 if settings.SENTRY_DSN:
@@ -23,9 +24,11 @@ else:
 
 
 def _page(request, template: str, status: int, context: dict | None = None):
-    language = translation.get_language_from_request(request)
+    """A page answered before any view: no URLs of an organisation work here, so no language switch either."""
+    language = language_for(request)
     with translation.override(language):
-        response = TemplateResponse(request, template, context or {}, status=status)
+        context = {"hide_language_switch": True, **(context or {})}
+        response = TemplateResponse(request, template, context, status=status)
         response.render()
     response["Content-Language"] = language
     return response
