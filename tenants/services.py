@@ -18,10 +18,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_context, schema_exists
 
 from . import template
+from .cloning import clone_schema
 from .models import Domain, Organisation, OrganisationKind, OrganisationStatus
 from .validators import normalise_organisation_number, validate_municipality_code, validate_slug
 
@@ -153,9 +153,8 @@ def _ensure_schema(organisation: Organisation) -> None:
         return
     template.ensure_template()
     with transaction.atomic():
-        # One statement: PostgreSQL creates the whole schema or, if interrupted, none of it.
-        CloneSchema().clone_schema(settings.TENANT_BASE_SCHEMA, organisation.schema_name, "DATA")
-        connection.forget_search_path()
+        # One transaction: PostgreSQL keeps the whole schema or, if interrupted, none of it.
+        clone_schema(source=settings.TENANT_BASE_SCHEMA, target=organisation.schema_name)
 
 
 def _ensure_default_data(organisation: Organisation) -> None:

@@ -1,0 +1,79 @@
+"""A cloned schema is the template's twin: same tables, columns, constraints and indexes (by name), rows and
+sequence positions."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tenants.cloning import TemplateNotClonable, clone_schema
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATE = settings.TENANT_BASE_SCHEMA
+
+
+def describe(schema: str) -> dict:
+    def rows(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"schema": schema})
+            return sorted(tuple(str(v).replace(f"{schema}.", "<schema>.") for v in row) for row in cursor.fetchall())
+
+    return {
+        "columns": rows(
+            "SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity, "
+            "row_number() OVER (PARTITION BY table_name ORDER BY ordinal_position) "
+            "FROM information_schema.columns WHERE table_schema = %(schema)s"
+        ),
+        "constraints": rows(
+            "SELECT t.relname, c.conname, c.contype, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "JOIN pg_class t ON t.oid = c.conrelid WHERE c.connamespace = %(schema)s::regnamespace"
+        ),
+        "indexes": rows(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %(schema)s"
+        ),
+        "sequences": rows(
+            "SELECT sequencename, coalesce(last_value, 0) FROM pg_sequences WHERE schemaname = %(schema)s"
+        ),
+        "migrations": rows(f'SELECT app, name FROM "{schema}".django_migrations'),
+        "content_types": rows(f'SELECT id, app_label, model FROM "{schema}".django_content_type'),
+        "permissions": rows(f'SELECT id, codename, content_type_id FROM "{schema}".auth_permission'),
+    }
+
+
+def test_the_clone_is_the_templates_twin():
+    # when
+    clone_schema(source=TEMPLATE, target="org_tvilling")
+
+    # then
+    template, clone = describe(TEMPLATE), describe("org_tvilling")
+    for part in template:
+        assert clone[part] == template[part], part
+    assert template["migrations"] and template["permissions"]
+
+
+def test_new_rows_continue_after_the_copied_ones():
+    clone_schema(source=TEMPLATE, target="org_tvilling")
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT max(id) FROM "org_tvilling".django_content_type')
+        highest = cursor.fetchone()[0]
+        cursor.execute('INSERT INTO "org_tvilling".django_content_type (app_label, model) VALUES (%s, %s) '
+                       "RETURNING id", ["prov", "modell"])
+        assert cursor.fetchone()[0] == highest + 1
+
+
+def test_foreign_keys_point_inside_the_new_schema():
+    clone_schema(source=TEMPLATE, target="org_tvilling")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT r.relnamespace::regnamespace::text FROM pg_constraint c "
+            "JOIN pg_class r ON r.oid = c.confrelid WHERE c.connamespace = 'org_tvilling'::regnamespace "
+            "AND c.contype = 'f'"
+        )
+        assert [row[0] for row in cursor.fetchall()] == ["org_tvilling"]
+
+
+def test_a_template_with_objects_it_cannot_copy_is_refused():
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE VIEW "{TEMPLATE}".en_vy AS SELECT 1 AS x')
+    with pytest.raises(TemplateNotClonable):
+        clone_schema(source=TEMPLATE, target="org_tvilling")
