@@ -76,7 +76,7 @@ def clone_schema(*, source: str, target: str) -> None:
                 f"FROM {q_target}.{_quote(table)} HAVING max({_quote(column)}) IS NOT NULL",
                 [f"{q_target}.{_quote(table)}", column],
             )
-        for table, name, kind, definition in sorted(
+        for table, name, _kind, definition in sorted(
             (row for row in constraints if row[2] != "f"), key=lambda row: CONSTRAINT_ORDER[row[2]]
         ):
             cursor.execute(f"ALTER TABLE {q_target}.{_quote(table)} ADD CONSTRAINT {_quote(name)} {definition}")
