@@ -97,9 +97,10 @@ ROOT_URLCONF = "platform_.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
-    "platform_.middleware.OrganisationMiddleware",
+    # Security headers and HTTPS redirects apply to every answer, and static files need no organisation.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "platform_.middleware.OrganisationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "platform_.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
