@@ -86,3 +86,29 @@ def test_organisation_admin_pages_are_for_organisation_admins_only(ystad):
     assert client_for(ystad, user_in(ystad, "admin")).get("/admin/").status_code == 200
     response = client_for(ystad, user_in(ystad, "personal")).get("/admin/")
     assert response.status_code == 302
+
+
+def test_ystads_invitation_link_is_worthless_at_skurup(ystad, skurup):
+    from django_tenants.utils import schema_context
+
+    from accounts.models import Department, Role, User
+    from accounts.services import invite_colleague
+
+    with schema_context(ystad.schema_name):
+        _, token = invite_colleague(
+            invited_by=User.objects.get(email="admin@ystad.example"), email="hemlig@ystad.example",
+            role=Role.MEMBER, department=Department.objects.first(),
+        )
+    response = client_for(skurup).get(f"/konto/inbjudan/{token}/")
+    assert response.status_code == 410
+    assert "hemlig@ystad.example" not in response.content.decode()
+    assert client_for(ystad).get(f"/konto/inbjudan/{token}/").status_code == 200
+
+
+def test_an_organisation_admin_sees_only_their_own_people(ystad, skurup):
+    body = client_for(skurup, user_in(skurup, "admin")).get("/admin/accounts/user/").content.decode()
+    assert "admin@skurup.example" in body
+    assert "@ystad.example" not in body
+    ystad_person = user_in(ystad, "personal")
+    response = client_for(skurup, user_in(skurup, "admin")).get(f"/admin/accounts/user/{ystad_person.pk}/change/")
+    assert "personal@ystad.example" not in response.content.decode()
