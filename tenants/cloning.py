@@ -55,6 +55,15 @@ def clone_schema(*, source: str, target: str) -> None:
             "ORDER BY i.indexrelid::regclass::text",
             [source],
         )
+        columns = dict(_fetch(
+            cursor,
+            # Stored generated columns are computed, not copied.
+            "SELECT c.relname, array_agg(quote_ident(a.attname) ORDER BY a.attnum) FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid WHERE c.relnamespace = %s::regnamespace "
+            "AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' "
+            "GROUP BY c.relname",
+            [source],
+        ))
         identities = _fetch(
             cursor,
             "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
@@ -69,7 +78,11 @@ def clone_schema(*, source: str, target: str) -> None:
                 f"CREATE TABLE {q_target}.{name} (LIKE {q_source}.{name} INCLUDING DEFAULTS INCLUDING IDENTITY "
                 f"INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS)"
             )
-            cursor.execute(f"INSERT INTO {q_target}.{name} OVERRIDING SYSTEM VALUE SELECT * FROM {q_source}.{name}")
+            column_list = ", ".join(columns[table])
+            cursor.execute(
+                f"INSERT INTO {q_target}.{name} ({column_list}) OVERRIDING SYSTEM VALUE "
+                f"SELECT {column_list} FROM {q_source}.{name}"
+            )
         for table, column in identities:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence(%s, %s), max({_quote(column)}), true) "

@@ -51,6 +51,24 @@ def test_the_clone_is_the_templates_twin():
     assert template["migrations"] and template["permissions"]
 
 
+def test_stored_generated_columns_are_recreated_not_copied():
+    # given a template table with a stored generated column and a row
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER TABLE "{TEMPLATE}".accounts_department '
+                       "ADD COLUMN name_upper text GENERATED ALWAYS AS (upper(name)) STORED")
+        cursor.execute(f'INSERT INTO "{TEMPLATE}".accounts_department (name, created_at) VALUES (%s, now())',
+                       ["Förskolan"])
+
+    # when
+    clone_schema(source=TEMPLATE, target="org_tvilling")
+
+    # then
+    assert describe("org_tvilling")["columns"] == describe(TEMPLATE)["columns"]
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT name_upper FROM "org_tvilling".accounts_department')
+        assert cursor.fetchall() == [("FÖRSKOLAN",)]
+
+
 def test_new_rows_continue_after_the_copied_ones():
     clone_schema(source=TEMPLATE, target="org_tvilling")
     with connection.cursor() as cursor:
