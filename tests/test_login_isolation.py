@@ -112,3 +112,14 @@ def test_an_organisation_admin_sees_only_their_own_people(ystad, skurup):
     ystad_person = user_in(ystad, "personal")
     response = client_for(skurup, user_in(skurup, "admin")).get(f"/admin/accounts/user/{ystad_person.pk}/change/")
     assert "personal@ystad.example" not in response.content.decode()
+
+
+def test_a_platform_admin_logs_in_to_the_console_at_the_root_domain(ystad):
+    from platform_.demo import PLATFORM_ADMIN_EMAIL
+
+    client = Client(HTTP_HOST="localhost")
+    response = client.post("/konsol/login/?next=/konsol/", {"username": PLATFORM_ADMIN_EMAIL, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "Ystads kommun" in client.get("/konsol/tenants/organisation/").content.decode()
+    # and that login means nothing at an organisation's host
+    assert client_for(ystad).get("/admin/").status_code == 302
