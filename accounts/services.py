@@ -10,11 +10,12 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import errors
 from .models import Department, Invitation, Role, User
+from .tasks import send_invitation_email
 
 
 @transaction.atomic
@@ -96,10 +97,6 @@ def invite_colleague(
 
 def queue_invitation_email(*, invitation: Invitation, accept_url: str) -> None:
     """Send the invitation e-mail from a worker once the invitation is committed."""
-    from django.db import connection
-
-    from .tasks import send_invitation_email
-
     schema_name = connection.schema_name
     transaction.on_commit(
         lambda: send_invitation_email.apply_async(

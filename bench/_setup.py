@@ -121,31 +121,31 @@ def drop_organisations(*, slugs=(), slug_prefixes=()) -> int:
     """
     from django.db import connection
     from django.db.models import Q
-    from django_tenants.utils import quote_schema_name
+    from django_tenants.utils import quote_schema_name, schema_exists
 
-    from tenants.models import Domain, Organisation
-    from tenants.services import schema_name_for
+    from tenants.models import Organisation
+    from tenants.services import delete_organisation, schema_name_for
 
     connection.set_schema_to_public()
     query = Q(slug__in=list(slugs))
     for prefix in slug_prefixes:
         query |= Q(slug__startswith=prefix)
-    organisations = list(Organisation.objects.filter(query))
-    schemas = {organisation.schema_name for organisation in organisations}
-    schemas |= {schema_name_for(slug) for slug in slugs}
+    dropped = 0
+    for organisation in Organisation.objects.filter(query):
+        dropped += schema_exists(organisation.schema_name)
+        delete_organisation(organisation=organisation)
+    # Schemas an interrupted run left without an organisation row.
+    schemas = {schema_name_for(slug) for slug in slugs}
     with connection.cursor() as cursor:
         for prefix in slug_prefixes:
             pattern = schema_name_for(prefix).replace("_", r"\_") + "%"
             cursor.execute("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE %s", [pattern])
             schemas |= {row[0] for row in cursor.fetchall()}
-        dropped = 0
         for schema in sorted(schemas):
             cursor.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", [schema])
             if cursor.fetchone():
                 cursor.execute(f"DROP SCHEMA {quote_schema_name(schema)} CASCADE")
                 dropped += 1
-    Domain.objects.filter(tenant__in=organisations).delete()
-    Organisation.objects.filter(pk__in=[organisation.pk for organisation in organisations]).delete()
     connection.set_schema_to_public()
     return dropped
 

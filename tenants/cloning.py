@@ -20,7 +20,7 @@ a schema that silently lacks them.
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 from django_tenants.utils import quote_schema_name
 
 CONSTRAINT_ORDER = {"p": 0, "u": 1, "x": 2}
@@ -30,6 +30,7 @@ class TemplateNotClonable(Exception):
     pass
 
 
+@transaction.atomic
 def clone_schema(*, source: str, target: str) -> None:
     q_source, q_target = quote_schema_name(source), quote_schema_name(target)
     with connection.cursor() as cursor:

@@ -31,6 +31,9 @@ def schemas_needing_migration(schema_names: Iterable[str]) -> list[str]:
     if not names:
         return []
     with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [names])
+        existing = {row[0] for row in cursor.fetchall()}
+        names = [name for name in names if name in existing]
         cursor.execute(
             "SELECT table_schema FROM information_schema.tables "
             "WHERE table_name = 'django_migrations' AND table_schema = ANY(%s)",

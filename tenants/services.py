@@ -152,15 +152,29 @@ def _ensure_schema(organisation: Organisation) -> None:
     if schema_exists(organisation.schema_name):
         return
     template.ensure_template()
-    with transaction.atomic():
-        # One transaction: PostgreSQL keeps the whole schema or, if interrupted, none of it.
-        clone_schema(source=settings.TENANT_BASE_SCHEMA, target=organisation.schema_name)
+    # One transaction: PostgreSQL keeps the whole schema or, if interrupted, none of it.
+    clone_schema(source=settings.TENANT_BASE_SCHEMA, target=organisation.schema_name)
 
 
 def _ensure_default_data(organisation: Organisation) -> None:
     with schema_context(organisation.schema_name), transaction.atomic():
         for step in _default_data_steps:
             step(organisation)
+
+
+@transaction.atomic
+def delete_organisation(*, organisation: Organisation) -> None:
+    """Remove an organisation for good: its schema with all its data, its domains and its row. Irreversible.
+
+    Not offered in the console; it exists for clean-up of test and benchmark organisations and for a deliberate,
+    documented off-boarding.
+    """
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        # Rows written earlier in the same transaction have deferred foreign-key checks pending, and
+        # PostgreSQL will not drop a table with pending trigger events: run the checks now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    organisation.delete(force_drop=True)  # django-tenants drops the schema; domains go by cascade
 
 
 @transaction.atomic

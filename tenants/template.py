@@ -9,22 +9,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django_tenants.utils import schema_exists
+from django_tenants.utils import quote_schema_name, schema_exists
 
 
 def template_schema_name() -> str:
     return settings.TENANT_BASE_SCHEMA
 
 
+def create_template_schema() -> str:
+    """Create the (empty) template schema if it is missing; return its name."""
+    name = template_schema_name()
+    if not schema_exists(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_schema_name(name)}")
+    return name
+
+
 def ensure_template(*, verbosity: int = 0) -> None:
     """Create the template schema if it is missing and bring it up to date, so no clone starts behind."""
     from .migration_state import schemas_needing_migration
 
-    name = template_schema_name()
-    if not schema_exists(name):
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{name}"')
-    if schemas_needing_migration([name]):
+    if schemas_needing_migration([create_template_schema()]):
         migrate_template(verbosity=verbosity)
 
 

@@ -65,6 +65,13 @@ def _fresh_routing_between_tests(settings):
     connection.set_schema_to_public()
 
 
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """Environment for a process the tests start (a worker, a command): same server, the test database."""
+    from django.conf import settings
+
+    return {**os.environ, "DATABASE_NAME": settings.DATABASES["default"]["NAME"], "DELBAR_TESTING": "1", **extra}
+
+
 def _organisation(slug: str):
     from tenants.models import Organisation
 

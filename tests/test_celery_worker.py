@@ -22,6 +22,8 @@ from accounts.models import Department, Invitation, Role
 from accounts.tasks import send_invitation_email
 from platform_.celery import app
 
+from .conftest import subprocess_env
+
 pytestmark = pytest.mark.worker
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
@@ -67,14 +69,11 @@ def worker(tmp_path, django_db_setup):
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     mail_dir = tmp_path / "mail"
-    env = {
-        **os.environ,
-        "REDIS_URL": REDIS_URL,
-        "DATABASE_NAME": settings.DATABASES["default"]["NAME"],
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "DELBAR_TESTING": "1",
-    }
+    env = subprocess_env(
+        REDIS_URL=REDIS_URL,
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "platform_", "worker", "--pool=solo", "--concurrency=1",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],

@@ -112,3 +112,21 @@ def test_the_template_is_never_a_customer():
         from accounts.models import User
 
         assert User.objects.count() == 0
+
+
+def test_deleting_an_organisation_removes_its_schema_domains_and_route():
+    from tenants.routing import directory
+    from tenants.services import delete_organisation
+
+    # given
+    organisation = provision_organisation(details=SJOBO)
+    assert directory.organisation_for_host("sjobo.localhost") is not None
+
+    # when
+    delete_organisation(organisation=organisation)
+
+    # then
+    assert not schema_exists("org_sjobo")
+    assert not Organisation.objects.filter(slug="sjobo").exists()
+    assert not Domain.objects.filter(domain="sjobo.localhost").exists()
+    assert directory.organisation_for_host("sjobo.localhost") is None

@@ -7,11 +7,11 @@ from, then only the organisation schemas that lack a migration. Any other form b
 from django.db import connection
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 from django_tenants.migration_executors import get_executor
-from django_tenants.utils import get_public_schema_name, schema_exists
+from django_tenants.utils import get_public_schema_name
 
 from tenants.migration_state import schemas_needing_migration
 from tenants.models import Organisation
-from tenants.template import template_schema_name
+from tenants.template import create_template_schema
 
 SPECIAL_OPTIONS = (
     "app_label", "migration_name", "fake", "fake_initial", "plan", "prune", "check_unapplied", "run_syncdb"
@@ -31,17 +31,10 @@ class Command(MigrateSchemasCommand):
             executor.run_migrations(tenants=[get_public_schema_name()])
         if self.sync_tenant:
             connection.set_schema_to_public()
-            template = template_schema_name()
-            if not schema_exists(template):
-                with connection.cursor() as cursor:
-                    cursor.execute(f'CREATE SCHEMA "{template}"')
-            schemas = [template] + list(
+            schemas = [create_template_schema()] + list(
                 Organisation.objects.order_by("pk").values_list("schema_name", flat=True)
             )
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT schema_name FROM information_schema.schemata")
-                existing = {row[0] for row in cursor.fetchall()}
-            schemas = [name for name in schemas if name in existing]
+            # Organisations whose schema does not exist yet are left to provisioning, which copies the template.
             stale = schemas_needing_migration(schemas)
             if int(options.get("verbosity", 1)) >= 1:
                 self.stdout.write(
