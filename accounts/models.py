@@ -127,7 +127,3 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
-
-    @property
-    def is_open(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

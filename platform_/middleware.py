@@ -60,10 +60,10 @@ class OrganisationMiddleware:
         if organisation is None:
             connection.set_schema_to_public()
             return _page(request, "tenants/unknown_host.html", 404, {"host": host})
-        if organisation.status == "suspended":
+        if organisation.is_suspended:
             connection.set_schema_to_public()
             return _page(request, "tenants/suspended.html", 403, {"organisation": organisation})
-        if organisation.status != "active":
+        if not organisation.is_active:
             connection.set_schema_to_public()
             response = _page(request, "tenants/provisioning.html", 503, {"organisation": organisation})
             response["Retry-After"] = "10"

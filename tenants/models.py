@@ -52,6 +52,10 @@ class Organisation(TenantMixin):
     def is_active(self) -> bool:
         return self.status == OrganisationStatus.ACTIVE
 
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == OrganisationStatus.SUSPENDED
+
 
 class Domain(DomainMixin):
     class Meta:

@@ -15,7 +15,3 @@ def organisation_for_host(*, host: str) -> Organisation | None:
 
 def active_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(status=OrganisationStatus.ACTIVE).order_by("name")
-
-
-def organisation_by_slug(*, slug: str) -> Organisation | None:
-    return Organisation.objects.filter(slug=slug).first()
