@@ -225,7 +225,7 @@ if not PRODUCTION:
     # In development WhiteNoise serves from the finders and STATIC_ROOT stays uncollected; don't warn about it.
     import warnings
 
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+    warnings.filterwarnings("ignore", message="No directory at: ")
 
 # ---------------------------------------------------------------------------------------------- e-mail
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
