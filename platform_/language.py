@@ -10,16 +10,32 @@ from __future__ import annotations
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
 
 
+def _from_accept_language(header: str) -> str | None:
+    for code, _quality in parse_accept_lang_header(header):
+        if code == "*":
+            break
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
 def language_for(request) -> str:
+    if request.path.startswith("/api/"):
+        # A program says what it wants in each request; that wins over a cookie left by the web pages.
+        asked = _from_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+        if asked:
+            return asked
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if chosen in SUPPORTED:
         return chosen
-    if request.path.startswith("/api/"):
-        return translation.get_language_from_request(request)
     return settings.LANGUAGE_CODE
 
 

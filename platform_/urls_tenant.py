@@ -7,7 +7,9 @@ from accounts.admin import organisation_admin_site
 from . import views
 
 urlpatterns = [
+    path("", include("catalog.urls")),
     path("", include("accounts.urls")),
+    path("api/", include("catalog.api.urls")),
     path("konto/", include("allauth.urls")),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,216 @@
+"""An organisation's own listings, their photos and reservations. These tables live in each organisation's schema."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .lifecycle import ListingStatus, ReservationStatus
+
+SEARCH_CONFIG = "swedish"
+
+
+class Category(models.Model):
+    """A node of the category tree (Möbler → Kontorsstolar). Seeded in Swedish; organisation admins edit it."""
+
+    name = models.CharField(_("name (Swedish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint("parent", "name", name="category_unique_name_per_parent", nulls_distinct=False),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and translation.get_language() == "en":
+            return self.name_en
+        return self.name
+
+
+class Condition(models.TextChoices):
+    NEW = "new", _("New")
+    VERY_GOOD = "very_good", _("Very good")
+    GOOD = "good", _("Good")
+    WORN = "worn", _("Worn")
+    NEEDS_REPAIR = "needs_repair", _("Needs repair")
+
+
+class OfferType(models.TextChoices):
+    GIVE_AWAY = "give_away", _("Give away internally")
+    LEND = "lend", _("Lend")
+    RENT = "rent", _("Rent out")
+    SELL = "sell", _("Sell")
+
+
+PRICED_OFFERS = {OfferType.RENT, OfferType.SELL}
+
+
+class RentPeriod(models.TextChoices):
+    DAY = "day", _("per day")
+    WEEK = "week", _("per week")
+    MONTH = "month", _("per month")
+
+
+class Listing(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="listings")
+    condition = models.CharField(_("condition"), max_length=20, choices=Condition.choices, default=Condition.GOOD)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    # What is neither reserved nor handed over. Changed only under a row lock on the listing (services.reserve).
+    quantity_available = models.PositiveIntegerField(_("available"), default=1)
+    offer_type = models.CharField(_("offer"), max_length=20, choices=OfferType.choices, default=OfferType.GIVE_AWAY)
+    price = models.DecimalField(_("price (SEK)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    rent_period = models.CharField(_("rent period"), max_length=10, choices=RentPeriod.choices, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    building = models.CharField(_("building"), max_length=100, blank=True)
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="listings"
+    )
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("contact person"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("posted by"), on_delete=models.PROTECT, related_name="listings"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # Swedish full text of title (weight A) and description (weight B), kept by PostgreSQL itself.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        ordering = ["-published_at", "-created_at"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="listing_search_vector"),
+            # Substring and misspelling matches on the title ("stol" in "Kontorsstol", "skrivbort").
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="listing_title_trgm"),
+            models.Index(fields=["status", "-published_at"], name="listing_status_published"),
+            models.Index(fields=["created_by", "-created_at"], name="listing_created_by"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="listing_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_available__lte=models.F("quantity")), name="listing_available_le_quantity"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(offer_type__in=["rent", "sell"], price__isnull=False)
+                | (~models.Q(offer_type__in=["rent", "sell"]) & models.Q(price__isnull=True)),
+                name="listing_price_only_when_priced",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def location(self) -> str:
+        return ", ".join(part for part in (self.address, self.building, self.room) if part)
+
+    @property
+    def is_priced(self) -> bool:
+        return self.offer_type in PRICED_OFFERS
+
+
+def photo_path(instance: ListingPhoto, filename: str) -> str:
+    # Every organisation's files live under its own folder; the schema name is the organisation's stable key.
+    from django.db import connection
+
+    return f"{connection.schema_name}/listings/{filename}"
+
+
+class ListingPhoto(models.Model):
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=photo_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(upload_to=photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "id"]
+
+
+class Reservation(models.Model):
+    """A colleague's claim on part of a listing's quantity, until it is handed over or cancelled."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    listing = models.ForeignKey(Listing, verbose_name=_("listing"), on_delete=models.PROTECT, related_name="reservations")
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReservationStatus.choices, default=ReservationStatus.RESERVED
+    )
+    reserved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reserved by"), on_delete=models.PROTECT, related_name="reservations"
+    )
+    # The receiving department as it was when reserved: statistics must not move when a person changes department.
+    receiving_department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("receiving department"), null=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    reserved_at = models.DateTimeField(_("reserved"), auto_now_add=True)
+    handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("handover confirmed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancel_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        ordering = ["-reserved_at"]
+        indexes = [
+            models.Index(fields=["status", "handed_over_at"], name="reservation_handed_over"),
+            models.Index(fields=["reserved_by", "-reserved_at"], name="reservation_by_user"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="reservation_quantity_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(status="handed_over") | models.Q(handed_over_at__isnull=False),
+                name="reservation_handover_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.listing} × {self.quantity}"

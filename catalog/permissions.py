@@ -1,0 +1,39 @@
+"""Who may do what with a listing or a reservation, inside one organisation.
+
+The owner side of a listing is the person who posted it, its contact person, the operators (the labour-market
+unit runs the service and posts for departments), organisation admins, and the manager of the owning department.
+"""
+
+from __future__ import annotations
+
+from accounts.models import Role
+
+from .models import Listing, Reservation
+
+RUNS_THE_SERVICE = {Role.OPERATOR, Role.ORG_ADMIN}
+
+
+def can_manage_listing(user, listing: Listing) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role in RUNS_THE_SERVICE:
+        return True
+    if user.pk in (listing.created_by_id, listing.contact_person_id):
+        return True
+    return (
+        user.role == Role.DEPARTMENT_MANAGER
+        and user.department_id is not None
+        and listing.department_id == user.department_id
+    )
+
+
+def can_confirm_handover(user, reservation: Reservation) -> bool:
+    return can_manage_listing(user, reservation.listing)
+
+
+def can_cancel_reservation(user, reservation: Reservation) -> bool:
+    return user.pk == reservation.reserved_by_id or can_manage_listing(user, reservation.listing)
+
+
+def can_post_for_any_department(user) -> bool:
+    return user.role in RUNS_THE_SERVICE

@@ -1,0 +1,252 @@
+"""Reads for listings, reservations and statistics, in the current organisation's schema.
+
+Every function here issues a fixed number of queries whatever the amount of data (tests/test_catalog_queries.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from accounts.models import Department
+
+from . import lookups  # noqa: F401  (registers title__ilike_contains)
+from .lifecycle import ListingStatus, ReservationStatus
+from .models import SEARCH_CONFIG, Category, Listing, ListingPhoto, Reservation
+from .permissions import can_manage_listing
+
+MAX_TERMS = 6
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a search, lower-cased; punctuation and tsquery operators are dropped."""
+    return [word.lower() for word in _WORD.findall(query or "")][:MAX_TERMS]
+
+
+def _with_photos(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
+    return queryset.select_related("category", "category__parent", "department").prefetch_related(
+        Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id"))
+    )
+
+
+def categories() -> list[Category]:
+    """The whole tree, parents first, each followed by its children (for menus and select lists)."""
+    nodes = list(Category.objects.select_related("parent").order_by("position", "name"))
+    children: dict[int | None, list[Category]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    ordered = []
+    for root in children.get(None, []):
+        ordered.append(root)
+        ordered.extend(children.get(root.pk, []))
+    return ordered
+
+
+def category_and_descendants(category: Category) -> list[int]:
+    ids = [category.pk]
+    frontier = [category.pk]
+    while frontier:
+        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    return ids
+
+
+def search_listings(
+    *,
+    query: str = "",
+    category: Category | None = None,
+    offer_type: str = "",
+    condition: str = "",
+    department: Department | None = None,
+) -> QuerySet[Listing]:
+    """Published listings matching every word of ``query``, best first.
+
+    A word matches a listing when Swedish full text finds it (stemmed, as a prefix: "stolar" finds "stol" and
+    "stolen"), or it is part of the title ("stol" in "Kontorsstol"), or it is a near miss of a word in the title
+    ("skrivbort" → "Skrivbord", pg_trgm word similarity). Ranked by full-text rank plus title similarity.
+    """
+    queryset = Listing.objects.filter(status=ListingStatus.PUBLISHED)
+    if category is not None:
+        queryset = queryset.filter(category_id__in=category_and_descendants(category))
+    if offer_type:
+        queryset = queryset.filter(offer_type=offer_type)
+    if condition:
+        queryset = queryset.filter(condition=condition)
+    if department is not None:
+        queryset = queryset.filter(department=department)
+    terms = search_terms(query)
+    if not terms:
+        return _with_photos(queryset.order_by("-published_at", "-pk"))
+    for term in terms:
+        text_query = SearchQuery(f"{term}:*", search_type="raw", config=SEARCH_CONFIG)
+        queryset = queryset.filter(
+            Q(search_vector=text_query) | Q(title__ilike_contains=term) | Q(title__trigram_word_similar=term)
+        )
+    whole = " & ".join(f"{term}:*" for term in terms)
+    any_word = " | ".join(f"{term}:*" for term in terms)
+    queryset = queryset.annotate(
+        rank=SearchRank(F("search_vector"), SearchQuery(any_word, search_type="raw", config=SEARCH_CONFIG))
+        + SearchRank(F("search_vector"), SearchQuery(whole, search_type="raw", config=SEARCH_CONFIG))
+        + TrigramWordSimilarity(Value(" ".join(terms)), "title")
+    )
+    return _with_photos(queryset.order_by("-rank", "-published_at", "-pk"))
+
+
+def listing_for(*, uuid, user) -> Listing | None:
+    """A listing as ``user`` may see it: drafts and withdrawn listings only for those who manage them."""
+    listing = (
+        _with_photos(Listing.objects.select_related("contact_person", "created_by", "department__parent"))
+        .filter(uuid=uuid)
+        .first()
+    )
+    if listing is None:
+        return None
+    if listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN) and not can_manage_listing(user, listing):
+        return None
+    return listing
+
+
+def listing_reservations(*, listing: Listing) -> list[Reservation]:
+    return list(
+        listing.reservations.select_related("reserved_by", "receiving_department", "handed_over_by", "cancelled_by")
+        .order_by("-reserved_at")
+    )
+
+
+def reservation_for(*, uuid, user) -> Reservation | None:
+    """A reservation the user is part of: the one who reserved, or the owner side of the listing."""
+    reservation = (
+        Reservation.objects.select_related("listing", "listing__department", "reserved_by", "receiving_department")
+        .filter(uuid=uuid)
+        .first()
+    )
+    if reservation is None:
+        return None
+    if reservation.reserved_by_id != user.pk and not can_manage_listing(user, reservation.listing):
+        return None
+    return reservation
+
+
+def my_listings(*, user, status: str = "") -> QuerySet[Listing]:
+    """Listings the user posted or is the contact person for, newest first, with their open reservations."""
+    queryset = Listing.objects.filter(Q(created_by=user) | Q(contact_person=user))
+    if status:
+        queryset = queryset.filter(status=status)
+    return _with_photos(
+        queryset.annotate(
+            open_reservations=Count("reservations", filter=Q(reservations__status=ReservationStatus.RESERVED))
+        ).order_by("-created_at", "-pk")
+    )
+
+
+def awaiting_handover(*, user) -> QuerySet[Reservation]:
+    """Open reservations of the user's own listings: the handovers they should confirm."""
+    return (
+        Reservation.objects.filter(status=ReservationStatus.RESERVED)
+        .filter(Q(listing__created_by=user) | Q(listing__contact_person=user))
+        .select_related("listing", "reserved_by", "receiving_department")
+        .order_by("reserved_at")
+    )
+
+
+def my_reservations(*, user) -> QuerySet[Reservation]:
+    return (
+        Reservation.objects.filter(reserved_by=user)
+        .select_related("listing", "listing__contact_person", "listing__department")
+        .order_by("-reserved_at")
+    )
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: date
+    posted: int
+    mediated: int
+
+
+@dataclass(frozen=True)
+class DepartmentFigures:
+    department: str
+    administration: str
+    posted: int
+    mediated: int
+
+
+@dataclass(frozen=True)
+class Statistics:
+    year: int
+    posted: int
+    mediated: int
+    handovers: int
+    months: list[MonthFigures]
+    departments: list[DepartmentFigures]
+
+
+def _year_range(year: int) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+def statistics(*, year: int) -> Statistics:
+    """Listings posted (published) and items mediated (handed-over quantity) in ``year``, per month and department.
+
+    Months and years are counted in Swedish time. Four queries, whatever the amount of data.
+    """
+    start, end = _year_range(year)
+    posted = Listing.objects.filter(published_at__gte=start, published_at__lt=end)
+    handed = Reservation.objects.filter(
+        status=ReservationStatus.HANDED_OVER, handed_over_at__gte=start, handed_over_at__lt=end
+    )
+    posted_by_month = dict(
+        posted.annotate(m=ExtractMonth("published_at")).values("m").annotate(n=Count("pk")).values_list("m", "n")
+    )
+    mediated_by_month = {
+        row["m"]: (row["items"] or 0, row["n"])
+        for row in handed.annotate(m=ExtractMonth("handed_over_at"))
+        .values("m")
+        .annotate(items=Sum("quantity"), n=Count("pk"))
+    }
+    months = [
+        MonthFigures(month=date(year, m, 1), posted=posted_by_month.get(m, 0), mediated=mediated_by_month.get(m, (0, 0))[0])
+        for m in range(1, 13)
+    ]
+    posted_by_department = dict(posted.values("department").annotate(n=Count("pk")).values_list("department", "n"))
+    mediated_by_department = dict(
+        handed.values("listing__department").annotate(items=Sum("quantity")).values_list("listing__department", "items")
+    )
+    ids = set(posted_by_department) | set(mediated_by_department)
+    departments = [
+        DepartmentFigures(
+            department=department.name,
+            administration=department.parent.name if department.parent_id else "",
+            posted=posted_by_department.get(department.pk, 0),
+            mediated=mediated_by_department.get(department.pk, 0) or 0,
+        )
+        for department in Department.objects.filter(pk__in=ids).select_related("parent")
+    ]
+    departments.sort(key=lambda row: (-row.mediated, -row.posted, row.administration, row.department))
+    return Statistics(
+        year=year,
+        posted=sum(month.posted for month in months),
+        mediated=sum(month.mediated for month in months),
+        handovers=sum(count for _items, count in mediated_by_month.values()),
+        months=months,
+        departments=departments,
+    )
+
+
+def statistics_years() -> list[int]:
+    """Years that have listings, newest first, always including this year."""
+    this_year = timezone.localdate().year
+    first = Listing.objects.filter(published_at__isnull=False).order_by("published_at").values_list(
+        "published_at", flat=True
+    ).first()
+    first_year = timezone.localtime(first).year if first else this_year
+    return list(range(this_year, min(first_year, this_year) - 1, -1))

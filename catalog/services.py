@@ -1,0 +1,333 @@
+"""Writes for listings, photos and reservations. One transaction per operation, in the current organisation's schema.
+
+Photos are decoded and re-encoded before the transaction starts, so a bad file refuses the whole operation before
+anything is written; files written during a transaction that then rolls back are removed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Department
+
+from . import errors, lifecycle, permissions
+from .errors import CatalogError
+from .lifecycle import LISTING, RESERVATION, ListingStatus, ReservationStatus, TransitionNotAllowed
+from .models import PRICED_OFFERS, Category, Listing, ListingPhoto, OfferType, Reservation
+from .photos import ProcessedPhoto, process_photo
+
+
+@dataclass(frozen=True)
+class ListingDetails:
+    title: str
+    category: Category
+    department: Department
+    contact_person: object  # accounts.User
+    description: str = ""
+    condition: str = "good"
+    quantity: int = 1
+    offer_type: str = OfferType.GIVE_AWAY
+    price: Decimal | None = None
+    rent_period: str = ""
+    address: str = ""
+    building: str = ""
+    room: str = ""
+
+
+def _step(machine: lifecycle.Lifecycle, state: str, transition: str) -> str:
+    try:
+        return machine.next_state(state, transition)
+    except TransitionNotAllowed as refused:
+        raise errors.from_transition(refused) from None
+
+
+def _check_details(details: ListingDetails, *, author) -> None:
+    if details.offer_type in PRICED_OFFERS:
+        if details.price is None:
+            errors.raise_error(errors.PRICE_REQUIRED)
+        if details.offer_type == OfferType.RENT and not details.rent_period:
+            errors.raise_error(errors.RENT_PERIOD_REQUIRED)
+    elif details.price is not None:
+        errors.raise_error(errors.PRICE_NOT_ALLOWED)
+    if not permissions.can_post_for_any_department(author) and details.department.pk != author.department_id:
+        errors.raise_error(errors.NOT_ALLOWED)
+
+
+def _apply_details(listing: Listing, details: ListingDetails) -> None:
+    listing.title = details.title.strip()
+    listing.description = details.description.strip()
+    listing.category = details.category
+    listing.condition = details.condition
+    listing.offer_type = details.offer_type
+    listing.price = details.price if details.offer_type in PRICED_OFFERS else None
+    listing.rent_period = details.rent_period if details.offer_type == OfferType.RENT else ""
+    listing.address = details.address.strip()
+    listing.building = details.building.strip()
+    listing.room = details.room.strip()
+    listing.department = details.department
+    listing.contact_person = details.contact_person
+
+
+def prepare_photos(uploads: Iterable) -> list[ProcessedPhoto]:
+    """Decode and re-encode uploads, refusing the first bad one with a message that names it."""
+    return [process_photo(upload) for upload in uploads]
+
+
+class _StoredFiles:
+    """Remembers files written in a transaction and removes them if it rolls back."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def add(self, photo: ListingPhoto) -> None:
+        self.names += [photo.image.name, photo.thumbnail.name]
+
+    def remove_all(self) -> None:
+        from django.core.files.storage import default_storage
+
+        for name in self.names:
+            default_storage.delete(name)
+
+
+def _store_photos(listing: Listing, photos: Sequence[ProcessedPhoto], stored: _StoredFiles) -> None:
+    start = (listing.photos.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    for offset, photo in enumerate(photos):
+        record = ListingPhoto(listing=listing, position=start + offset)
+        record.image.save(photo.image.name, photo.image, save=False)
+        record.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        stored.add(record)
+        record.save()
+
+
+def create_listing(
+    *, author, details: ListingDetails, photos: Sequence[ProcessedPhoto] = (), publish: bool = False
+) -> Listing:
+    """A new listing, as a draft or published at once. ``photos`` come from ``prepare_photos``."""
+    _check_details(details, author=author)
+    if len(photos) > settings.PHOTOS_PER_LISTING:
+        errors.raise_error(errors.TOO_MANY_PHOTOS, limit=settings.PHOTOS_PER_LISTING)
+    if publish and not photos:
+        errors.raise_error(errors.PHOTO_REQUIRED)
+    stored = _StoredFiles()
+    try:
+        with transaction.atomic():
+            listing = Listing(created_by=author, quantity=details.quantity, quantity_available=details.quantity)
+            _apply_details(listing, details)
+            if publish:
+                listing.status = _step(LISTING, ListingStatus.DRAFT, "publish")
+                listing.published_at = timezone.now()
+            listing.save()
+            _store_photos(listing, photos, stored)
+    except BaseException:
+        stored.remove_all()
+        raise
+    return listing
+
+
+def _locked(listing: Listing) -> Listing:
+    return Listing.objects.select_for_update(of=("self",)).get(pk=listing.pk)
+
+
+def update_listing(
+    *,
+    listing: Listing,
+    editor,
+    details: ListingDetails,
+    add_photos: Sequence[ProcessedPhoto] = (),
+    remove_photo_ids: Iterable[int] = (),
+) -> Listing:
+    if not permissions.can_manage_listing(editor, listing):
+        errors.raise_error(errors.NOT_ALLOWED)
+    # An operator editing keeps the listing's department; the rule on departments applies to the poster.
+    _check_details(details, author=editor if details.department.pk != listing.department_id else listing.created_by)
+    stored = _StoredFiles()
+    removed_files: list[str] = []
+    try:
+        with transaction.atomic():
+            current = _locked(listing)
+            _step(LISTING, current.status, "edit")
+            claimed = current.quantity - current.quantity_available
+            if details.quantity < max(claimed, 1):
+                errors.raise_error(errors.QUANTITY_BELOW_CLAIMED, claimed=claimed)
+            _apply_details(current, details)
+            current.quantity = details.quantity
+            current.quantity_available = details.quantity - claimed
+            if current.status == ListingStatus.RESERVED and current.quantity_available > 0:
+                current.status = _step(LISTING, current.status, "reopen")
+            elif current.status == ListingStatus.PUBLISHED and current.quantity_available == 0:
+                current.status = _step(LISTING, current.status, "fully_reserve")
+            current.save()
+            to_remove = list(current.photos.filter(pk__in=list(remove_photo_ids)))
+            for photo in to_remove:
+                removed_files += [photo.image.name, photo.thumbnail.name]
+                photo.delete()
+            remaining = current.photos.count()
+            if remaining + len(add_photos) > settings.PHOTOS_PER_LISTING:
+                errors.raise_error(errors.TOO_MANY_PHOTOS, limit=settings.PHOTOS_PER_LISTING)
+            if current.status != ListingStatus.DRAFT and remaining + len(add_photos) == 0:
+                errors.raise_error(errors.PHOTO_REQUIRED)
+            _store_photos(current, add_photos, stored)
+            transaction.on_commit(lambda: _delete_files(removed_files))
+    except BaseException:
+        stored.remove_all()
+        raise
+    return current
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+@transaction.atomic
+def publish_listing(*, listing: Listing, by) -> Listing:
+    if not permissions.can_manage_listing(by, listing):
+        errors.raise_error(errors.NOT_ALLOWED)
+    current = _locked(listing)
+    current.status = _step(LISTING, current.status, "publish")
+    if not current.photos.exists():
+        errors.raise_error(errors.PHOTO_REQUIRED)
+    current.published_at = current.published_at or timezone.now()
+    current.withdrawn_at = None
+    current.withdrawn_reason = ""
+    current.save(update_fields=["status", "published_at", "withdrawn_at", "withdrawn_reason", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def withdraw_listing(*, listing: Listing, by, reason: str = "") -> Listing:
+    """Take a listing down. Open reservations are cancelled with the same reason."""
+    if not permissions.can_manage_listing(by, listing):
+        errors.raise_error(errors.NOT_ALLOWED)
+    current = _locked(listing)
+    current.status = _step(LISTING, current.status, "withdraw")
+    now = timezone.now()
+    open_reservations = list(current.reservations.select_for_update().filter(status=ReservationStatus.RESERVED))
+    for reservation in open_reservations:
+        reservation.status = _step(RESERVATION, reservation.status, "cancel")
+        reservation.cancelled_at = now
+        reservation.cancelled_by = by
+        reservation.cancel_reason = reason.strip() or str(errors.WITHDRAWN_REASON)
+        current.quantity_available += reservation.quantity
+    Reservation.objects.bulk_update(open_reservations, ["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+    current.withdrawn_at = now
+    current.withdrawn_reason = reason.strip()
+    current.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "quantity_available", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def reserve_listing(*, listing: Listing, by, quantity: int = 1, message: str = "") -> Reservation:
+    """Reserve ``quantity`` of a listing for ``by``.
+
+    The listing row is locked first, so of two people reserving the last item at the same moment the second waits,
+    then sees nothing left and is told so; the check constraint on quantity_available backs this up.
+    """
+    current = _locked(listing)
+    if by.pk in (current.created_by_id, current.contact_person_id):
+        errors.raise_error(errors.OWN_LISTING)
+    if current.status == ListingStatus.RESERVED or (
+        current.status == ListingStatus.PUBLISHED and current.quantity_available == 0
+    ):
+        errors.raise_error(errors.SOLD_OUT)
+    _step(LISTING, current.status, "reserve")
+    if quantity < 1:
+        errors.raise_error(errors.NOT_ENOUGH, available=current.quantity_available)
+    if quantity > current.quantity_available:
+        errors.raise_error(errors.NOT_ENOUGH, available=current.quantity_available)
+    current.quantity_available -= quantity
+    if current.quantity_available == 0:
+        current.status = _step(LISTING, current.status, "fully_reserve")
+    current.save(update_fields=["quantity_available", "status", "updated_at"])
+    return Reservation.objects.create(
+        listing=current,
+        quantity=quantity,
+        reserved_by=by,
+        receiving_department_id=by.department_id,
+        message=message.strip(),
+    )
+
+
+def _locked_pair(reservation: Reservation) -> tuple[Listing, Reservation]:
+    # Always listing first, then reservation: the same order as reserve_listing, so no deadlock.
+    listing = _locked(reservation.listing)
+    current = Reservation.objects.select_for_update(of=("self",)).get(pk=reservation.pk)
+    current.listing = listing
+    return listing, current
+
+
+@transaction.atomic
+def confirm_handover(*, reservation: Reservation, by) -> Reservation:
+    """The owner side confirms that the item changed hands: it now counts as mediated."""
+    listing, current = _locked_pair(reservation)
+    if not permissions.can_confirm_handover(by, current):
+        errors.raise_error(errors.NOT_ALLOWED_RESERVATION)
+    current.status = _step(RESERVATION, current.status, "hand_over")
+    current.handed_over_at = timezone.now()
+    current.handed_over_by = by
+    current.save(update_fields=["status", "handed_over_at", "handed_over_by"])
+    still_open = listing.reservations.filter(status=ReservationStatus.RESERVED).exists()
+    if listing.status == ListingStatus.RESERVED and not still_open:
+        listing.status = _step(LISTING, listing.status, "hand_over_all")
+        listing.save(update_fields=["status", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def cancel_reservation(*, reservation: Reservation, by, reason: str) -> Reservation:
+    """Either side cancels, with a reason; the quantity becomes available again."""
+    if not reason.strip():
+        errors.raise_error(errors.REASON_REQUIRED)
+    listing, current = _locked_pair(reservation)
+    if not permissions.can_cancel_reservation(by, current):
+        errors.raise_error(errors.NOT_ALLOWED_RESERVATION)
+    current.status = _step(RESERVATION, current.status, "cancel")
+    current.cancelled_at = timezone.now()
+    current.cancelled_by = by
+    current.cancel_reason = reason.strip()
+    current.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+    if listing.status in (ListingStatus.PUBLISHED, ListingStatus.RESERVED):
+        listing.quantity_available += current.quantity
+        listing.status = _step(LISTING, listing.status, "reopen")
+        listing.save(update_fields=["quantity_available", "status", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def ensure_categories(*, tree) -> list[Category]:
+    """Create the categories of ``tree`` that do not exist yet (matched by name under the same parent)."""
+    result = []
+    for position, (name, name_en, children) in enumerate(tree):
+        parent, _ = Category.objects.get_or_create(
+            parent=None, name=name, defaults={"name_en": name_en, "position": position}
+        )
+        result.append(parent)
+        for child_position, (child, child_en) in enumerate(children):
+            node, _ = Category.objects.get_or_create(
+                parent=parent, name=child, defaults={"name_en": child_en, "position": child_position}
+            )
+            result.append(node)
+    return result
+
+
+__all__ = [
+    "CatalogError",
+    "ListingDetails",
+    "cancel_reservation",
+    "confirm_handover",
+    "create_listing",
+    "ensure_categories",
+    "prepare_photos",
+    "publish_listing",
+    "reserve_listing",
+    "update_listing",
+    "withdraw_listing",
+]

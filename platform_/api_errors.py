@@ -1,0 +1,56 @@
+"""One JSON shape for every API error, in the language the request asked for (Accept-Language).
+
+    {"error": {"code": "not_found", "message": "Hittades inte.", "fields": {"title": ["Detta fält måste fyllas i."]}}}
+
+``fields`` appears only for invalid input. Business-rule refusals from the services (``catalog.errors``) carry
+their own code, e.g. ``sold_out`` when someone else reserved the last item first.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from catalog.errors import CatalogError
+
+
+def _flatten(detail) -> object:
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) if isinstance(item, (dict, list)) else str(item) for item in detail]
+    return str(detail)
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    body = {"code": code, "message": str(message)}
+    if fields:
+        body["fields"] = fields
+    return {"error": body}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, CatalogError):
+        return Response(error_body(exc.code, exc.message), status=exc.http_status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_body("invalid", _("Some of the information is missing or wrong."), _flatten(detail))
+        return response
+    code = getattr(exc, "default_code", "error")
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        code = "not_authenticated"
+        response.status_code = status.HTTP_401_UNAUTHORIZED
+    message = exc.detail if isinstance(exc.detail, str) else str(exc.default_detail)
+    response.data = error_body(code, message)
+    return response
