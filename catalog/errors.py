@@ -22,7 +22,9 @@ SOLD_OUT = ("sold_out", _("Someone else reserved the last one just before you. I
 NOT_ENOUGH = ("not_enough", _("Only %(available)s left to reserve."), 409)
 OWN_LISTING = ("own_listing", _("You cannot reserve your own listing."), 400)
 NOT_ALLOWED = ("not_allowed", _("You are not allowed to do this with this listing."), 403)
-NOT_ALLOWED_RESERVATION = ("not_allowed", _("Only the person who reserved, the listing's owner or an operator can do this."), 403)
+NOT_ALLOWED_RESERVATION = (
+    "not_allowed", _("Only the person who reserved, the listing's owner or an operator can do this."), 403
+)
 PRICE_REQUIRED = ("price_required", _("Give a price when renting out or selling."), 400)
 PRICE_NOT_ALLOWED = ("price_not_allowed", _("A price is given only when renting out or selling."), 400)
 RENT_PERIOD_REQUIRED = ("rent_period_required", _("Say whether the rent is per day, week or month."), 400)

@@ -92,7 +92,8 @@ LISTING = Lifecycle(
     "listing",
     ListingStatus,
     [
-        _t("publish", {_S.DRAFT, _S.WITHDRAWN}, _S.PUBLISHED, _("Only a draft or a withdrawn listing can be published.")),
+        _t("publish", {_S.DRAFT, _S.WITHDRAWN}, _S.PUBLISHED,
+           _("Only a draft or a withdrawn listing can be published.")),
         _t("edit", {_S.DRAFT, _S.PUBLISHED, _S.RESERVED, _S.WITHDRAWN}, None,
            _("A listing that has been handed over can no longer be changed.")),
         # Reserving takes part of the quantity; the listing itself is reserved once nothing is left.
@@ -100,7 +101,8 @@ LISTING = Lifecycle(
         _t("fully_reserve", {_S.PUBLISHED}, _S.RESERVED, _("This listing is not open for reservations.")),
         # A cancelled reservation gives its quantity back.
         _t("reopen", {_S.RESERVED, _S.PUBLISHED}, _S.PUBLISHED, _("This listing cannot be reopened.")),
-        _t("hand_over_all", {_S.RESERVED}, _S.HANDED_OVER, _("Everything must be reserved before it is all handed over.")),
+        _t("hand_over_all", {_S.RESERVED}, _S.HANDED_OVER,
+           _("Everything must be reserved before it is all handed over.")),
         _t("withdraw", {_S.DRAFT, _S.PUBLISHED, _S.RESERVED}, _S.WITHDRAWN,
            _("A listing that has been handed over or withdrawn cannot be withdrawn.")),
     ],

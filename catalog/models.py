@@ -72,7 +72,9 @@ class Listing(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="listings")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="listings"
+    )
     condition = models.CharField(_("condition"), max_length=20, choices=Condition.choices, default=Condition.GOOD)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     # What is neither reserved nor handed over. Changed only under a row lock on the listing (services.reserve).
@@ -164,12 +166,17 @@ class ListingPhoto(models.Model):
         verbose_name_plural = _("photos")
         ordering = ["position", "id"]
 
+    def __str__(self) -> str:
+        return self.image.name
+
 
 class Reservation(models.Model):
     """A colleague's claim on part of a listing's quantity, until it is handed over or cancelled."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    listing = models.ForeignKey(Listing, verbose_name=_("listing"), on_delete=models.PROTECT, related_name="reservations")
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), on_delete=models.PROTECT, related_name="reservations"
+    )
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     status = models.CharField(
         _("status"), max_length=20, choices=ReservationStatus.choices, default=ReservationStatus.RESERVED

@@ -214,7 +214,9 @@ def statistics(*, year: int) -> Statistics:
         .annotate(items=Sum("quantity"), n=Count("pk"))
     }
     months = [
-        MonthFigures(month=date(year, m, 1), posted=posted_by_month.get(m, 0), mediated=mediated_by_month.get(m, (0, 0))[0])
+        MonthFigures(
+            month=date(year, m, 1), posted=posted_by_month.get(m, 0), mediated=mediated_by_month.get(m, (0, 0))[0]
+        )
         for m in range(1, 13)
     ]
     posted_by_department = dict(posted.values("department").annotate(n=Count("pk")).values_list("department", "n"))
