@@ -14,8 +14,8 @@ from .models import Department, Invitation
 
 
 @login_required
-def home(request):
-    return render(request, "accounts/home.html", {"user_department": request.user.department})
+def profile(request):
+    return render(request, "accounts/profile.html", {"user_department": request.user.department})
 
 
 def _require_org_admin(request) -> None:

@@ -9,7 +9,7 @@ from . import views
 urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("accounts.urls")),
-    path("api/", include("catalog.api.urls")),
+    path("api/", include("platform_.api_urls")),
     path("konto/", include("allauth.urls")),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),

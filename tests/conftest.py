@@ -33,7 +33,13 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
     from platform_.demo import seed_demo
 
+    import shutil
+
+    from django.conf import settings
+
     verbosity = request.config.option.verbose
+    assert "test-media" in str(settings.MEDIA_ROOT), "refusing to use a media folder that is not the tests' own"
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     with django_db_blocker.unblock():
         config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"}, serialized_aliases=[])
         assert connection.settings_dict["NAME"].startswith("test_"), "refusing to seed a non-test database"

@@ -1,0 +1,151 @@
+"""Forms of the catalogue pages. They check shape and types; the rules live in catalog.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department, User
+
+from .models import Category, Condition, OfferType, RentPeriod
+from .selectors import categories
+
+
+def _department_label(department: Department) -> str:
+    return f"{department.parent.name} › {department.name}" if department.parent_id else department.name
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return f"{obj.parent.display_name} › {obj.display_name}" if obj.parent_id else obj.display_name
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Department) -> str:
+        return _department_label(obj)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.email
+
+
+def _category_choices(include_empty: str) -> list[tuple[str, str]]:
+    choices = [("", include_empty)]
+    for node in categories():
+        label = f"{node.parent.display_name} › {node.display_name}" if node.parent_id else node.display_name
+        choices.append((str(node.pk), label))
+    return choices
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
+    offer_type = forms.ChoiceField(
+        label=_("Offer"), required=False, choices=[("", _("All offers")), *OfferType.choices]
+    )
+    condition = forms.ChoiceField(
+        label=_("Condition"), required=False, choices=[("", _("Any condition")), *Condition.choices]
+    )
+    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, departments: list[Department], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("e.g. office chair, desk, monitor")})
+        self.fields["category"].choices = _category_choices(str(_("All categories")))
+        self.fields["department"].choices = [("", _("All departments"))] + [
+            (str(d.pk), _department_label(d)) for d in departments
+        ]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
+
+
+class ListingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Size, colour, brand, what is included, any faults."),
+    )
+    category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none(), empty_label=None)
+    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices, initial=Condition.GOOD)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000, initial=1)
+    offer_type = forms.ChoiceField(
+        label=_("Offer"), choices=OfferType.choices, initial=OfferType.GIVE_AWAY, widget=forms.RadioSelect
+    )
+    price = forms.DecimalField(
+        label=_("Price (SEK)"), required=False, min_value=0, max_digits=10, decimal_places=2,
+        help_text=_("Only when renting out or selling."),
+    )
+    rent_period = forms.ChoiceField(
+        label=_("Rent period"), required=False, choices=[("", "—"), *RentPeriod.choices]
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    building = forms.CharField(label=_("Building"), max_length=100, required=False)
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+    department = DepartmentChoiceField(label=_("Department"), queryset=Department.objects.none(), empty_label=None)
+    contact_person = PersonChoiceField(label=_("Contact person"), queryset=User.objects.none(), empty_label=None)
+    photos = MultiplePhotoField(
+        label=_("Photos"), required=False,
+        help_text=_("JPEG, PNG or WebP, at most %(size)s MB each, up to %(count)s photos.")
+        % {"size": settings.PHOTO_MAX_BYTES // (1024 * 1024), "count": settings.PHOTOS_PER_LISTING},
+    )
+
+    def __init__(self, *args, user, photos=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from .permissions import can_post_for_any_department
+
+        self.fields["category"].queryset = Category.objects.select_related("parent").order_by(
+            "parent__position", "parent__name", "position", "name"
+        )
+        departments = Department.objects.select_related("parent").order_by("parent__name", "name")
+        if not can_post_for_any_department(user) and user.department_id:
+            departments = departments.filter(pk=user.department_id)
+        self.fields["department"].queryset = departments
+        self.fields["contact_person"].queryset = User.objects.filter(is_active=True).order_by("full_name", "email")
+        self.fields["photos"].widget.attrs.update({"accept": "image/jpeg,image/png,image/webp"})
+        self.existing_photos = list(photos)
+        if self.existing_photos:
+            self.fields["remove_photos"] = forms.MultipleChoiceField(
+                label=_("Remove photos"), required=False, widget=forms.CheckboxSelectMultiple,
+                choices=[(str(p.pk), _("Photo %(n)s") % {"n": n}) for n, p in enumerate(self.existing_photos, 1)],
+            )
+
+    def clean(self):
+        data = super().clean()
+        priced = data.get("offer_type") in (OfferType.RENT, OfferType.SELL)
+        if priced and data.get("price") is None:
+            self.add_error("price", _("Give a price when renting out or selling."))
+        if data.get("offer_type") == OfferType.RENT and not data.get("rent_period"):
+            self.add_error("rent_period", _("Say whether the rent is per day, week or month."))
+        if not priced:
+            data["price"] = None
+            data["rent_period"] = ""
+        return data
+
+
+class ReserveForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    message = forms.CharField(
+        label=_("Message to the contact person (optional)"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, available: int = 1, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quantity"].max_value = max(available, 1)
+        self.fields["quantity"].widget.attrs["max"] = max(available, 1)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))

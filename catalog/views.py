@@ -1,0 +1,348 @@
+"""The catalogue pages: find, post, reserve, hand over, count. Each view calls services and selectors only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Department
+
+from . import permissions, selectors, services
+from .errors import CatalogError
+from .forms import ListingForm, ReasonForm, ReserveForm, SearchForm
+from .lifecycle import LISTING, ListingStatus
+from .models import Category, ListingPhoto
+
+PAGE_SIZE = 24
+
+
+def _departments() -> list[Department]:
+    return list(Department.objects.select_related("parent").order_by("parent__name", "name"))
+
+
+@login_required
+@require_GET
+def browse(request):
+    form = SearchForm(request.GET or None, departments=_departments())
+    filters = form.cleaned_data if form.is_valid() else {}
+    category = Category.objects.filter(pk=filters["category"]).first() if filters.get("category") else None
+    department = Department.objects.filter(pk=filters["department"]).first() if filters.get("department") else None
+    listings = selectors.search_listings(
+        query=filters.get("q", ""),
+        category=category,
+        offer_type=filters.get("offer_type", ""),
+        condition=filters.get("condition", ""),
+        department=department,
+    )
+    page = Paginator(listings, PAGE_SIZE).get_page(request.GET.get("sida"))
+    query_string = request.GET.copy()
+    query_string.pop("sida", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": filters.get("q", ""),
+        "filtered": any(filters.get(name) for name in ("q", "category", "offer_type", "condition", "department")),
+        "query_string": query_string.urlencode(),
+    }
+    template = "catalog/_results.html" if request.htmx else "catalog/browse.html"
+    return render(request, template, context)
+
+
+def _listing_or_404(request, uuid):
+    listing = selectors.listing_for(uuid=uuid, user=request.user)
+    if listing is None:
+        raise Http404
+    return listing
+
+
+def _detail_context(request, listing, reserve_form=None) -> dict:
+    can_manage = permissions.can_manage_listing(request.user, listing)
+    own = request.user.pk in (listing.created_by_id, listing.contact_person_id)
+    reservations = selectors.listing_reservations(listing=listing)
+    return {
+        "listing": listing,
+        "photos": list(listing.photos.all()),
+        "can_manage": can_manage,
+        "can_reserve": not own and LISTING.can(listing.status, "reserve") and listing.quantity_available > 0,
+        "can_publish": can_manage and LISTING.can(listing.status, "publish"),
+        "can_withdraw": can_manage and LISTING.can(listing.status, "withdraw"),
+        "can_edit": can_manage and LISTING.can(listing.status, "edit"),
+        "reserve_form": reserve_form or ReserveForm(available=listing.quantity_available),
+        "reservations": reservations if can_manage else [],
+        "my_reservations": [r for r in reservations if r.reserved_by_id == request.user.pk],
+    }
+
+
+@login_required
+@require_GET
+def listing_detail(request, uuid):
+    listing = _listing_or_404(request, uuid)
+    return render(request, "catalog/listing_detail.html", _detail_context(request, listing))
+
+
+def _details_from(form: ListingForm) -> services.ListingDetails:
+    data = form.cleaned_data
+    return services.ListingDetails(
+        title=data["title"],
+        description=data["description"],
+        category=data["category"],
+        condition=data["condition"],
+        quantity=data["quantity"],
+        offer_type=data["offer_type"],
+        price=data["price"],
+        rent_period=data["rent_period"],
+        address=data["address"],
+        building=data["building"],
+        room=data["room"],
+        department=data["department"],
+        contact_person=data["contact_person"],
+    )
+
+
+def _save_listing(request, form: ListingForm, listing=None):
+    """Run the create or update service for a valid form; errors land on the form. Returns the listing or None."""
+    try:
+        photos = services.prepare_photos(form.cleaned_data["photos"])
+        if listing is None:
+            return services.create_listing(
+                author=request.user, details=_details_from(form), photos=photos, publish="publish" in request.POST
+            )
+        listing = services.update_listing(
+            listing=listing,
+            editor=request.user,
+            details=_details_from(form),
+            add_photos=photos,
+            remove_photo_ids=[int(pk) for pk in form.cleaned_data.get("remove_photos", [])],
+        )
+        if "publish" in request.POST and LISTING.can(listing.status, "publish"):
+            listing = services.publish_listing(listing=listing, by=request.user)
+        return listing
+    except CatalogError as error:
+        field = {
+            "photo_too_large": "photos", "photo_unreadable": "photos", "photo_too_many_pixels": "photos",
+            "photo_required": "photos", "too_many_photos": "photos", "price_required": "price",
+            "price_not_allowed": "price", "rent_period_required": "rent_period",
+            "quantity_below_claimed": "quantity", "not_allowed": "department",
+        }.get(error.code)
+        form.add_error(field, error.message)
+        return None
+
+
+def _saved_message(request, listing) -> None:
+    if listing.status == ListingStatus.PUBLISHED:
+        messages.success(request, _("Your listing “%(title)s” is published.") % {"title": listing.title})
+    else:
+        messages.success(request, _("Your listing “%(title)s” is saved.") % {"title": listing.title})
+
+
+@login_required
+def listing_create(request):
+    initial = {"department": request.user.department_id, "contact_person": request.user.pk}
+    form = ListingForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        listing = _save_listing(request, form)
+        if listing is not None:
+            _saved_message(request, listing)
+            return redirect("listing_detail", uuid=listing.uuid)
+    return render(request, "catalog/listing_form.html", {"form": form, "listing": None})
+
+
+@login_required
+def listing_edit(request, uuid):
+    listing = _listing_or_404(request, uuid)
+    if not permissions.can_manage_listing(request.user, listing):
+        raise Http404
+    if not LISTING.can(listing.status, "edit"):
+        messages.error(request, _("A listing that has been handed over can no longer be changed."))
+        return redirect("listing_detail", uuid=listing.uuid)
+    photos = list(listing.photos.all())
+    initial = {
+        field: getattr(listing, field)
+        for field in ("title", "description", "condition", "quantity", "offer_type", "price", "rent_period",
+                      "address", "building", "room")
+    } | {"category": listing.category_id, "department": listing.department_id,
+         "contact_person": listing.contact_person_id}
+    form = ListingForm(request.POST or None, request.FILES or None, user=request.user, photos=photos, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_listing(request, form, listing)
+        if saved is not None:
+            _saved_message(request, saved)
+            return redirect("listing_detail", uuid=saved.uuid)
+    return render(request, "catalog/listing_form.html", {"form": form, "listing": listing, "photos": photos})
+
+
+@login_required
+@require_POST
+def listing_publish(request, uuid):
+    listing = _listing_or_404(request, uuid)
+    try:
+        services.publish_listing(listing=listing, by=request.user)
+    except CatalogError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your listing “%(title)s” is published.") % {"title": listing.title})
+    return redirect("listing_detail", uuid=listing.uuid)
+
+
+@login_required
+def listing_withdraw(request, uuid):
+    listing = _listing_or_404(request, uuid)
+    if not permissions.can_manage_listing(request.user, listing):
+        raise Http404
+    form = ReasonForm(request.POST or None)
+    form.fields["reason"].required = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_listing(listing=listing, by=request.user, reason=form.cleaned_data["reason"])
+        except CatalogError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("“%(title)s” has been withdrawn.") % {"title": listing.title})
+        return redirect("listing_detail", uuid=listing.uuid)
+    return render(request, "catalog/listing_withdraw.html", {"listing": listing, "form": form})
+
+
+@login_required
+@require_POST
+def listing_reserve(request, uuid):
+    listing = _listing_or_404(request, uuid)
+    form = ReserveForm(request.POST, available=listing.quantity_available)
+    status = 400
+    if form.is_valid():
+        try:
+            services.reserve_listing(
+                listing=listing, by=request.user,
+                quantity=form.cleaned_data["quantity"], message=form.cleaned_data["message"],
+            )
+        except CatalogError as error:
+            form.add_error("quantity", error.message)
+            status = error.http_status
+        else:
+            messages.success(
+                request,
+                _("You have reserved “%(title)s”. The contact person confirms when you have collected it.")
+                % {"title": listing.title},
+            )
+            return redirect("listing_detail", uuid=listing.uuid)
+    listing = _listing_or_404(request, uuid)  # as it is now, after someone else's reservation
+    return render(request, "catalog/listing_detail.html", _detail_context(request, listing, form), status=status)
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _reservation_or_404(request, uuid):
+    reservation = selectors.reservation_for(uuid=uuid, user=request.user)
+    if reservation is None:
+        raise Http404
+    return reservation
+
+
+@login_required
+@require_POST
+def reservation_confirm(request, uuid):
+    reservation = _reservation_or_404(request, uuid)
+    try:
+        services.confirm_handover(reservation=reservation, by=request.user)
+    except CatalogError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Handover confirmed: %(quantity)s × “%(title)s” to %(name)s.")
+            % {"quantity": reservation.quantity, "title": reservation.listing.title,
+               "name": reservation.reserved_by.get_full_name()},
+        )
+    return _back(request, "my_listings")
+
+
+@login_required
+def reservation_cancel(request, uuid):
+    reservation = _reservation_or_404(request, uuid)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_reservation(reservation=reservation, by=request.user, reason=form.cleaned_data["reason"])
+        except CatalogError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The reservation of “%(title)s” is cancelled.")
+                             % {"title": reservation.listing.title})
+        return _back(request, "my_reservations")
+    return render(request, "catalog/reservation_cancel.html", {
+        "reservation": reservation, "form": form, "next": request.GET.get("next", ""),
+    })
+
+
+@login_required
+@require_GET
+def my_listings(request):
+    status = request.GET.get("status", "")
+    if status not in ListingStatus.values:
+        status = ""
+    return render(request, "catalog/my_listings.html", {
+        "listings": selectors.my_listings(user=request.user, status=status),
+        "awaiting": list(selectors.awaiting_handover(user=request.user)),
+        "status": status,
+        "statuses": ListingStatus.choices,
+    })
+
+
+@login_required
+@require_GET
+def my_reservations(request):
+    return render(request, "catalog/my_reservations.html", {
+        "reservations": selectors.my_reservations(user=request.user),
+    })
+
+
+@login_required
+@require_GET
+def statistics(request):
+    years = selectors.statistics_years()
+    try:
+        year = int(request.GET.get("ar", years[0]))
+    except ValueError:
+        year = years[0]
+    if year not in years:
+        year = years[0]
+    figures = selectors.statistics(year=year)
+    peak = max([m.posted for m in figures.months] + [m.mediated for m in figures.months] + [1])
+    return render(request, "catalog/statistics.html", {
+        "figures": figures, "years": years, "peak": peak, "this_year": timezone.localdate().year,
+    })
+
+
+@login_required
+@require_GET
+def photo(request, pk: int, size: str):
+    """A listing's photo, only for people who may see the listing, from the organisation's own folder."""
+    if size not in ("full", "thumb"):
+        raise Http404
+    record = ListingPhoto.objects.select_related("listing").filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    listing = record.listing
+    if listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN) and not permissions.can_manage_listing(
+        request.user, listing
+    ):
+        raise Http404
+    field = record.image if size == "full" else record.thumbnail
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/webp")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
