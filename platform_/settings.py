@@ -150,6 +150,10 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env
 DATABASES["default"]["ENGINE"] = "platform_.db"
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if TESTING:
+    # One test database per test run, so that runs side by side (several checkouts, a helper and CI) never drop
+    # each other's database; tests/conftest.py removes those left behind by runs that no longer exist.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 if env("DATABASE_NAME"):
     # Another database on the same server: the benchmarks' own, or the test database for a worker the tests start.
     DATABASES["default"]["NAME"] = env("DATABASE_NAME")
@@ -220,7 +224,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 # Uploaded photos, under one folder per organisation (<MEDIA_ROOT>/<schema>/...). They are served by the app after
 # a permission check (catalog.views.photo), never as public static files. Tests keep theirs apart.
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / ("test-media" if TESTING else "media"))))
+MEDIA_ROOT = Path(
+    env("MEDIA_ROOT", str(BASE_DIR / "var" / (f"test-media/{os.getpid()}" if TESTING else "media")))
+)
 PHOTO_MAX_BYTES = int(env("PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 PHOTO_MAX_PIXELS = int(env("PHOTO_MAX_PIXELS", str(40_000_000)))
 PHOTOS_PER_LISTING = 8

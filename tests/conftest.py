@@ -41,6 +41,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     assert "test-media" in str(settings.MEDIA_ROOT), "refusing to use a media folder that is not the tests' own"
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     with django_db_blocker.unblock():
+        _remove_leftovers_of_dead_runs()
         config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"}, serialized_aliases=[])
         assert connection.settings_dict["NAME"].startswith("test_"), "refusing to seed a non-test database"
         seed_demo(password=PASSWORD)
@@ -55,6 +56,39 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
             )
         connection.close()
         teardown_databases(config, verbosity=verbosity)
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_leftovers_of_dead_runs() -> None:
+    """Drop test databases and media folders of earlier runs (named by their process id) that have ended."""
+    import re
+    import shutil
+
+    from django.conf import settings
+
+    base = settings.DATABASES["default"]["NAME"]
+    pattern = re.compile(rf"^test_{re.escape(base)}_(\d+)$")
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"test_{base}_%"])
+        for (name,) in cursor.fetchall():
+            match = pattern.match(name)
+            if match and not _pid_alive(int(match.group(1))):
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    media_parent = settings.MEDIA_ROOT.parent
+    if media_parent.name == "test-media" and media_parent.is_dir():
+        for folder in media_parent.iterdir():
+            if folder.name.isdigit() and not _pid_alive(int(folder.name)):
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
