@@ -5,13 +5,13 @@ A category in use cannot be deleted (PROTECT): listings keep their category.
 
 from django.contrib import admin
 
-from accounts.admin import organisation_admin_site
+from accounts.admin import OrgAdminPermissions, organisation_admin_site
 
 from .models import Category
 
 
 @admin.register(Category, site=organisation_admin_site)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(OrgAdminPermissions, admin.ModelAdmin):
     list_display = ("name", "name_en", "parent", "position")
     list_editable = ("position",)
     list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)

@@ -40,7 +40,7 @@ def _category_choices(include_empty: str) -> list[tuple[str, str]]:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=forms.SearchInput)
     category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
     offer_type = forms.ChoiceField(
         label=_("Offer"), required=False, choices=[("", _("All offers")), *OfferType.choices]
@@ -52,7 +52,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, departments: list[Department], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("e.g. office chair, desk, monitor")})
+        self.fields["q"].widget.attrs["placeholder"] = _("e.g. office chair, desk, monitor")
         self.fields["category"].choices = _category_choices(str(_("All categories")))
         self.fields["department"].choices = [("", _("All departments"))] + [
             (str(d.pk), _department_label(d)) for d in departments

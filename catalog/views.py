@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -31,7 +32,9 @@ def _departments() -> list[Department]:
 @require_GET
 def browse(request):
     form = SearchForm(request.GET or None, departments=_departments())
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()
+    # A stale value (a category removed since the address was bookmarked) drops that filter only, not the words.
+    filters = getattr(form, "cleaned_data", {})
     category = Category.objects.filter(pk=filters["category"]).first() if filters.get("category") else None
     department = Department.objects.filter(pk=filters["department"]).first() if filters.get("department") else None
     listings = selectors.search_listings(
@@ -51,8 +54,11 @@ def browse(request):
         "filtered": any(filters.get(name) for name in ("q", "category", "offer_type", "condition", "department")),
         "query_string": query_string.urlencode(),
     }
-    template = "catalog/_results.html" if request.htmx else "catalog/browse.html"
-    return render(request, template, context)
+    # htmx asks for the whole page again when it restores a history entry it no longer has cached.
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "catalog/_results.html" if partial else "catalog/browse.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _listing_or_404(request, uuid):
