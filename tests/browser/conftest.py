@@ -93,7 +93,9 @@ def audit(axe):
     """Assert that axe-core finds no serious or critical WCAG 2.1 A/AA violation on the page as it is now."""
 
     def check(page) -> None:
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        # Only violations are read; asking axe for nothing else makes each audit markedly faster.
+        options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+        results = axe.run(page, options=options)
         serious = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
         assert not serious, f"{page.url}\n" + results.generate_report()
 

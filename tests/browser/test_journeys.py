@@ -8,20 +8,10 @@ import pytest
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.browser.helpers import log_in as _log_in
+from tests.browser.helpers import switch_to_english as _switch_to_english
 
-
-def _log_in(page, url, host: str, email: str) -> None:
-    page.goto(url(host, "/"))
-    expect(page).to_have_url(re.compile(r"/konto/login/"))
-    page.get_by_label(re.compile("E-post|E-mail", re.I)).fill(email)
-    page.get_by_label(re.compile("Lösenord|Password", re.I)).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^(Logga in|Log in|Sign in)$", re.I)).click()
-
-
-def _switch_to_english(page) -> None:
-    page.get_by_role("button", name="In English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+START_HEADING = "Hitta innan du köper"
 
 
 def test_the_public_site_and_an_unknown_host_in_swedish_and_english(page, url, audit):
@@ -57,10 +47,15 @@ def test_log_in_see_start_page_and_invite_a_colleague(page, url, audit, django_d
     expect(page.get_by_role("alert").first).to_be_visible()
     audit(page)
 
-    # log in as Ystad's organisation admin
+    # log in as Ystad's organisation admin: the start page is the catalogue
     _log_in(page, url, "ystad.localhost", "admin@ystad.example")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
+    expect(page.get_by_role("heading", level=1)).to_have_text(START_HEADING)
     expect(page.get_by_text("Ystads kommun").first).to_be_visible()
+    audit(page)
+
+    # my account page
+    page.get_by_role("link", name="Mitt konto").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
     audit(page)
 
     # invite a colleague
@@ -80,7 +75,7 @@ def test_log_in_see_start_page_and_invite_a_colleague(page, url, audit, django_d
         _switch_to_english(page)
         expect(page.get_by_role("heading", level=1)).to_have_text("Colleagues")
         audit(page)
-        page.get_by_role("link", name="Start").click()
+        page.get_by_role("link", name="My account").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
         audit(page)
     finally:
@@ -102,7 +97,7 @@ def test_ystads_session_cookie_is_not_accepted_at_skurup(context, url, path):
     # given a browser logged in at Ystad
     page = context.new_page()
     _log_in(page, url, "ystad.localhost", "admin@ystad.example")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
+    expect(page.get_by_role("heading", level=1)).to_have_text(START_HEADING)
     session = next(c for c in context.cookies() if c["name"] == "delbar_session")
     assert session["domain"] == "ystad.localhost"  # host-only: the browser never sends it elsewhere
 
