@@ -25,6 +25,8 @@ NOT_ALLOWED = ("not_allowed", _("You are not allowed to do this with this listin
 NOT_ALLOWED_RESERVATION = (
     "not_allowed", _("Only the person who reserved, the listing's owner or an operator can do this."), 403
 )
+QUANTITY_INVALID = ("quantity_invalid", _("The quantity must be at least 1."), 400)
+PRICE_INVALID = ("price_invalid", _("The price cannot be negative."), 400)
 PRICE_REQUIRED = ("price_required", _("Give a price when renting out or selling."), 400)
 PRICE_NOT_ALLOWED = ("price_not_allowed", _("A price is given only when renting out or selling."), 400)
 RENT_PERIOD_REQUIRED = ("rent_period_required", _("Say whether the rent is per day, week or month."), 400)

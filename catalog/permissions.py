@@ -32,6 +32,8 @@ def can_confirm_handover(user, reservation: Reservation) -> bool:
 
 
 def can_cancel_reservation(user, reservation: Reservation) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
     return user.pk == reservation.reserved_by_id or can_manage_listing(user, reservation.listing)
 
 

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import PhotoRejected
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO is how Pillow names a JPEG that carries a second picture (many phone cameras write them): still a JPEG.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 FULL_SIZE = 1600
 THUMBNAIL_SIZE = 480
 
@@ -44,20 +46,20 @@ def _encode(image: Image.Image, size: int) -> tuple[bytes, int, int]:
 def process_photo(upload) -> ProcessedPhoto:
     """Validate an uploaded file and return the re-encoded photo and thumbnail, or raise PhotoRejected."""
     name = getattr(upload, "name", "") or "photo"
+    too_large = PhotoRejected(
+        "photo_too_large",
+        _("%(name)s is too large. A photo may be at most %(limit)s.")
+        % {"name": name, "limit": filesizeformat(settings.PHOTO_MAX_BYTES)},
+    )
     size = getattr(upload, "size", None)
     if size is not None and size > settings.PHOTO_MAX_BYTES:
-        raise PhotoRejected(
-            "photo_too_large",
-            _("%(name)s is too large. A photo may be at most %(limit)s MB.")
-            % {"name": name, "limit": settings.PHOTO_MAX_BYTES // (1024 * 1024)},
-        )
-    data = upload.read()
+        raise too_large
+    if hasattr(upload, "seek"):
+        upload.seek(0)  # a form may have read it already
+    # Read one byte more than allowed, so a file without a known size cannot fill the memory.
+    data = upload.read(settings.PHOTO_MAX_BYTES + 1)
     if len(data) > settings.PHOTO_MAX_BYTES:
-        raise PhotoRejected(
-            "photo_too_large",
-            _("%(name)s is too large. A photo may be at most %(limit)s MB.")
-            % {"name": name, "limit": settings.PHOTO_MAX_BYTES // (1024 * 1024)},
-        )
+        raise too_large
     not_an_image = PhotoRejected(
         "photo_unreadable", _("%(name)s is not a photo we can read. Use JPEG, PNG or WebP.") % {"name": name}
     )

@@ -47,14 +47,21 @@ def _step(machine: lifecycle.Lifecycle, state: str, transition: str) -> str:
         raise errors.from_transition(refused) from None
 
 
-def _check_details(details: ListingDetails, *, author) -> None:
+def _check_offer(details: ListingDetails) -> None:
+    if details.quantity < 1:
+        errors.raise_error(errors.QUANTITY_INVALID)
     if details.offer_type in PRICED_OFFERS:
         if details.price is None:
             errors.raise_error(errors.PRICE_REQUIRED)
+        if details.price < 0:
+            errors.raise_error(errors.PRICE_INVALID)
         if details.offer_type == OfferType.RENT and not details.rent_period:
             errors.raise_error(errors.RENT_PERIOD_REQUIRED)
     elif details.price is not None:
         errors.raise_error(errors.PRICE_NOT_ALLOWED)
+
+
+def _check_department(details: ListingDetails, *, author) -> None:
     if not permissions.can_post_for_any_department(author) and details.department.pk != author.department_id:
         errors.raise_error(errors.NOT_ALLOWED)
 
@@ -85,8 +92,8 @@ class _StoredFiles:
     def __init__(self) -> None:
         self.names: list[str] = []
 
-    def add(self, photo: ListingPhoto) -> None:
-        self.names += [photo.image.name, photo.thumbnail.name]
+    def add(self, name: str) -> None:
+        self.names.append(name)
 
     def remove_all(self) -> None:
         from django.core.files.storage import default_storage
@@ -99,9 +106,11 @@ def _store_photos(listing: Listing, photos: Sequence[ProcessedPhoto], stored: _S
     start = (listing.photos.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     for offset, photo in enumerate(photos):
         record = ListingPhoto(listing=listing, position=start + offset)
+        # Each file is remembered as soon as it is written, so a failure between the two leaves neither behind.
         record.image.save(photo.image.name, photo.image, save=False)
+        stored.add(record.image.name)
         record.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
-        stored.add(record)
+        stored.add(record.thumbnail.name)
         record.save()
 
 
@@ -109,7 +118,8 @@ def create_listing(
     *, author, details: ListingDetails, photos: Sequence[ProcessedPhoto] = (), publish: bool = False
 ) -> Listing:
     """A new listing, as a draft or published at once. ``photos`` come from ``prepare_photos``."""
-    _check_details(details, author=author)
+    _check_offer(details)
+    _check_department(details, author=author)
     if len(photos) > settings.PHOTOS_PER_LISTING:
         errors.raise_error(errors.TOO_MANY_PHOTOS, limit=settings.PHOTOS_PER_LISTING)
     if publish and not photos:
@@ -144,8 +154,11 @@ def update_listing(
 ) -> Listing:
     if not permissions.can_manage_listing(editor, listing):
         errors.raise_error(errors.NOT_ALLOWED)
-    # An operator editing keeps the listing's department; the rule on departments applies to the poster.
-    _check_details(details, author=editor if details.department.pk != listing.department_id else listing.created_by)
+    _check_offer(details)
+    # Moving a listing to another department follows the rule for posting; keeping its department needs nothing
+    # more (the poster may have changed department since).
+    if details.department.pk != listing.department_id:
+        _check_department(details, author=editor)
     stored = _StoredFiles()
     removed_files: list[str] = []
     try:
@@ -153,7 +166,7 @@ def update_listing(
             current = _locked(listing)
             _step(LISTING, current.status, "edit")
             claimed = current.quantity - current.quantity_available
-            if details.quantity < max(claimed, 1):
+            if details.quantity < claimed:
                 errors.raise_error(errors.QUANTITY_BELOW_CLAIMED, claimed=claimed)
             _apply_details(current, details)
             current.quantity = details.quantity
@@ -162,6 +175,9 @@ def update_listing(
                 current.status = _step(LISTING, current.status, "reopen")
             elif current.status == ListingStatus.PUBLISHED and current.quantity_available == 0:
                 current.status = _step(LISTING, current.status, "fully_reserve")
+            if current.status == ListingStatus.RESERVED and not _has_open_reservations(current):
+                # Lowered to what was already handed over: nothing is left to hand over.
+                current.status = _step(LISTING, current.status, "hand_over_all")
             current.save()
             to_remove = list(current.photos.filter(pk__in=list(remove_photo_ids)))
             for photo in to_remove:
@@ -178,6 +194,10 @@ def update_listing(
         stored.remove_all()
         raise
     return current
+
+
+def _has_open_reservations(listing: Listing) -> bool:
+    return listing.reservations.filter(status=ReservationStatus.RESERVED).exists()
 
 
 def _delete_files(names: Iterable[str]) -> None:
@@ -240,7 +260,7 @@ def reserve_listing(*, listing: Listing, by, quantity: int = 1, message: str = "
         errors.raise_error(errors.SOLD_OUT)
     _step(LISTING, current.status, "reserve")
     if quantity < 1:
-        errors.raise_error(errors.NOT_ENOUGH, available=current.quantity_available)
+        errors.raise_error(errors.QUANTITY_INVALID)
     if quantity > current.quantity_available:
         errors.raise_error(errors.NOT_ENOUGH, available=current.quantity_available)
     current.quantity_available -= quantity
@@ -274,8 +294,7 @@ def confirm_handover(*, reservation: Reservation, by) -> Reservation:
     current.handed_over_at = timezone.now()
     current.handed_over_by = by
     current.save(update_fields=["status", "handed_over_at", "handed_over_by"])
-    still_open = listing.reservations.filter(status=ReservationStatus.RESERVED).exists()
-    if listing.status == ListingStatus.RESERVED and not still_open:
+    if listing.status == ListingStatus.RESERVED and not _has_open_reservations(listing):
         listing.status = _step(LISTING, listing.status, "hand_over_all")
         listing.save(update_fields=["status", "updated_at"])
     return current
