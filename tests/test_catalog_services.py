@@ -667,7 +667,7 @@ def test_the_owner_side_confirms_the_handover(people, who):
     poster = people.operator if who == "contact" else people.owner
     listing = make_listing(author=poster, department=people.department, contact_person=people.owner)
     reservation = services.reserve_listing(listing=listing, by=people.colleague)
-    confirmer = {"owner": people.owner, "contact": people.owner}.get(who) or getattr(people, who)
+    confirmer = people.owner if who in ("owner", "contact") else getattr(people, who)
 
     # when
     services.confirm_handover(reservation=reservation, by=confirmer)
