@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from knox.models import AuthToken
 
 from .models import Department, Invitation, User
 
@@ -35,3 +36,10 @@ def open_invitations() -> QuerySet[Invitation]:
         .select_related("department", "invited_by")
         .order_by("-created_at")
     )
+
+
+def api_tokens(*, user: User) -> QuerySet:
+    """``user``'s API tokens that have not expired (knox AuthToken rows), newest first."""
+    return AuthToken.objects.filter(user=user).filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
+    ).order_by("-created")

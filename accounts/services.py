@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import connection, transaction
 from django.utils import timezone
+from knox.models import AuthToken
 
 from . import errors
 from .models import Department, Invitation, Role, User
@@ -144,3 +145,21 @@ def revoke_invitation(*, invitation: Invitation, revoked_by: User) -> None:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+
+
+# ---------------------------------------------------------------------------------------------- API tokens
+# django-rest-knox stores only a hash of each token, in the organisation's own schema, so a token works only at
+# the host of the organisation it was made in. Its first characters (``token_key``) identify it in lists.
+
+
+@transaction.atomic
+def create_api_token(*, user: User) -> tuple[AuthToken, str]:
+    """A new API token for ``user``, valid for REST_KNOX["TOKEN_TTL"]. Returns it with its key, shown only once."""
+    return AuthToken.objects.create(user=user)
+
+
+@transaction.atomic
+def revoke_api_token(*, user: User, token_id: str) -> bool:
+    """Delete one of ``user``'s own tokens by its ``token_key``. False if there was none (already gone)."""
+    deleted, _ = AuthToken.objects.filter(user=user, token_key=token_id).delete()
+    return deleted > 0

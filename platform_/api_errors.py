@@ -1,17 +1,22 @@
 """One JSON shape for every API error, in the language the request asked for (Accept-Language).
 
-    {"error": {"code": "not_found", "message": "Hittades inte.", "fields": {"title": ["Detta fält måste fyllas i."]}}}
+    {"error": {"code": "not_found", "message": "Hittades inte."}}
+    {"error": {"code": "invalid", "message": "…", "fields": {"title": ["Detta fält får inte vara tomt."]}}}
 
 ``fields`` appears only for invalid input. Business-rule refusals from the services (``catalog.errors``) carry
-their own code, e.g. ``sold_out`` when someone else reserved the last item first.
+their own code and HTTP status, e.g. 409 ``sold_out`` when someone else reserved the last item first.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,11 +27,11 @@ def _flatten(detail) -> object:
     if isinstance(detail, dict):
         return {key: _flatten(value) for key, value in detail.items()}
     if isinstance(detail, list):
-        return [_flatten(item) if isinstance(item, (dict, list)) else str(item) for item in detail]
+        return [_flatten(item) if isinstance(item, dict | list) else str(item) for item in detail]
     return str(detail)
 
 
-def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+def error_body(code: str, message, fields: dict | None = None) -> dict:
     body = {"code": code, "message": str(message)}
     if fields:
         body["fields"] = fields
@@ -40,9 +45,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=get_error_detail(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        return None  # not an API error: a real bug, let it be a 500 and reach Sentry
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = error_body("invalid", _("Some of the information is missing or wrong."), _flatten(detail))
@@ -54,3 +61,12 @@ def exception_handler(exc, context):
     message = exc.detail if isinstance(exc.detail, str) else str(exc.default_detail)
     response.data = error_body(code, message)
     return response
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request, path: str = ""):
+    """Any path under /api/ that names no endpoint: the same JSON 404 as everything else, never an HTML page."""
+    raise exceptions.NotFound()

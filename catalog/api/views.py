@@ -1,0 +1,314 @@
+"""The catalogue API: thin views that parse input, call catalog.services / catalog.selectors and render output.
+
+Listings and reservations are addressed by their uuid. Something the person may not see is answered like
+something that does not exist (404). Refusals from the services become ``{"error": {"code", "message"}}`` with
+their HTTP status in platform_.api_errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.fields import Field
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..models import PRICED_OFFERS, Listing
+from . import serializers as s
+
+ERRORS = {
+    code: OpenApiResponse(response=s.ErrorOutput, description=description)
+    for code, description in {
+        400: "Invalid input (`invalid`, with `fields`) or a refused operation: `error.code` says which.",
+        401: "Not logged in, or the token is missing, expired or revoked (`not_authenticated`).",
+        403: "Not allowed for you (`not_allowed`, `permission_denied`).",
+        404: "No such listing or reservation that you may see (`not_found`).",
+        409: "Not possible in the current state, e.g. `sold_out` or `not_possible_now`.",
+    }.items()
+}
+
+
+DETAIL_FIELDS = frozenset(field.name for field in fields(services.ListingDetails))
+
+
+def _errors(*codes: int) -> dict:
+    return {code: ERRORS[code] for code in (401, *codes)}
+
+
+def _listing_or_404(request, uuid) -> Listing:
+    listing = selectors.listing_for(uuid=uuid, user=request.user)
+    if listing is None:
+        raise NotFound()
+    return listing
+
+
+def _reservation_or_404(request, uuid):
+    reservation = selectors.reservation_for(uuid=uuid, user=request.user)
+    if reservation is None:
+        raise NotFound()
+    return reservation
+
+
+def _listing_response(request, uuid, status_code: int = status.HTTP_200_OK) -> Response:
+    # Read back through the selector, so every answer about a listing has the same shape and query cost.
+    listing = _listing_or_404(request, uuid)
+    return Response(s.ListingOutput(listing, context={"request": request}).data, status=status_code)
+
+
+def _reservation_response(request, uuid, status_code: int = status.HTTP_200_OK) -> Response:
+    reservation = _reservation_or_404(request, uuid)
+    return Response(s.ReservationOutput(reservation, context={"request": request}).data, status=status_code)
+
+
+def _details(data: dict, *, user, listing: Listing | None = None) -> services.ListingDetails:
+    """ListingDetails from validated input; what the input leaves out is kept from ``listing`` (or defaulted)."""
+    if listing is None:
+        current = {"department": user.department, "contact_person": user}
+    else:
+        current = {name: getattr(listing, name) for name in DETAIL_FIELDS}
+    values = {**current, **{key: value for key, value in data.items() if key in DETAIL_FIELDS}}
+    if "price" not in data and values.get("offer_type") not in PRICED_OFFERS:
+        values["price"] = None  # switching to giving away drops the old price instead of refusing it
+    if values.get("department") is None:
+        raise ValidationError({"department": [Field.default_error_messages["required"]]})
+    return services.ListingDetails(**values)
+
+
+def _paginated(view: APIView, request, queryset, serializer_class) -> Response:
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True, context={"request": request}).data)
+
+
+# ------------------------------------------------------------------------------------------------ listings
+
+
+class ListingsApi(APIView):
+    # GET searches published listings; POST creates one.
+
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+
+    @extend_schema(
+        operation_id="listings_search",
+        tags=["listings"],
+        summary="Search and browse published listings",
+        parameters=[s.ListingSearchInput],
+        responses={200: s.ListingSummaryOutput(many=True), **_errors(400)},
+    )
+    def get(self, request):
+        search = s.ListingSearchInput(data=request.query_params)
+        search.is_valid(raise_exception=True)
+        filters = search.validated_data
+        listings = selectors.search_listings(
+            query=filters.get("q", ""),
+            category=filters.get("category"),
+            offer_type=filters.get("offer_type", ""),
+            condition=filters.get("condition", ""),
+            department=filters.get("department"),
+        )
+        return _paginated(self, request, listings, s.ListingSummaryOutput)
+
+    @extend_schema(
+        operation_id="listing_create",
+        tags=["listings"],
+        summary="Post a listing",
+        description="As JSON (saved as a draft) or as multipart/form-data with `photos` (and `publish`: true to "
+        "publish at once). Photos are decoded and re-encoded; a file that is not a JPEG, PNG or WebP photo is "
+        "refused with `photo_unreadable`, a too large one with `photo_too_large` or `photo_too_many_pixels`.",
+        request={"multipart/form-data": s.ListingCreateWithPhotosInput, "application/json": s.ListingCreateInput},
+        responses={201: s.ListingOutput, **_errors(400, 403)},
+    )
+    def post(self, request):
+        form = s.ListingCreateWithPhotosInput(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        photos = services.prepare_photos(data["photos"])
+        listing = services.create_listing(
+            author=request.user, details=_details(data, user=request.user), photos=photos, publish=data["publish"]
+        )
+        return _listing_response(request, listing.uuid, status.HTTP_201_CREATED)
+
+
+class ListingApi(APIView):
+    # GET reads one listing; PUT replaces its details, PATCH changes some of them.
+
+    @extend_schema(
+        operation_id="listing_retrieve",
+        tags=["listings"],
+        summary="One listing",
+        description="Drafts and withdrawn listings are visible only to those who manage them.",
+        responses={200: s.ListingOutput, **_errors(404)},
+    )
+    def get(self, request, uuid):
+        listing = _listing_or_404(request, uuid)
+        return Response(s.ListingOutput(listing, context={"request": request}).data)
+
+    def _update(self, request, uuid, *, partial: bool) -> Response:
+        listing = _listing_or_404(request, uuid)
+        form = s.ListingUpdateWithPhotosInput(data=request.data, partial=partial)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        photos = services.prepare_photos(data.get("photos", []))
+        services.update_listing(
+            listing=listing,
+            editor=request.user,
+            details=_details(data, user=request.user, listing=listing),
+            add_photos=photos,
+            remove_photo_ids=data.get("remove_photos", []),
+        )
+        return _listing_response(request, uuid)
+
+    @extend_schema(
+        operation_id="listing_update",
+        tags=["listings"],
+        summary="Replace a listing's details",
+        description="Fields left out get their defaults; `department` and `contact_person` are kept.",
+        request={"multipart/form-data": s.ListingUpdateWithPhotosInput, "application/json": s.ListingUpdateInput},
+        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
+    )
+    def put(self, request, uuid):
+        return self._update(request, uuid, partial=False)
+
+    @extend_schema(
+        operation_id="listing_partial_update",
+        tags=["listings"],
+        summary="Change some of a listing's details",
+        request={"multipart/form-data": s.ListingUpdateWithPhotosInput, "application/json": s.ListingUpdateInput},
+        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
+    )
+    def patch(self, request, uuid):
+        return self._update(request, uuid, partial=True)
+
+
+class ListingPublishApi(APIView):
+    @extend_schema(
+        operation_id="listing_publish",
+        tags=["listings"],
+        summary="Publish a draft or withdrawn listing",
+        request=None,
+        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
+    )
+    def post(self, request, uuid):
+        services.publish_listing(listing=_listing_or_404(request, uuid), by=request.user)
+        return _listing_response(request, uuid)
+
+
+class ListingWithdrawApi(APIView):
+    @extend_schema(
+        operation_id="listing_withdraw",
+        tags=["listings"],
+        summary="Withdraw a listing",
+        description="Open reservations are cancelled with the same reason.",
+        request=s.WithdrawInput,
+        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
+    )
+    def post(self, request, uuid):
+        listing = _listing_or_404(request, uuid)
+        form = s.WithdrawInput(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.withdraw_listing(listing=listing, by=request.user, reason=form.validated_data["reason"])
+        return _listing_response(request, uuid)
+
+
+class ListingReserveApi(APIView):
+    @extend_schema(
+        operation_id="listing_reserve",
+        tags=["reservations"],
+        summary="Reserve (part of) a listing",
+        description="Of two people reserving the last item at the same moment one succeeds; the other gets 409 "
+        "`sold_out`.",
+        request=s.ReserveInput,
+        responses={201: s.ReservationOutput, **_errors(400, 404, 409)},
+    )
+    def post(self, request, uuid):
+        listing = _listing_or_404(request, uuid)
+        form = s.ReserveInput(data=request.data)
+        form.is_valid(raise_exception=True)
+        reservation = services.reserve_listing(listing=listing, by=request.user, **form.validated_data)
+        return _reservation_response(request, reservation.uuid, status.HTTP_201_CREATED)
+
+
+# ------------------------------------------------------------------------------------------------ reservations
+
+
+class MyReservationsApi(APIView):
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+
+    @extend_schema(
+        operation_id="my_reservations",
+        tags=["reservations"],
+        summary="My reservations, newest first",
+        responses={200: s.MyReservationOutput(many=True), **_errors()},
+    )
+    def get(self, request):
+        return _paginated(self, request, selectors.my_reservations(user=request.user), s.MyReservationOutput)
+
+
+class ReservationApi(APIView):
+    @extend_schema(
+        operation_id="reservation_retrieve",
+        tags=["reservations"],
+        summary="One reservation",
+        description="Visible to the person who reserved and to the listing's owner side.",
+        responses={200: s.ReservationOutput, **_errors(404)},
+    )
+    def get(self, request, uuid):
+        reservation = _reservation_or_404(request, uuid)
+        return Response(s.ReservationOutput(reservation, context={"request": request}).data)
+
+
+class ReservationConfirmApi(APIView):
+    @extend_schema(
+        operation_id="reservation_confirm",
+        tags=["reservations"],
+        summary="Confirm the handover",
+        description="By the listing's owner side (poster, contact person, department manager or operator).",
+        request=None,
+        responses={200: s.ReservationOutput, **_errors(403, 404, 409)},
+    )
+    def post(self, request, uuid):
+        services.confirm_handover(reservation=_reservation_or_404(request, uuid), by=request.user)
+        return _reservation_response(request, uuid)
+
+
+class ReservationCancelApi(APIView):
+    @extend_schema(
+        operation_id="reservation_cancel",
+        tags=["reservations"],
+        summary="Cancel a reservation, with a reason",
+        request=s.CancelInput,
+        responses={200: s.ReservationOutput, **_errors(400, 403, 404, 409)},
+    )
+    def post(self, request, uuid):
+        reservation = _reservation_or_404(request, uuid)
+        form = s.CancelInput(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.cancel_reservation(reservation=reservation, by=request.user, reason=form.validated_data["reason"])
+        return _reservation_response(request, uuid)
+
+
+# ------------------------------------------------------------------------------------------------ categories
+
+
+class CategoriesApi(APIView):
+    @extend_schema(
+        operation_id="categories",
+        tags=["categories"],
+        summary="The category tree",
+        responses={200: s.CategoryOutput(many=True), **_errors()},
+    )
+    def get(self, request):
+        nodes = selectors.categories()
+        roots = [{"id": node.pk, "display_name": node.display_name, "children": []} for node in nodes
+                 if node.parent_id is None]
+        by_id = {root["id"]: root for root in roots}
+        for node in nodes:
+            if node.parent_id in by_id:
+                by_id[node.parent_id]["children"].append(node)
+        return Response(s.CategoryOutput(roots, many=True).data)
+

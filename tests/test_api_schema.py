@@ -1,0 +1,50 @@
+"""The OpenAPI document is complete and valid, and the docs pages load nothing from outside the app."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+from tests.api_support import api_client
+
+pytestmark = pytest.mark.django_db
+
+OPERATIONS = {
+    ("/api/listings/", "get"), ("/api/listings/", "post"),
+    ("/api/listings/{uuid}/", "get"), ("/api/listings/{uuid}/", "put"), ("/api/listings/{uuid}/", "patch"),
+    ("/api/listings/{uuid}/publish/", "post"), ("/api/listings/{uuid}/withdraw/", "post"),
+    ("/api/listings/{uuid}/reservations/", "post"),
+    ("/api/reservations/", "get"), ("/api/reservations/{uuid}/", "get"),
+    ("/api/reservations/{uuid}/confirm/", "post"), ("/api/reservations/{uuid}/cancel/", "post"),
+    ("/api/categories/", "get"),
+}
+
+
+def test_the_schema_generates_without_warnings_and_validates(tmp_path):
+    # The same as `manage.py spectacular --validate --fail-on-warn`: a warning or an invalid document raises.
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    schema = yaml.safe_load(out.read_text())
+    operations = {(path, method) for path, item in schema["paths"].items() for method in item}
+    assert operations == OPERATIONS
+    assert all(operation.get("summary") for item in schema["paths"].values() for operation in item.values())
+    assert {"knoxApiToken", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
+
+
+def test_the_schema_is_served_at_an_organisations_host(ystad):
+    response = api_client(ystad).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Delbar API"
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_the_docs_pages_load_only_our_own_static_files(ystad, path):
+    response = api_client(ystad).get(path)
+    html = response.content.decode()
+    assert response.status_code == 200
+    references = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert references and all(url.startswith("/static/drf_spectacular_sidecar/") for url in references), references
+    assert "http://" not in html and "https://" not in html
