@@ -221,3 +221,25 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing} × {self.quantity}"
+
+
+class NoticeKind(models.TextChoices):
+    RESERVED = "reserved", _("Reserved")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ReservationNotice(models.Model):
+    """An e-mail about a reservation, sent at most once (the Celery task checks and fills ``sent_at``)."""
+
+    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    recipient = models.EmailField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("reservation", "kind", name="reservation_notice_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient}"

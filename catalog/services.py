@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Department
@@ -19,7 +19,17 @@ from accounts.models import Department
 from . import errors, lifecycle, permissions
 from .errors import CatalogError
 from .lifecycle import LISTING, RESERVATION, ListingStatus, ReservationStatus, TransitionNotAllowed
-from .models import PRICED_OFFERS, Category, Listing, ListingPhoto, OfferType, Reservation
+from .models import (
+    PRICED_OFFERS,
+    Category,
+    Condition,
+    Listing,
+    ListingPhoto,
+    NoticeKind,
+    OfferType,
+    RentPeriod,
+    Reservation,
+)
 from .photos import ProcessedPhoto, process_photo
 
 
@@ -48,6 +58,12 @@ def _step(machine: lifecycle.Lifecycle, state: str, transition: str) -> str:
 
 
 def _check_offer(details: ListingDetails) -> None:
+    if (
+        details.condition not in Condition.values
+        or details.offer_type not in OfferType.values
+        or (details.rent_period and details.rent_period not in RentPeriod.values)
+    ):
+        errors.raise_error(errors.INVALID_CHOICE)
     if details.quantity < 1:
         errors.raise_error(errors.QUANTITY_INVALID)
     if details.offer_type in PRICED_OFFERS:
@@ -215,6 +231,9 @@ def publish_listing(*, listing: Listing, by) -> Listing:
     current.status = _step(LISTING, current.status, "publish")
     if not current.photos.exists():
         errors.raise_error(errors.PHOTO_REQUIRED)
+    if current.quantity_available == 0:
+        # Everything was handed over before it was withdrawn: there is nothing left to offer.
+        errors.raise_error(errors.NOTHING_LEFT)
     current.published_at = current.published_at or timezone.now()
     current.withdrawn_at = None
     current.withdrawn_reason = ""
@@ -223,8 +242,8 @@ def publish_listing(*, listing: Listing, by) -> Listing:
 
 
 @transaction.atomic
-def withdraw_listing(*, listing: Listing, by, reason: str = "") -> Listing:
-    """Take a listing down. Open reservations are cancelled with the same reason."""
+def withdraw_listing(*, listing: Listing, by, reason: str = "", notify: bool = True) -> Listing:
+    """Take a listing down. Open reservations are cancelled with the same reason, and those who made them told."""
     if not permissions.can_manage_listing(by, listing):
         errors.raise_error(errors.NOT_ALLOWED)
     current = _locked(listing)
@@ -241,12 +260,17 @@ def withdraw_listing(*, listing: Listing, by, reason: str = "") -> Listing:
     current.withdrawn_at = now
     current.withdrawn_reason = reason.strip()
     current.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "quantity_available", "updated_at"])
+    if notify:
+        for reservation in open_reservations:
+            _queue_notice(reservation, NoticeKind.CANCELLED)
     return current
 
 
 @transaction.atomic
-def reserve_listing(*, listing: Listing, by, quantity: int = 1, message: str = "") -> Reservation:
-    """Reserve ``quantity`` of a listing for ``by``.
+def reserve_listing(
+    *, listing: Listing, by, quantity: int = 1, message: str = "", notify: bool = True
+) -> Reservation:
+    """Reserve ``quantity`` of a listing for ``by``; the contact person is e-mailed once it is committed.
 
     The listing row is locked first, so of two people reserving the last item at the same moment the second waits,
     then sees nothing left and is told so; the check constraint on quantity_available backs this up.
@@ -267,12 +291,25 @@ def reserve_listing(*, listing: Listing, by, quantity: int = 1, message: str = "
     if current.quantity_available == 0:
         current.status = _step(LISTING, current.status, "fully_reserve")
     current.save(update_fields=["quantity_available", "status", "updated_at"])
-    return Reservation.objects.create(
+    reservation = Reservation.objects.create(
         listing=current,
         quantity=quantity,
         reserved_by=by,
         receiving_department_id=by.department_id,
         message=message.strip(),
+    )
+    if notify:
+        _queue_notice(reservation, NoticeKind.RESERVED)
+    return reservation
+
+
+def _queue_notice(reservation: Reservation, kind: str) -> None:
+    """E-mail about the reservation from a worker, once this transaction has committed."""
+    from .tasks import send_reservation_notice
+
+    schema_name = connection.schema_name
+    transaction.on_commit(
+        lambda: send_reservation_notice.apply_async(args=[reservation.pk, kind], headers={"_schema_name": schema_name})
     )
 
 
@@ -301,8 +338,8 @@ def confirm_handover(*, reservation: Reservation, by) -> Reservation:
 
 
 @transaction.atomic
-def cancel_reservation(*, reservation: Reservation, by, reason: str) -> Reservation:
-    """Either side cancels, with a reason; the quantity becomes available again."""
+def cancel_reservation(*, reservation: Reservation, by, reason: str, notify: bool = True) -> Reservation:
+    """Either side cancels, with a reason; the quantity becomes available again and the other side is e-mailed."""
     if not reason.strip():
         errors.raise_error(errors.REASON_REQUIRED)
     listing, current = _locked_pair(reservation)
@@ -317,6 +354,8 @@ def cancel_reservation(*, reservation: Reservation, by, reason: str) -> Reservat
         listing.quantity_available += current.quantity
         listing.status = _step(LISTING, listing.status, "reopen")
         listing.save(update_fields=["quantity_available", "status", "updated_at"])
+    if notify:
+        _queue_notice(current, NoticeKind.CANCELLED)
     return current
 
 

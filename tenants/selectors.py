@@ -15,3 +15,21 @@ def organisation_for_host(*, host: str) -> Organisation | None:
 
 def active_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(status=OrganisationStatus.ACTIVE).order_by("name")
+
+
+def organisation_base_url(*, organisation: Organisation) -> str:
+    """The address of the organisation's own host, for links in e-mails sent where no request is at hand."""
+    from django.conf import settings
+
+    from .services import domain_for
+
+    scheme = settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL
+    port = settings.PLATFORM_PORT
+    default_port = {"http": "80", "https": "443"}[scheme]
+    suffix = f":{port}" if port and port != default_port else ""
+    return f"{scheme}://{domain_for(organisation.slug)}{suffix}"
+
+
+def organisation_for_schema(*, schema_name: str) -> Organisation | None:
+    """The organisation whose schema this is (for tasks, which know their schema but not always the row)."""
+    return Organisation.objects.filter(schema_name=schema_name).first()

@@ -1,0 +1,100 @@
+"""E-mails about reservations: the contact person hears of a new reservation, the other side of a cancellation.
+
+Mail delivery is Django's locmem backend (the test outbox): the product's boundary, not our code.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django_tenants.utils import schema_context
+
+from catalog import services
+from catalog.models import ReservationNotice
+from catalog.tasks import send_reservation_notice
+
+from .catalog_factories import make_listing
+from .conftest import user_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(ystad):
+    return {name: user_in(ystad, name) for name in ("personal", "chef", "operator")}
+
+
+def test_the_contact_person_is_told_of_a_new_reservation_in_swedish(ystad, people, django_capture_on_commit_callbacks):
+    with schema_context(ystad.schema_name):
+        # given a listing posted by a member of staff
+        listing = make_listing(author=people["personal"], title="Whiteboard på hjul notistest")
+
+        # when a colleague reserves it
+        with django_capture_on_commit_callbacks(execute=True):
+            reservation = services.reserve_listing(listing=listing, by=people["chef"], message="Hämtar på fredag")
+
+        # then the contact person gets one e-mail, in Swedish, with a link to confirm the handover at Ystad's host
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert message.to == [people["personal"].email]
+        assert "Whiteboard på hjul notistest" in message.subject
+        assert "Hämtar på fredag" in message.body
+        assert "http://ystad.localhost:8000/mina-annonser/" in message.body
+        assert ReservationNotice.objects.get(reservation=reservation).sent_at is not None
+
+
+def test_a_notice_is_sent_only_once_even_if_the_task_runs_again(ystad, people, django_capture_on_commit_callbacks):
+    with schema_context(ystad.schema_name):
+        # given a reservation whose notice was sent
+        listing = make_listing(author=people["personal"], title="Bokhylla ek notistest")
+        with django_capture_on_commit_callbacks(execute=True):
+            reservation = services.reserve_listing(listing=listing, by=people["chef"])
+        assert len(mail.outbox) == 1
+
+        # when the task is delivered again (a worker died after sending)
+        sent_again = send_reservation_notice.apply(args=[reservation.pk, "reserved"]).get()
+
+        # then nothing more is sent
+        assert sent_again is False
+        assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(("canceller", "told"), [("chef", "personal"), ("personal", "chef")])
+def test_a_cancellation_is_told_to_the_other_side(ystad, people, canceller, told, django_capture_on_commit_callbacks):
+    with schema_context(ystad.schema_name):
+        # given a reservation
+        listing = make_listing(author=people["personal"], title="Konferensbord notistest")
+        reservation = services.reserve_listing(listing=listing, by=people["chef"], notify=False)
+
+        # when one side cancels
+        with django_capture_on_commit_callbacks(execute=True):
+            services.cancel_reservation(reservation=reservation, by=people[canceller], reason="Behövs inte längre")
+
+        # then the other side hears of it, with the reason
+        assert [m.to for m in mail.outbox] == [[people[told].email]]
+        assert "Behövs inte längre" in mail.outbox[0].body
+
+
+def test_withdrawing_tells_everyone_whose_reservation_was_cancelled(ystad, people, django_capture_on_commit_callbacks):
+    with schema_context(ystad.schema_name):
+        # given two reservations of one listing
+        listing = make_listing(author=people["personal"], title="Kontorsstolar notistest", quantity=3)
+        services.reserve_listing(listing=listing, by=people["chef"], notify=False)
+        services.reserve_listing(listing=listing, by=people["operator"], notify=False)
+
+        # when the owner withdraws the listing
+        with django_capture_on_commit_callbacks(execute=True):
+            services.withdraw_listing(listing=listing, by=people["personal"], reason="Trasiga")
+
+        # then both who reserved are told
+        assert sorted(m.to[0] for m in mail.outbox) == sorted([people["chef"].email, people["operator"].email])
+
+
+def test_nothing_is_sent_when_the_reservation_rolls_back(ystad, people, django_capture_on_commit_callbacks):
+    with schema_context(ystad.schema_name):
+        listing = make_listing(author=people["personal"], title="Skärm notistest", quantity=1)
+        # when a reservation is refused (more than there is)
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.CatalogError):
+            services.reserve_listing(listing=listing, by=people["chef"], quantity=5)
+        # then no e-mail
+        assert mail.outbox == []
