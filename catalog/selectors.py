@@ -113,6 +113,17 @@ def listing_for(*, uuid, user) -> Listing | None:
     return listing
 
 
+def photo_for(*, pk: int, user) -> ListingPhoto | None:
+    """A listing's photo if ``user`` may see the listing (drafts and withdrawn ones only for those who manage them)."""
+    photo = ListingPhoto.objects.select_related("listing").filter(pk=pk).first()
+    if photo is None:
+        return None
+    listing = photo.listing
+    if listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN) and not can_manage_listing(user, listing):
+        return None
+    return photo
+
+
 def listing_reservations(*, listing: Listing) -> list[Reservation]:
     return list(
         listing.reservations.select_related("reserved_by", "receiving_department", "handed_over_by", "cancelled_by")

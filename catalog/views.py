@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -19,7 +19,8 @@ from . import permissions, selectors, services
 from .errors import CatalogError
 from .forms import ListingForm, ReasonForm, ReserveForm, SearchForm
 from .lifecycle import LISTING, ListingStatus
-from .models import Category, ListingPhoto
+from .models import Category
+from .photo_files import photo_response
 
 PAGE_SIZE = 24
 
@@ -175,7 +176,10 @@ def listing_edit(request, uuid):
                       "address", "building", "room")
     } | {"category": listing.category_id, "department": listing.department_id,
          "contact_person": listing.contact_person_id}
-    form = ListingForm(request.POST or None, request.FILES or None, user=request.user, photos=photos, initial=initial)
+    form = ListingForm(
+        request.POST or None, request.FILES or None, user=request.user, photos=photos, initial=initial,
+        current_department_id=listing.department_id,
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save_listing(request, form, listing)
         if saved is not None:
@@ -334,21 +338,4 @@ def statistics(request):
 @require_GET
 def photo(request, pk: int, size: str):
     """A listing's photo, only for people who may see the listing, from the organisation's own folder."""
-    if size not in ("full", "thumb"):
-        raise Http404
-    record = ListingPhoto.objects.select_related("listing").filter(pk=pk).first()
-    if record is None:
-        raise Http404
-    listing = record.listing
-    if listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN) and not permissions.can_manage_listing(
-        request.user, listing
-    ):
-        raise Http404
-    field = record.image if size == "full" else record.thumbnail
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/webp")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return photo_response(selectors.photo_for(pk=pk, user=request.user), size)

@@ -19,7 +19,7 @@ OPERATIONS = {
     ("/api/listings/{uuid}/reservations/", "post"),
     ("/api/reservations/", "get"), ("/api/reservations/{uuid}/", "get"),
     ("/api/reservations/{uuid}/confirm/", "post"), ("/api/reservations/{uuid}/cancel/", "post"),
-    ("/api/categories/", "get"),
+    ("/api/categories/", "get"), ("/api/photos/{id}/{size}/", "get"),
 }
 
 

@@ -116,7 +116,7 @@ class PhotoOutput(serializers.Serializer):
     height = serializers.IntegerField()
 
     def _url(self, photo, size: str) -> str:
-        path = reverse("listing_photo", args=[photo.pk, size])
+        path = reverse("api_photo", args=[photo.pk, size])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 

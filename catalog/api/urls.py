@@ -15,4 +15,5 @@ urlpatterns = [
     path("reservations/<uuid:uuid>/confirm/", views.ReservationConfirmApi.as_view(), name="api_reservation_confirm"),
     path("reservations/<uuid:uuid>/cancel/", views.ReservationCancelApi.as_view(), name="api_reservation_cancel"),
     path("categories/", views.CategoriesApi.as_view(), name="api_categories"),
+    path("photos/<int:pk>/<str:size>/", views.PhotoFileApi.as_view(), name="api_photo"),
 ]

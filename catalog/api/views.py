@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -19,6 +21,7 @@ from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..models import PRICED_OFFERS, Listing
+from ..photo_files import photo_response
 from . import serializers as s
 
 ERRORS = {
@@ -312,3 +315,22 @@ class CategoriesApi(APIView):
                 by_id[node.parent_id]["children"].append(node)
         return Response(s.CategoryOutput(roots, many=True).data)
 
+
+
+# ------------------------------------------------------------------------------------------------ photos
+
+
+class PhotoFileApi(APIView):
+    """The photo file itself, so that a program with a token can fetch what the listing's ``photos`` point to."""
+
+    @extend_schema(
+        operation_id="photo_file",
+        tags=["listings"],
+        summary="A listing's photo (size `full` or `thumb`), as WebP",
+        responses={(200, "image/webp"): OpenApiTypes.BINARY, **_errors(404)},
+    )
+    def get(self, request, pk: int, size: str):
+        try:
+            return photo_response(selectors.photo_for(pk=pk, user=request.user), size)
+        except Http404:
+            raise NotFound() from None
