@@ -101,7 +101,7 @@ class ListingForm(forms.Form):
         % {"size": settings.PHOTO_MAX_BYTES // (1024 * 1024), "count": settings.PHOTOS_PER_LISTING},
     )
 
-    def __init__(self, *args, user, photos=(), **kwargs) -> None:
+    def __init__(self, *args, user, photos=(), current_department_id: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         from .permissions import can_post_for_any_department
 
@@ -110,7 +110,9 @@ class ListingForm(forms.Form):
         )
         departments = Department.objects.select_related("parent").order_by("parent__name", "name")
         if not can_post_for_any_department(user) and user.department_id:
-            departments = departments.filter(pk=user.department_id)
+            # A listing being edited keeps its department even when the editor (its contact person, or a poster
+            # who has moved since) works elsewhere; services.update_listing allows that.
+            departments = departments.filter(pk__in={user.department_id, current_department_id} - {None})
         self.fields["department"].queryset = departments
         self.fields["contact_person"].queryset = User.objects.filter(is_active=True).order_by("full_name", "email")
         self.fields["photos"].widget.attrs.update({"accept": "image/jpeg,image/png,image/webp"})

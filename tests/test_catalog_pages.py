@@ -335,6 +335,33 @@ def test_the_quantity_cannot_go_below_what_is_reserved(ystad, owner, colleague):
     assert listing.quantity == 3
 
 
+def test_the_contact_person_from_another_department_edits_the_listing(ystad, owner, colleague):
+    # given a listing of the owner's department whose contact person works elsewhere (or moved since posting)
+    with schema_context(ystad.schema_name):
+        listing = make_listing(author=owner, title="Gungstol kontakt", contact_person=colleague)
+    client = client_for(ystad, colleague)
+    assert client.get(f"/annonser/{listing.uuid}/andra/").status_code == 200
+
+    # when the contact person changes the quantity, keeping the listing's department
+    response = client.post(
+        f"/annonser/{listing.uuid}/andra/",
+        _form_data(owner, title="Gungstol kontakt", quantity=4, contact_person=colleague.pk),
+    )
+
+    # then it is saved, and the department stays the owner's
+    assert response.status_code == 302, response.context["form"].errors
+    with schema_context(ystad.schema_name):
+        listing.refresh_from_db()
+    assert (listing.quantity, listing.department_id) == (4, owner.department_id)
+    # and they may not move it to a third department
+    moved = client.post(
+        f"/annonser/{listing.uuid}/andra/",
+        _form_data(owner, title="Gungstol kontakt", quantity=4, contact_person=colleague.pk,
+                   department=user_in(ystad, "chef").department_id),
+    )
+    assert moved.status_code == 200 and "department" in moved.context["form"].errors
+
+
 def test_the_owner_withdraws_a_listing_with_a_reason(ystad, owner, colleague, listing):
     # given a colleague's open reservation
     with schema_context(ystad.schema_name):
@@ -386,6 +413,7 @@ def test_a_colleague_reserves_and_sees_it_is_reserved_by_them(ystad, owner, coll
     )
     # the page says the reservation is theirs and offers to cancel it
     assert [r.pk for r in response.context["my_reservations"]] == [reservation.pk]
+    assert _sv("You have reserved %(n)s. Collect it and the contact person confirms the handover.", n=1) in body
     assert f"/reservationer/{reservation.uuid}/avboka/" in body
     # one is left, so they may reserve again; the owner sees the reservation in the table
     assert response.context["can_reserve"]
@@ -591,7 +619,8 @@ def test_photos_are_served_as_webp_to_those_who_may_see_the_listing(ystad, owner
     assert client.get(f"/bilder/{draft_photo.pk}/full/").status_code == 404
     assert client.get("/bilder/999999999/full/").status_code == 404
     # the owner sees their own draft's photo
-    assert client_for(ystad, owner).get(f"/bilder/{draft_photo.pk}/thumb/").status_code == 200
+    own = client_for(ystad, owner).get(f"/bilder/{draft_photo.pk}/thumb/")
+    assert own.status_code == 200 and b"".join(own.streaming_content)
 
 
 def test_an_htmx_search_gets_only_the_results(ystad, owner, listing):
@@ -688,3 +717,26 @@ def test_an_htmx_history_restore_gets_the_whole_page(ystad, owner):
 
     assert "<html" in response.content.decode()
     assert "HX-Request" in response["Vary"]
+
+
+def test_a_title_with_markup_is_shown_as_text(ystad, owner, colleague):
+    with schema_context(ystad.schema_name):
+        listing = make_listing(
+            author=owner, title="<script>alert(1)</script> gungstol", description="<b>fet</b>\nrad två"
+        )
+        services.reserve_listing(listing=listing, by=colleague, message="<img src=x onerror=alert(2)>")
+    owner_client = client_for(ystad, owner)
+
+    pages = [
+        client_for(ystad, colleague).get("/", {"q": "gungstol"}),
+        owner_client.get(f"/annonser/{listing.uuid}/"),
+        owner_client.get("/mina-annonser/"),
+        client_for(ystad, colleague).get("/mina-reservationer/"),
+        owner_client.get(f"/annonser/{listing.uuid}/andra/"),
+    ]
+
+    for response in pages:
+        body = response.content.decode()
+        assert "<script>alert(1)" not in body and "<img src=x" not in body and "<b>fet" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; gungstol" in pages[1].content.decode()
+    assert "&lt;b&gt;fet&lt;/b&gt;<br>rad två" in pages[1].content.decode()
