@@ -1,4 +1,4 @@
-"""The demo world: Ystad, Skurup and Trelleborg with departments and one person per role.
+"""The demo world: Ystad, Skurup and Trelleborg with departments, one person per role and about 40 listings each.
 
 Used by ``make demo`` (manage.py seed_demo) and by the test suite, which builds the same world once per run.
 Running it again changes nothing. Organisation numbers are valid numbers in the municipal 212000 series; check
@@ -14,6 +14,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from accounts.services import ensure_departments, ensure_user
+from catalog.demo import seed_demo_listings
 from tenants.services import OrganisationDetails, provision_organisation
 
 DEMO_PASSWORD = "delbar-demo-2026"
@@ -104,6 +105,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
                     department=departments[person.department],
                 )
                 logins.append((organisation.domains.first().domain, user.email, user.get_role_display()))
+            seed_demo_listings(organisation=organisation)
     connection.set_schema_to_public()
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
     return logins
