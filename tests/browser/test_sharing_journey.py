@@ -43,6 +43,16 @@ def _search(page, words: str) -> None:
     expect(page).to_have_url(re.compile(r"[?&]q="))
 
 
+def _fits_a_phone(page) -> None:
+    """At 320 CSS pixels the page reflows: wide tables scroll inside their own box, the page does not."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        page.set_viewport_size(size)
+
+
 def _mediated(page) -> int:
     _nav(page, "Statistik").click()
     return int(page.locator("#figure-mediated").inner_text())
@@ -85,6 +95,10 @@ def _find_and_reserve(page, audit) -> None:
     expect(page).to_have_url(re.compile(r"[?&]q=kontorsstolar"))
     results = page.locator("#results")
     expect(results.get_by_role("link", name=TITLE)).to_be_visible()
+    # the new results are announced to screen readers
+    announced = page.locator("#results-status")
+    expect(announced).to_have_attribute("role", "status")
+    expect(announced).to_have_text(re.compile(r"^\d+ annons(er)? som matchar ”kontorsstolar”$"))
     audit_in_swedish_and_english(page, audit, english_heading="Find before you buy")
     expect(page.get_by_role("searchbox")).to_have_value("kontorsstolar")
 
@@ -118,6 +132,7 @@ def _owner_pages_and_handover(page, audit) -> None:
     waiting = page.get_by_role("row").filter(has_text=TITLE).filter(has=page.get_by_role("button"))
     expect(waiting).to_have_count(1)
     audit_in_swedish_and_english(page, audit, english_heading="My listings")
+    _fits_a_phone(page)
 
     # the edit and withdraw forms, each left without saving
     page.get_by_role("link", name=TITLE).first.click()
