@@ -129,7 +129,11 @@ def _save_listing(request, form: ListingForm, listing=None):
             remove_photo_ids=[int(pk) for pk in form.cleaned_data.get("remove_photos", [])],
         )
         if "publish" in request.POST and LISTING.can(listing.status, "publish"):
-            listing = services.publish_listing(listing=listing, by=request.user)
+            try:
+                listing = services.publish_listing(listing=listing, by=request.user)
+            except CatalogError as error:
+                # The changes are saved; only publishing was refused. The caller shows the form as it now is.
+                messages.error(request, error.message)
         return listing
     except CatalogError as error:
         field = {
@@ -184,6 +188,8 @@ def listing_edit(request, uuid):
         saved = _save_listing(request, form, listing)
         if saved is not None:
             _saved_message(request, saved)
+            if "publish" in request.POST and saved.status != ListingStatus.PUBLISHED:
+                return redirect("listing_edit", uuid=saved.uuid)  # saved but not published: why is in the messages
             return redirect("listing_detail", uuid=saved.uuid)
     return render(request, "catalog/listing_form.html", {"form": form, "listing": listing, "photos": photos})
 

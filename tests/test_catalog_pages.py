@@ -191,6 +191,33 @@ def test_publishing_a_draft_without_a_photo_is_refused_and_with_one_it_is_publis
     assert draft.status == ListingStatus.PUBLISHED
 
 
+def test_publishing_refused_after_an_edit_keeps_the_changes_and_shows_the_form_as_it_now_is(ystad, owner):
+    # given a draft with one photo
+    client = client_for(ystad, owner)
+    with schema_context(ystad.schema_name):
+        draft = make_listing(author=owner, title="Gungstol ett foto", publish=False)
+        photo = draft.photos.get()
+
+    # when the owner renames it, removes its only photo and presses "publish"
+    response = client.post(
+        f"/annonser/{draft.uuid}/andra/",
+        _form_data(owner, title="Gungstol inget foto", remove_photos=[str(photo.pk)], publish="1"),
+        follow=True,
+    )
+
+    # then the changes are kept, publishing is refused with the reason, and the form shows no removed photo
+    with schema_context(ystad.schema_name):
+        draft.refresh_from_db()
+        assert not draft.photos.exists()
+    assert (draft.title, draft.status) == ("Gungstol inget foto", ListingStatus.DRAFT)
+    assert response.redirect_chain == [(f"/annonser/{draft.uuid}/andra/", 302)]
+    body = response.content.decode()
+    assert _sv(errors.PHOTO_REQUIRED[1]) in body
+    assert _sv("Your listing “%(title)s” is saved.", title="Gungstol inget foto") in body
+    assert f"/bilder/{photo.pk}/" not in body
+    assert response.context["form"]["title"].value() == "Gungstol inget foto"
+
+
 def test_a_file_that_is_not_a_photo_is_refused_on_the_form_and_nothing_is_stored(ystad, owner):
     # given a text file named like a photo
     client = client_for(ystad, owner)
