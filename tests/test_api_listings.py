@@ -55,8 +55,8 @@ def test_search_results_carry_category_department_and_absolute_photo_urls(ystad)
     assert item["department"]["id"] == listing.department_id
     assert len(item["photos"]) == 2
     photo = item["photos"][0]
-    assert photo["url"] == f"http://ystad.localhost/bilder/{photo['id']}/full/"
-    assert photo["thumbnail_url"] == f"http://ystad.localhost/bilder/{photo['id']}/thumb/"
+    assert photo["url"] == f"http://ystad.localhost/api/photos/{photo['id']}/full/"
+    assert photo["thumbnail_url"] == f"http://ystad.localhost/api/photos/{photo['id']}/thumb/"
 
 
 def test_search_is_paginated_by_24(ystad):
