@@ -228,7 +228,9 @@ def _play(listing: Listing, fate: str, *, author, contact, others, published_at:
         return
     last = published_at
     if fate == "withdrawn":
-        services.withdraw_listing(listing=listing, by=author, reason=rng.choice(WITHDRAWN_REASONS))
+        services.withdraw_listing(
+            listing=listing, by=author, reason=rng.choice(WITHDRAWN_REASONS), notify=False
+        )
         last = _after(published_at, rng, days=30)
         Listing.objects.filter(pk=listing.pk).update(withdrawn_at=last)
     elif fate != "published":
@@ -253,7 +255,7 @@ def _reserve_and_so_on(listing, fate, *, author, contact, others, published_at, 
     last = published_at
     for share, colleague in zip(shares, others, strict=False):
         reservation = services.reserve_listing(
-            listing=listing, by=colleague, quantity=share, message=rng.choice(RESERVATION_MESSAGES)
+            listing=listing, by=colleague, quantity=share, message=rng.choice(RESERVATION_MESSAGES), notify=False
         )
         reserved_at = _after(published_at, rng, days=10)
         times = {"reserved_at": reserved_at}
@@ -266,6 +268,7 @@ def _reserve_and_so_on(listing, fate, *, author, contact, others, published_at, 
                 reservation=reservation,
                 by=colleague if by_colleague else contact,
                 reason=CANCEL_REASONS[0 if by_colleague else rng.randint(1, 2)],
+                notify=False,  # the demo's people are made up: no e-mail about their reservations
             )
             times["cancelled_at"] = _after(reserved_at, rng, days=5)
         Reservation.objects.filter(pk=reservation.pk).update(**times)
