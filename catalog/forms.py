@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
@@ -105,8 +107,13 @@ class ListingForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .permissions import can_post_for_any_department
 
+        # Each top-level category, then its children: sorted by the top-level position and name first.
         self.fields["category"].queryset = Category.objects.select_related("parent").order_by(
-            "parent__position", "parent__name", "position", "name"
+            Coalesce("parent__position", "position"),
+            Coalesce("parent__name", "name"),
+            F("parent").asc(nulls_first=True),
+            "position",
+            "name",
         )
         departments = Department.objects.select_related("parent").order_by("parent__name", "name")
         if not can_post_for_any_department(user) and user.department_id:
