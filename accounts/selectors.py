@@ -43,3 +43,17 @@ def api_tokens(*, user: User) -> QuerySet:
     return AuthToken.objects.filter(user=user).filter(
         Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
     ).order_by("-created")
+
+
+def departments() -> QuerySet[Department]:
+    """Every department with its förvaltning, ordered by förvaltning and name (for lists and choices)."""
+    return Department.objects.select_related("parent").order_by("parent__name", "name")
+
+
+def department(*, pk: int) -> Department | None:
+    return Department.objects.filter(pk=pk).first()
+
+
+def active_people() -> QuerySet[User]:
+    """Everyone in the organisation who can log in, by name: contact persons and the like."""
+    return User.objects.filter(is_active=True).order_by("full_name", "email")

@@ -21,8 +21,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Department, Role
+from accounts.models import Role
 from accounts.selectors import colleagues
+from accounts.selectors import departments as all_departments
 
 from . import demo_photos, services
 from .demo_items import ITEMS, DemoItem
@@ -177,7 +178,7 @@ def seed_demo_listings(*, organisation) -> int:
     people = [person for person in colleagues() if person.email.endswith(f"@{organisation.slug}.example")]
     operator = next(person for person in people if person.role == Role.OPERATOR)
     categories = {category.name: category for category in Category.objects.all()}
-    departments = {department.name: department for department in Department.objects.all()}
+    departments = {department.name: department for department in all_departments()}
     fates = FATES + ["published"] * (len(mix) - len(FATES))
     rng.shuffle(fates)
     pictures = [_pictures(item, n=n, seed=f"{organisation.slug}-{n}", rng=rng) for n, item in enumerate(mix)]

@@ -8,7 +8,8 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department, User
+from accounts import selectors as people
+from accounts.models import Department, User  # for type hints only
 
 from .models import Category, Condition, OfferType, RentPeriod
 from .selectors import categories
@@ -95,8 +96,12 @@ class ListingForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     building = forms.CharField(label=_("Building"), max_length=100, required=False)
     room = forms.CharField(label=_("Room"), max_length=100, required=False)
-    department = DepartmentChoiceField(label=_("Department"), queryset=Department.objects.none(), empty_label=None)
-    contact_person = PersonChoiceField(label=_("Contact person"), queryset=User.objects.none(), empty_label=None)
+    department = DepartmentChoiceField(
+        label=_("Department"), queryset=people.departments().none(), empty_label=None
+    )
+    contact_person = PersonChoiceField(
+        label=_("Contact person"), queryset=people.active_people().none(), empty_label=None
+    )
     photos = MultiplePhotoField(
         label=_("Photos"), required=False,
         help_text=_("JPEG, PNG or WebP, at most %(size)s MB each, up to %(count)s photos.")
@@ -115,13 +120,13 @@ class ListingForm(forms.Form):
             "position",
             "name",
         )
-        departments = Department.objects.select_related("parent").order_by("parent__name", "name")
+        departments = people.departments()
         if not can_post_for_any_department(user) and user.department_id:
             # A listing being edited keeps its department even when the editor (its contact person, or a poster
             # who has moved since) works elsewhere; services.update_listing allows that.
             departments = departments.filter(pk__in={user.department_id, current_department_id} - {None})
         self.fields["department"].queryset = departments
-        self.fields["contact_person"].queryset = User.objects.filter(is_active=True).order_by("full_name", "email")
+        self.fields["contact_person"].queryset = people.active_people()
         self.fields["photos"].widget.attrs.update({"accept": "image/jpeg,image/png,image/webp"})
         self.existing_photos = list(photos)
         if self.existing_photos:

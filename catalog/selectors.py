@@ -14,7 +14,8 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from accounts.models import Department
+from accounts import selectors as people
+from accounts.models import Department  # for type hints only
 
 from . import lookups  # noqa: F401  (registers title__ilike_contains)
 from .lifecycle import ListingStatus, ReservationStatus
@@ -242,7 +243,7 @@ def statistics(*, year: int) -> Statistics:
             posted=posted_by_department.get(department.pk, 0),
             mediated=mediated_by_department.get(department.pk, 0) or 0,
         )
-        for department in Department.objects.filter(pk__in=ids).select_related("parent")
+        for department in people.departments().filter(pk__in=ids)
     ]
     departments.sort(key=lambda row: (-row.mediated, -row.posted, row.administration, row.department))
     return Statistics(

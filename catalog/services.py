@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-
-from accounts.models import Department
 
 from . import errors, lifecycle, permissions
 from .errors import CatalogError
@@ -31,6 +30,9 @@ from .models import (
     Reservation,
 )
 from .photos import ProcessedPhoto, process_photo
+
+if TYPE_CHECKING:
+    from accounts.models import Department
 
 
 @dataclass(frozen=True)

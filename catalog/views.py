@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Department
+from accounts import selectors as people
 
 from . import permissions, selectors, services
 from .errors import CatalogError
@@ -25,8 +25,8 @@ from .photo_files import photo_response
 PAGE_SIZE = 24
 
 
-def _departments() -> list[Department]:
-    return list(Department.objects.select_related("parent").order_by("parent__name", "name"))
+def _departments() -> list:
+    return list(people.departments())
 
 
 @login_required
@@ -37,7 +37,7 @@ def browse(request):
     # A stale value (a category removed since the address was bookmarked) drops that filter only, not the words.
     filters = getattr(form, "cleaned_data", {})
     category = Category.objects.filter(pk=filters["category"]).first() if filters.get("category") else None
-    department = Department.objects.filter(pk=filters["department"]).first() if filters.get("department") else None
+    department = people.department(pk=filters["department"]) if filters.get("department") else None
     listings = selectors.search_listings(
         query=filters.get("q", ""),
         category=category,

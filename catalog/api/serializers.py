@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
-from accounts.models import Department, User
+from accounts import selectors as people
 
 from ..lifecycle import ListingStatus, ReservationStatus
 from ..models import Category, Condition, OfferType, RentPeriod
@@ -24,7 +24,7 @@ class ListingSearchInput(serializers.Serializer):
     )
     offer_type = serializers.ChoiceField(choices=OfferType.choices, required=False)
     condition = serializers.ChoiceField(choices=Condition.choices, required=False)
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False)
+    department = serializers.PrimaryKeyRelatedField(queryset=people.departments(), required=False)
 
 
 class ListingInput(serializers.Serializer):
@@ -43,10 +43,10 @@ class ListingInput(serializers.Serializer):
     building = serializers.CharField(max_length=100, allow_blank=True, default="")
     room = serializers.CharField(max_length=100, allow_blank=True, default="")
     department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.all(), required=False, help_text="Default: your own department."
+        queryset=people.departments(), required=False, help_text="Default: your own department."
     )
     contact_person = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, help_text="A user id. Default: you."
+        queryset=people.active_people(), required=False, help_text="A user id. Default: you."
     )
 
 
