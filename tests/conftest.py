@@ -29,13 +29,12 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     browser and worker tests are not (their data must be committed), so alone they would reach the development
     database. This one always creates it.
     """
-    from django.test.utils import setup_databases, teardown_databases
-
-    from platform_.demo import seed_demo
-
     import shutil
 
     from django.conf import settings
+    from django.test.utils import setup_databases, teardown_databases
+
+    from platform_.demo import seed_demo
 
     verbosity = request.config.option.verbose
     assert "test-media" in str(settings.MEDIA_ROOT), "refusing to use a media folder that is not the tests' own"
@@ -103,6 +102,22 @@ def _fresh_routing_between_tests(settings):
     yield
     directory.clear()
     connection.set_schema_to_public()
+
+
+@pytest.fixture
+def in_english():
+    """Run the test in English (messages are translated when they are raised)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """This test's own media folder, so that "nothing was written" is not disturbed by other tests."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:

@@ -25,21 +25,10 @@ from tests.catalog_factories import category, make_listing, photo_upload
 from tests.conftest import user_in
 from tests.factories import DepartmentFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# English keeps the assertions on messages independent of the Swedish catalogue.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    # Messages with numbers in them are evaluated when raised; English keeps the assertions independent of the
-    # Swedish catalogue (test_messages_follow_the_active_language covers the translation).
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @dataclass

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from django_tenants.utils import schema_context
 from PIL import ExifTags, Image
 
@@ -23,21 +22,10 @@ from catalog.photos import FULL_SIZE, THUMBNAIL_SIZE, process_photo
 from tests.catalog_factories import category, make_listing, photo_upload
 from tests.conftest import user_in
 
-pytestmark = pytest.mark.django_db
+# English keeps the assertions on messages independent of the Swedish catalogue.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    # Messages are evaluated when raised; English keeps the assertions independent of the Swedish catalogue.
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    """This test's own media folder, so that "nothing was written" is not disturbed by other tests."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
