@@ -55,6 +55,7 @@ bench: setup
 	$(PY) bench/tenancy_overhead.py
 	$(PY) bench/provisioning.py
 	$(PY) bench/migrate_noop.py
+	$(PY) bench/search.py
 
 clean:
 	rm -rf $(VENV) staticfiles
