@@ -11,16 +11,14 @@
    in CPU time (this thread plus the PostgreSQL backend's, from /proc/<pid>/schedstat: what the wall time is
    on an idle machine; the development machine is often busy), and the split between count and page.
    Goal: p95 <= 25 ms. Then EXPLAIN (ANALYZE, BUFFERS) of the queries of the slowest search.
-3. The same for the change it proposes (bench/_search_proposal.py, which says what differs and why), with its
-   vocabulary tables and two filter indexes created for the timing (the indexes are dropped afterwards).
-4. Serves the browse page (logged in: GET /, /?q=stol, /?q=skrivbort) and a bare view (logged in, answers "ok":
+3. Serves the browse page (logged in: GET /, /?q=stol, /?q=skrivbort) and a bare view (logged in, answers "ok":
    same middleware, session and user lookup, no page of ours) through Django's WSGI handler in this process, one
    request at a time, --requests times each, interleaved, and prints requests per second of each.
 
 Parallel query is off for the bench's connections unless --parallel (bench/settings_search.py says why).
 
     .venv/bin/python bench/search.py [--listings 100000] [--rounds 40] [--requests 300] [--reseed]
-                                     [--no-proposal] [--no-throughput] [--parallel]
+                                     [--no-throughput] [--parallel]
 
 Uses the database delbar_bench (see bench/_setup.py) and the organisation bench-search, which it provisions.
 """
@@ -49,7 +47,7 @@ GOAL_MS = 25.0
 LISTING_COLUMNS = [
     "uuid", "title", "description", "category_id", "condition", "quantity", "quantity_available", "offer_type",
     "price", "rent_period", "address", "building", "room", "department_id", "contact_person_id", "created_by_id",
-    "status", "created_at", "updated_at", "published_at", "withdrawn_at", "withdrawn_reason",
+    "status", "created_at", "updated_at", "published_at", "withdrawn_at", "withdrawn_reason", "search_suffixes",
 ]
 
 
@@ -59,8 +57,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40, help="timed runs of every search (default 40)")
     parser.add_argument("--requests", type=int, default=300, help="timed requests per page (default 300)")
     parser.add_argument("--reseed", action="store_true", help="seed again even if the count is right")
-    parser.add_argument("--no-proposal", action="store_true",
-                        help="time only the product's search, not also the proposed change (bench/_search_proposal.py)")
     parser.add_argument("--no-throughput", action="store_true", help="skip the page throughput part")
     parser.add_argument("--parallel", action="store_true",
                         help="let PostgreSQL use parallel workers (their CPU time is not counted; see settings_search)")
@@ -74,24 +70,12 @@ def main() -> None:
     organisation = _setup.provision(
         slug=ORG_SLUG, name="Bänkby kommun", number=_setup.organisation_number(ORG_NUMBER_SERIAL)
     )
-    from bench import _search_proposal
 
     with schema_context(organisation.schema_name):
         people = ensure_people()
         ensure_listings(args.listings, people=people, reseed=args.reseed)
         product = time_searches(args.rounds, search=product_search, title="catalog.selectors.search_listings")
         explain_slowest(product, title="catalog.selectors")
-        if not args.no_proposal:
-            words = _search_proposal.ensure_vocabulary()
-            _search_proposal.create_filter_indexes()
-            try:
-                proposal = time_searches(args.rounds, search=proposed_search,
-                                         title=f"Proposed change (bench/_search_proposal.py, vocabulary of {words:,} "
-                                               f"title words; for a search the first page's query also counts, so "
-                                               f"'count' includes the page)")
-                explain_slowest(proposal, title="Proposed change")
-            finally:
-                _search_proposal.drop_filter_indexes()
         user = people[0]
     connection.set_schema_to_public()
     if not args.no_throughput:
@@ -124,14 +108,14 @@ def ensure_listings(count: int, *, people, reseed: bool) -> None:
     from catalog.models import Listing
 
     have = Listing.objects.count()
-    if have == count and not reseed:
+    # Listings seeded before titles carried their word endings (catalog.search_text) are seeded again.
+    current = not Listing.objects.filter(search_suffixes="").exists()
+    if have == count and current and not reseed:
         print(f"bench-search holds {have:,} listings already (kept from an earlier run; --reseed to redo).")
         return
     print(f"Seeding {count:,} listings into bench-search (it held {have:,}) ...", flush=True)
     started = time.perf_counter()
-    from bench import _search_proposal
-
-    _search_proposal.drop_vocabulary()
+    vocabulary: set[str] = set()
     with connection.cursor() as cursor:
         # CASCADE: photos, reservations and whatever else refers to listings in this (bench) schema.
         cursor.execute("TRUNCATE catalog_listing RESTART IDENTITY CASCADE")
@@ -143,7 +127,7 @@ def ensure_listings(count: int, *, people, reseed: bool) -> None:
         indexes = cursor.fetchall()
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-        rows = list(_rows(count, people=people))
+        rows = list(_rows(count, people=people, vocabulary=vocabulary))
         generated = time.perf_counter()
         with cursor.cursor.copy(f"COPY catalog_listing ({', '.join(LISTING_COLUMNS)}) FROM STDIN") as copy:
             for row in rows:
@@ -158,14 +142,19 @@ def ensure_listings(count: int, *, people, reseed: bool) -> None:
             "format('%s/listings/bench-%s-thumb.webp', current_schema(), id % 50), 800, 600, 1, created_at "
             "FROM catalog_listing"
         )
-    connection.cursor().execute("VACUUM ANALYZE catalog_listing, catalog_listingphoto")
+        # The vocabulary misspellings are corrected against: what catalog.services adds as listings are posted.
+        cursor.execute("TRUNCATE catalog_searchword")
+        with cursor.cursor.copy("COPY catalog_searchword (word) FROM STDIN") as copy:
+            for word in sorted(vocabulary):
+                copy.write_row((word,))
+    connection.cursor().execute("VACUUM ANALYZE catalog_listing, catalog_listingphoto, catalog_searchword")
     done = time.perf_counter()
     print(f"  generated rows {generated - started:.1f} s, COPY {copied - generated:.1f} s, "
           f"{len(indexes)} indexes rebuilt {indexed - copied:.1f} s, photos + VACUUM ANALYZE {done - indexed:.1f} s; "
           f"total {done - started:.1f} s", flush=True)
 
 
-def _rows(count: int, *, people):
+def _rows(count: int, *, people, vocabulary: set[str]):
     import random
 
     from django.utils import timezone
@@ -173,6 +162,7 @@ def _rows(count: int, *, people):
     from accounts.models import Department
     from bench._search_data import ListingGenerator
     from catalog.models import Category
+    from catalog.search_text import title_suffixes, words
 
     generator = ListingGenerator(seed=2026)
     rng = random.Random(7)
@@ -185,11 +175,13 @@ def _rows(count: int, *, people):
         author = rng.choice(people)
         status = item.status
         available = 0 if status in ("reserved", "handed_over") else item.quantity
+        vocabulary.update(words(item.title))
         yield (
             uuid.uuid4(), item.title, item.description, categories[item.category], item.condition, item.quantity,
             available, item.offer_type, item.price, item.rent_period, item.address, item.building, item.room,
             rng.choice(departments), author.pk, author.pk, status, published, published,
             None if status == "draft" else published, published if status == "withdrawn" else None, "",
+            title_suffixes(item.title),
         )
 
 
@@ -245,12 +237,6 @@ def product_search(arguments: dict):
     from catalog import selectors
 
     return Paginator(selectors.search_listings(**arguments), PAGE_SIZE)
-
-
-def proposed_search(arguments: dict):
-    from bench import _search_proposal
-
-    return _search_proposal.paginate(arguments, PAGE_SIZE)
 
 
 def evaluate(search, arguments: dict, clock: CpuClock) -> dict:

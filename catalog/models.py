@@ -100,10 +100,14 @@ class Listing(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    # Swedish full text of title (weight A) and description (weight B), kept by PostgreSQL itself.
+    # The endings of the title's words (catalog.search_text.title_suffixes), set by the services with the title.
+    search_suffixes = models.TextField(blank=True, editable=False)
+    # Swedish full text of the title (weight A) and description (weight B), and the title words' endings unstemmed
+    # (weight C) so that a word inside a compound is found; kept by PostgreSQL itself.
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="B", config=SEARCH_CONFIG),
+        + SearchVector("description", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("search_suffixes", weight="C", config="simple"),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -114,9 +118,11 @@ class Listing(models.Model):
         ordering = ["-published_at", "-created_at"]
         indexes = [
             GinIndex(fields=["search_vector"], name="listing_search_vector"),
-            # Substring and misspelling matches on the title ("stol" in "Kontorsstol", "skrivbort").
-            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="listing_title_trgm"),
+            # Newest first, within a status and optionally a category or an offer type: search walks these and
+            # stops early; counting a filtered browse reads only the index.
             models.Index(fields=["status", "-published_at"], name="listing_status_published"),
+            models.Index(fields=["status", "category", "-published_at"], name="listing_status_category"),
+            models.Index(fields=["status", "offer_type", "-published_at"], name="listing_status_offer"),
             models.Index(fields=["created_by", "-created_at"], name="listing_created_by"),
         ]
         constraints = [
@@ -243,3 +249,17 @@ class ReservationNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}"
+
+
+class SearchWord(models.Model):
+    """A word that occurs in some listing's title: the vocabulary near misses are corrected against ("skrivbort" →
+    "skrivbord"), with a trigram index. Words are added by the services and never removed; a word no longer in any
+    title only makes a suggestion that finds nothing."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        indexes = [GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="search_word_trgm")]
+
+    def __str__(self) -> str:
+        return self.word

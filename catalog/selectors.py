@@ -5,36 +5,20 @@ Every function here issues a fixed number of queries whatever the amount of data
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import Department  # for type hints only
 
-from . import lookups  # noqa: F401  (registers title__ilike_contains)
 from .lifecycle import ListingStatus, ReservationStatus
-from .models import SEARCH_CONFIG, Category, Listing, ListingPhoto, Reservation
+from .models import Category, Listing, ListingPhoto, Reservation
 from .permissions import can_manage_listing
-
-MAX_TERMS = 6
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def search_terms(query: str) -> list[str]:
-    """The words of a search, lower-cased; punctuation and tsquery operators are dropped."""
-    return [word.lower() for word in _WORD.findall(query or "")][:MAX_TERMS]
-
-
-def _with_photos(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
-    return queryset.select_related("category", "category__parent", "department").prefetch_related(
-        Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id"))
-    )
+from .search import SearchResults, search, with_photos
 
 
 def categories() -> list[Category]:
@@ -66,12 +50,11 @@ def search_listings(
     offer_type: str = "",
     condition: str = "",
     department: Department | None = None,
-) -> QuerySet[Listing]:
-    """Published listings matching every word of ``query``, best first.
+) -> SearchResults | QuerySet[Listing]:
+    """Published listings matching every word of ``query``, best first; without words, newest first.
 
-    A word matches a listing when Swedish full text finds it (stemmed, as a prefix: "stolar" finds "stol" and
-    "stolen"), or it is part of the title ("stol" in "Kontorsstol"), or it is a near miss of a word in the title
-    ("skrivbort" → "Skrivbord", pg_trgm word similarity). Ranked by full-text rank plus title similarity.
+    How words match and are ranked, and why at most search.RANKED matches are ranked: catalog/search.py.
+    Either answer can be counted, sliced into pages (two queries a page) and iterated.
     """
     queryset = Listing.objects.filter(status=ListingStatus.PUBLISHED)
     if category is not None:
@@ -82,28 +65,13 @@ def search_listings(
         queryset = queryset.filter(condition=condition)
     if department is not None:
         queryset = queryset.filter(department=department)
-    terms = search_terms(query)
-    if not terms:
-        return _with_photos(queryset.order_by("-published_at", "-pk"))
-    for term in terms:
-        text_query = SearchQuery(f"{term}:*", search_type="raw", config=SEARCH_CONFIG)
-        queryset = queryset.filter(
-            Q(search_vector=text_query) | Q(title__ilike_contains=term) | Q(title__trigram_word_similar=term)
-        )
-    whole = " & ".join(f"{term}:*" for term in terms)
-    any_word = " | ".join(f"{term}:*" for term in terms)
-    queryset = queryset.annotate(
-        rank=SearchRank(F("search_vector"), SearchQuery(any_word, search_type="raw", config=SEARCH_CONFIG))
-        + SearchRank(F("search_vector"), SearchQuery(whole, search_type="raw", config=SEARCH_CONFIG))
-        + TrigramWordSimilarity(Value(" ".join(terms)), "title")
-    )
-    return _with_photos(queryset.order_by("-rank", "-published_at", "-pk"))
+    return search(queryset, query)
 
 
 def listing_for(*, uuid, user) -> Listing | None:
     """A listing as ``user`` may see it: drafts and withdrawn listings only for those who manage them."""
     listing = (
-        _with_photos(Listing.objects.select_related("contact_person", "created_by", "department__parent"))
+        with_photos(Listing.objects.select_related("contact_person", "created_by", "department__parent"))
         .filter(uuid=uuid)
         .first()
     )
@@ -151,7 +119,7 @@ def my_listings(*, user, status: str = "") -> QuerySet[Listing]:
     queryset = Listing.objects.filter(Q(created_by=user) | Q(contact_person=user))
     if status:
         queryset = queryset.filter(status=status)
-    return _with_photos(
+    return with_photos(
         queryset.annotate(
             open_reservations=Count("reservations", filter=Q(reservations__status=ReservationStatus.RESERVED))
         ).order_by("-created_at", "-pk")

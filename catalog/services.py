@@ -28,8 +28,10 @@ from .models import (
     OfferType,
     RentPeriod,
     Reservation,
+    SearchWord,
 )
 from .photos import ProcessedPhoto, process_photo
+from .search_text import title_suffixes, words
 
 if TYPE_CHECKING:
     from accounts.models import Department
@@ -86,6 +88,7 @@ def _check_department(details: ListingDetails, *, author) -> None:
 
 def _apply_details(listing: Listing, details: ListingDetails) -> None:
     listing.title = details.title.strip()
+    listing.search_suffixes = title_suffixes(listing.title)
     listing.description = details.description.strip()
     listing.category = details.category
     listing.condition = details.condition
@@ -97,6 +100,12 @@ def _apply_details(listing: Listing, details: ListingDetails) -> None:
     listing.room = details.room.strip()
     listing.department = details.department
     listing.contact_person = details.contact_person
+
+
+def _remember_words(title: str) -> None:
+    """Add the title's words to the vocabulary that misspelt searches are corrected against."""
+    new = [SearchWord(word=word) for word in set(words(title)) if len(word) <= 100]
+    SearchWord.objects.bulk_create(new, ignore_conflicts=True)
 
 
 def prepare_photos(uploads: Iterable) -> list[ProcessedPhoto]:
@@ -151,6 +160,7 @@ def create_listing(
                 listing.status = _step(LISTING, ListingStatus.DRAFT, "publish")
                 listing.published_at = timezone.now()
             listing.save()
+            _remember_words(listing.title)
             _store_photos(listing, photos, stored)
     except BaseException:
         stored.remove_all()
@@ -197,6 +207,7 @@ def update_listing(
                 # Lowered to what was already handed over: nothing is left to hand over.
                 current.status = _step(LISTING, current.status, "hand_over_all")
             current.save()
+            _remember_words(current.title)
             to_remove = list(current.photos.filter(pk__in=list(remove_photo_ids)))
             for photo in to_remove:
                 removed_files += [photo.image.name, photo.thumbnail.name]

@@ -21,6 +21,7 @@ from .forms import ListingForm, ReasonForm, ReserveForm, SearchForm
 from .lifecycle import LISTING, ListingStatus
 from .models import Category
 from .photo_files import photo_response
+from .search import RANKED
 
 PAGE_SIZE = 24
 
@@ -54,6 +55,9 @@ def browse(request):
         "query": filters.get("q", ""),
         "filtered": any(filters.get(name) for name in ("q", "category", "offer_type", "condition", "department")),
         "query_string": query_string.urlencode(),
+        "capped": getattr(listings, "capped", False),
+        "corrected_query": getattr(listings, "corrected_query", ""),
+        "ranked_limit": RANKED,
     }
     # htmx asks for the whole page again when it restores a history entry it no longer has cached.
     partial = request.htmx and not request.htmx.history_restore_request

@@ -1,0 +1,37 @@
+"""Turning titles and queries into search words.
+
+Swedish compounds are a problem for full-text search: "stol" is not a word of "Kontorsstol". So every title word
+also contributes its endings (``title_suffixes``: "kontorsstol" gives "ontorsstol", …, "stol", "tol"), indexed
+without stemming next to the Swedish full text. A prefix query then finds a word anywhere inside a title word:
+"stol:*" matches the ending "stol" of "kontorsstol" and "stolar" of "kontorsstolar".
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+MIN_SUFFIX = 3
+MAX_TERMS = 6
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower-cased, in order, without punctuation (so no tsquery syntax survives)."""
+    return [word.lower() for word in _WORD.findall(text or "")]
+
+
+def title_suffixes(title: str) -> str:
+    """The endings of every title word, at least MIN_SUFFIX letters long, the word itself left out."""
+    endings: list[str] = []
+    seen: set[str] = set()
+    for word in words(title):
+        for start in range(1, len(word) - MIN_SUFFIX + 1):
+            ending = word[start:]
+            if ending not in seen:
+                seen.add(ending)
+                endings.append(ending)
+    return " ".join(endings)
+
+
+def query_terms(query: str) -> list[str]:
+    return words(query)[:MAX_TERMS]
