@@ -108,8 +108,10 @@ def ensure_listings(count: int, *, people, reseed: bool) -> None:
     from catalog.models import Listing
 
     have = Listing.objects.count()
-    # Listings seeded before titles carried their word endings (catalog.search_text) are seeded again.
-    current = not Listing.objects.filter(search_suffixes="").exists()
+    # Listings seeded before titles carried their word endings and vocabulary (catalog.search_text) are seeded again.
+    from catalog.models import SearchWord
+
+    current = SearchWord.objects.exists()
     if have == count and current and not reseed:
         print(f"bench-search holds {have:,} listings already (kept from an earlier run; --reseed to redo).")
         return
