@@ -915,3 +915,41 @@ def test_messages_follow_the_active_language(people):
         assert str(sold_out.value.message) == gettext(
             "Someone else reserved the last one just before you. It is no longer available."
         )
+
+
+@pytest.mark.parametrize("change", [{"condition": "fine"}, {"offer_type": "swap"}, {"rent_period": "year"}])
+def test_values_outside_the_choices_are_refused(people, change):
+    with schema_context("org_ystad"):
+        # given details with a value no form offers (a program calling the service directly)
+        details = new_details(people.owner, **change)
+
+        # then nothing is stored
+        with refused("invalid_choice", 400):
+            services.create_listing(author=people.owner, details=details)
+        assert not Listing.objects.filter(title=details.title, created_by=people.owner).exists()
+
+
+def test_a_withdrawn_listing_with_nothing_left_cannot_be_published_again(people):
+    with schema_context("org_ystad"):
+        # given a listing whose every item was handed over, then withdrawn after its quantity was lowered to that
+        listing = make_listing(author=people.owner, title="Hyllor slutförmedlade", quantity=3)
+        reservation = services.reserve_listing(listing=listing, by=people.colleague, quantity=2, notify=False)
+        services.confirm_handover(reservation=reservation, by=people.owner)
+        services.withdraw_listing(listing=reload(listing), by=people.owner, reason="Sista hyllan trasig")
+        services.update_listing(listing=reload(listing), editor=people.owner, details=details_of(listing, quantity=2))
+
+        # when the owner tries to publish it again
+        with refused("nothing_left", 409):
+            services.publish_listing(listing=reload(listing), by=people.owner)
+
+        # then it stays withdrawn
+        assert reload(listing).status == ListingStatus.WITHDRAWN
+
+
+def test_a_title_adds_its_words_to_the_vocabulary_and_its_endings_to_the_search_text(people):
+    with schema_context("org_ystad"):
+        from catalog.models import SearchWord
+
+        listing = make_listing(author=people.owner, title="Konferensstolar Zyxbord")
+        assert {"konferensstolar", "zyxbord"} <= set(SearchWord.objects.values_list("word", flat=True))
+        assert "stolar" in reload(listing).search_suffixes.split()
