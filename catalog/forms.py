@@ -102,11 +102,7 @@ class ListingForm(forms.Form):
     contact_person = PersonChoiceField(
         label=_("Contact person"), queryset=people.active_people().none(), empty_label=None
     )
-    photos = MultiplePhotoField(
-        label=_("Photos"), required=False,
-        help_text=_("JPEG, PNG or WebP, at most %(size)s MB each, up to %(count)s photos.")
-        % {"size": settings.PHOTO_MAX_BYTES // (1024 * 1024), "count": settings.PHOTOS_PER_LISTING},
-    )
+    photos = MultiplePhotoField(label=_("Photos"), required=False)
 
     def __init__(self, *args, user, photos=(), current_department_id: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -128,6 +124,10 @@ class ListingForm(forms.Form):
         self.fields["department"].queryset = departments
         self.fields["contact_person"].queryset = people.active_people()
         self.fields["photos"].widget.attrs.update({"accept": "image/jpeg,image/png,image/webp"})
+        # Formatted here, per request, so that it is in the language of this request.
+        self.fields["photos"].help_text = _("JPEG, PNG or WebP, at most %(size)s MB each, up to %(count)s photos.") % {
+            "size": settings.PHOTO_MAX_BYTES // (1024 * 1024), "count": settings.PHOTOS_PER_LISTING,
+        }
         self.existing_photos = list(photos)
         if self.existing_photos:
             self.fields["remove_photos"] = forms.MultipleChoiceField(
