@@ -28,6 +28,9 @@ from .search_text import query_terms
 RANKED = 200
 MIN_SIMILARITY = 0.4
 WHOLE_WORD = 0.5
+# ts_rank's weights for D, C, B, A: a word inside a title word (C, the endings) counts almost as much as a title
+# word (A), and more than the description (B).
+RANK_WEIGHTS = [0.1, 0.8, 0.4, 1.0]
 
 
 def with_photos(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
@@ -87,7 +90,7 @@ def ranked(queryset: QuerySet[Listing], terms: list[str]) -> SearchResults:
     )
     ids = list(
         Listing.objects.filter(pk__in=Subquery(newest))
-        .annotate(rank=SearchRank(F("search_vector"), text) + whole_words)
+        .annotate(rank=SearchRank(F("search_vector"), text, weights=RANK_WEIGHTS) + whole_words)
         .order_by("-rank", "-published_at", "-pk")
         .values_list("pk", flat=True)
     )
