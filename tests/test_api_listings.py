@@ -331,3 +331,25 @@ def test_categories_are_a_tree_in_the_asked_language(ystad):
     assert [root["name"] for root in swedish][:2] == ["Möbler", "IT och teknik"]
     assert "Kontorsstolar" in [child["name"] for child in swedish[0]["children"]]
     assert english[0]["name"] == "Furniture"
+
+
+def test_a_search_says_which_words_it_searched_when_it_corrected_a_misspelling(ystad):
+    # given a listing with a word no other title has
+    from django_tenants.utils import schema_context
+
+    from tests.api_support import api_client
+    from tests.catalog_factories import make_listing
+    from tests.conftest import user_in
+
+    with schema_context(ystad.schema_name):
+        make_listing(author=user_in(ystad, "personal"), title="Plywoodskiva Qvarnbjörk")
+    client = api_client(ystad, user_in(ystad, "chef"))
+
+    # when a colleague misspells it
+    body = client.get("/api/listings/", {"q": "qvarnbjörc"}).json()
+
+    # then the answer says what was searched instead, and that nothing more matched than it shows
+    assert [item["title"] for item in body["results"]] == ["Plywoodskiva Qvarnbjörk"]
+    assert body["searched_for"] == "qvarnbjörk"
+    assert body["more_than_count"] is False
+    assert client.get("/api/listings/", {"q": "qvarnbjörk"}).json()["searched_for"] is None

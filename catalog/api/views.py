@@ -23,6 +23,7 @@ from .. import selectors, services
 from ..models import PRICED_OFFERS, Listing
 from ..photo_files import photo_response
 from . import serializers as s
+from .pagination import SearchPagination
 
 ERRORS = {
     code: OpenApiResponse(response=s.ErrorOutput, description=description)
@@ -94,7 +95,7 @@ def _paginated(view: APIView, request, queryset, serializer_class) -> Response:
 class ListingsApi(APIView):
     # GET searches published listings; POST creates one.
 
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+    pagination_class = SearchPagination
 
     @extend_schema(
         operation_id="listings_search",
