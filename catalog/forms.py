@@ -117,9 +117,11 @@ class ListingForm(forms.Form):
             "name",
         )
         departments = people.departments()
-        if not can_post_for_any_department(user) and user.department_id:
+        self.without_department = not can_post_for_any_department(user) and not user.department_id
+        if not can_post_for_any_department(user):
             # A listing being edited keeps its department even when the editor (its contact person, or a poster
-            # who has moved since) works elsewhere; services.update_listing allows that.
+            # who has moved since) works elsewhere; services.update_listing allows that. Someone who belongs to no
+            # department is offered none, and told why (clean).
             departments = departments.filter(pk__in={user.department_id, current_department_id} - {None})
         self.fields["department"].queryset = departments
         self.fields["contact_person"].queryset = people.active_people()
@@ -137,6 +139,10 @@ class ListingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.without_department and not data.get("department"):
+            raise forms.ValidationError(
+                _("Your account belongs to no department yet. Ask your organisation admin to add you to one.")
+            )
         priced = data.get("offer_type") in (OfferType.RENT, OfferType.SELL)
         if priced and data.get("price") is None:
             self.add_error("price", _("Give a price when renting out or selling."))
