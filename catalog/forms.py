@@ -71,6 +71,11 @@ class MultiplePhotoField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        # Counted before any file is decoded: decoding is the expensive part (catalog.photos).
+        if len(files) > settings.PHOTOS_PER_LISTING:
+            raise forms.ValidationError(
+                _("A listing can have at most %(limit)s photos.") % {"limit": settings.PHOTOS_PER_LISTING}
+            )
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
 
 

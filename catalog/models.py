@@ -124,6 +124,7 @@ class Listing(models.Model):
             models.Index(fields=["status", "category", "-published_at"], name="listing_status_category"),
             models.Index(fields=["status", "offer_type", "-published_at"], name="listing_status_offer"),
             models.Index(fields=["created_by", "-created_at"], name="listing_created_by"),
+            models.Index(fields=["published_at"], name="listing_published_at"),  # statistics by year
         ]
         constraints = [
             models.CheckConstraint(
@@ -198,6 +199,12 @@ class Reservation(models.Model):
     message = models.CharField(_("message"), max_length=500, blank=True)
     reserved_at = models.DateTimeField(_("reserved"), auto_now_add=True)
     handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+    # The giving department when the handover was confirmed: what the statistics count it under, so that moving the
+    # listing to another department later does not move past handovers.
+    giving_department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("giving department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("handover confirmed by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",

@@ -81,20 +81,25 @@ def _text_query(terms: list[str]) -> SearchQuery:
 def ranked(queryset: QuerySet[Listing], terms: list[str]) -> SearchResults:
     """The matches of ``terms`` among ``queryset`` (published listings, filtered), best first."""
     text = _text_query(terms)
-    newest = queryset.filter(search_vector=text).order_by("-published_at", "-pk").values("pk")[:RANKED]
+    # One more than is ranked, to know whether there were more.
+    newest = queryset.filter(search_vector=text).order_by("-published_at", "-pk").values("pk")[: RANKED + 1]
     # A word that is a whole word of the title ("Stol i bok" for "stol") beats one found by stem or inside a
     # compound; cheap here, as it is computed for the candidates only.
     whole_words = sum(
         (Case(When(title__iregex=rf"\m{term}\M", then=Value(WHOLE_WORD)), default=Value(0.0)) for term in terms),
         Value(0.0),
     )
-    ids = list(
+    rows = list(
         Listing.objects.filter(pk__in=Subquery(newest))
         .annotate(rank=SearchRank(F("search_vector"), text, weights=RANK_WEIGHTS) + whole_words)
         .order_by("-rank", "-published_at", "-pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "published_at")
     )
-    return SearchResults(ids=ids, capped=len(ids) >= RANKED)
+    if len(rows) > RANKED:
+        # The extra one is the oldest candidate, whatever its rank: drop that one, not the least relevant.
+        rows.remove(min(rows, key=lambda row: (row[1], row[0])))
+        return SearchResults(ids=[pk for pk, _ in rows], capped=True)
+    return SearchResults(ids=[pk for pk, _ in rows])
 
 
 def closest_words(terms: list[str]) -> list[str]:
@@ -123,6 +128,8 @@ def search(queryset: QuerySet[Listing], query: str) -> SearchResults | QuerySet[
     corrected = closest_words(terms)
     if corrected == terms:
         return results
-    results = ranked(queryset, corrected)
-    results.corrected_query = " ".join(corrected)
-    return results
+    retried = ranked(queryset, corrected)
+    if not retried.ids:
+        return results  # the corrected words find nothing either: say nothing matched what was typed
+    retried.corrected_query = " ".join(corrected)
+    return retried

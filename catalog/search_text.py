@@ -9,15 +9,22 @@ without stemming next to the Swedish full text. A prefix query then finds a word
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MIN_SUFFIX = 3
 MAX_TERMS = 6
 
 
+def normalized(text: str) -> str:
+    """Text as it is stored and searched: composed Unicode ("ä" one character even when pasted from a Mac or a
+    PDF as "a" + "¨"), compatibility forms folded ("ﬁ" → "fi")."""
+    return unicodedata.normalize("NFKC", text or "")
+
+
 def words(text: str) -> list[str]:
-    """The words of a text, lower-cased, in order, without punctuation (so no tsquery syntax survives)."""
-    return [word.lower() for word in _WORD.findall(text or "")]
+    """The words of a text, case-folded, in order, without punctuation (so no tsquery syntax survives)."""
+    return [word.casefold() for word in _WORD.findall(normalized(text))]
 
 
 def title_suffixes(title: str) -> str:

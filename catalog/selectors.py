@@ -201,7 +201,7 @@ def statistics(*, year: int) -> Statistics:
     ]
     posted_by_department = dict(posted.values("department").annotate(n=Count("pk")).values_list("department", "n"))
     mediated_by_department = dict(
-        handed.values("listing__department").annotate(items=Sum("quantity")).values_list("listing__department", "items")
+        handed.values("giving_department").annotate(items=Sum("quantity")).values_list("giving_department", "items")
     )
     ids = set(posted_by_department) | set(mediated_by_department)
     departments = [

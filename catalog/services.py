@@ -31,7 +31,7 @@ from .models import (
     SearchWord,
 )
 from .photos import ProcessedPhoto, process_photo
-from .search_text import title_suffixes, words
+from .search_text import normalized, title_suffixes, words
 
 if TYPE_CHECKING:
     from accounts.models import Department
@@ -87,9 +87,10 @@ def _check_department(details: ListingDetails, *, author) -> None:
 
 
 def _apply_details(listing: Listing, details: ListingDetails) -> None:
-    listing.title = details.title.strip()
+    # One line (it becomes an e-mail subject), composed Unicode, as the search expects (catalog.search_text).
+    listing.title = " ".join(normalized(details.title).split())
     listing.search_suffixes = title_suffixes(listing.title)
-    listing.description = details.description.strip()
+    listing.description = normalized(details.description).strip()
     listing.category = details.category
     listing.condition = details.condition
     listing.offer_type = details.offer_type
@@ -103,7 +104,8 @@ def _apply_details(listing: Listing, details: ListingDetails) -> None:
 
 
 def _remember_words(title: str) -> None:
-    """Add the title's words to the vocabulary that misspelt searches are corrected against."""
+    """Add a published title's words to the vocabulary that misspelt searches are corrected against (never a
+    draft's: a correction shows the word it searched)."""
     new = [SearchWord(word=word) for word in set(words(title)) if len(word) <= 100]
     SearchWord.objects.bulk_create(new, ignore_conflicts=True)
 
@@ -160,7 +162,8 @@ def create_listing(
                 listing.status = _step(LISTING, ListingStatus.DRAFT, "publish")
                 listing.published_at = timezone.now()
             listing.save()
-            _remember_words(listing.title)
+            if listing.status == ListingStatus.PUBLISHED:
+                _remember_words(listing.title)
             _store_photos(listing, photos, stored)
     except BaseException:
         stored.remove_all()
@@ -207,7 +210,8 @@ def update_listing(
                 # Lowered to what was already handed over: nothing is left to hand over.
                 current.status = _step(LISTING, current.status, "hand_over_all")
             current.save()
-            _remember_words(current.title)
+            if current.status != ListingStatus.DRAFT and current.status != ListingStatus.WITHDRAWN:
+                _remember_words(current.title)
             to_remove = list(current.photos.filter(pk__in=list(remove_photo_ids)))
             for photo in to_remove:
                 removed_files += [photo.image.name, photo.thumbnail.name]
@@ -251,6 +255,7 @@ def publish_listing(*, listing: Listing, by) -> Listing:
     current.withdrawn_at = None
     current.withdrawn_reason = ""
     current.save(update_fields=["status", "published_at", "withdrawn_at", "withdrawn_reason", "updated_at"])
+    _remember_words(current.title)
     return current
 
 
@@ -340,10 +345,14 @@ def confirm_handover(*, reservation: Reservation, by) -> Reservation:
     listing, current = _locked_pair(reservation)
     if not permissions.can_confirm_handover(by, current):
         errors.raise_error(errors.NOT_ALLOWED_RESERVATION)
+    if by.pk == current.reserved_by_id:
+        # A handover takes two: whoever reserved cannot also confirm receiving it, whatever their role.
+        errors.raise_error(errors.OWN_HANDOVER)
     current.status = _step(RESERVATION, current.status, "hand_over")
     current.handed_over_at = timezone.now()
     current.handed_over_by = by
-    current.save(update_fields=["status", "handed_over_at", "handed_over_by"])
+    current.giving_department_id = listing.department_id
+    current.save(update_fields=["status", "handed_over_at", "handed_over_by", "giving_department"])
     if listing.status == ListingStatus.RESERVED and not _has_open_reservations(listing):
         listing.status = _step(LISTING, listing.status, "hand_over_all")
         listing.save(update_fields=["status", "updated_at"])

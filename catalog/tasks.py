@@ -59,7 +59,8 @@ def send_reservation_notice(self, reservation_id: int, kind: str) -> bool:
             "my_listings_url": base_url + reverse("my_listings"),
         }
         with translation.override("sv"):
-            subject = render_to_string(f"catalog/email/{kind}_subject.txt", context).strip()
+            # One line whatever the title holds: a line break in a subject is refused by Django's mail.
+            subject = " ".join(render_to_string(f"catalog/email/{kind}_subject.txt", context).split())
             body = render_to_string(f"catalog/email/{kind}_body.txt", context)
         send_mail(subject, body, None, [email])
         notice.sent_at = timezone.now()

@@ -9,7 +9,7 @@ their own code and HTTP status, e.g. 409 ``sold_out`` when someone else reserved
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -41,6 +41,13 @@ def error_body(code: str, message, fields: dict | None = None) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, CatalogError):
         return Response(error_body(exc.code, exc.message), status=exc.http_status)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body("too_large", _("The request is too large. Send photos as files, at most 10 MB each.")),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):
+        return Response(error_body("bad_request", _("The request could not be read.")), status=400)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -70,3 +77,15 @@ def exception_handler(exc, context):
 def not_found(request, path: str = ""):
     """Any path under /api/ that names no endpoint: the same JSON 404 as everything else, never an HTML page."""
     raise exceptions.NotFound()
+
+
+def server_error(request, *args, **kwargs):
+    """The 500 answer: the JSON error shape under /api/, the friendly page elsewhere (Django's handler500)."""
+    from django.http import JsonResponse
+    from django.views.defaults import server_error as page
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("server_error", _("Something went wrong on our side. Try again in a moment.")), status=500
+        )
+    return page(request, *args, **kwargs)

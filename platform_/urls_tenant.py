@@ -6,6 +6,8 @@ from accounts.admin import organisation_admin_site
 
 from . import views
 
+handler500 = "platform_.api_errors.server_error"
+
 urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("accounts.urls")),

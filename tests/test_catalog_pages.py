@@ -253,7 +253,8 @@ def test_missing_required_fields_are_shown_on_the_form(ystad, owner):
     form = response.context["form"]
     assert {"title", "category", "quantity", "department", "contact_person"} <= set(form.errors)
     body = response.content.decode()
-    assert 'id="id_title_errors"' in body and "field-error" in body
+    # the message is what the field's aria-describedby points at
+    assert 'id="id_title_error"' in body and 'aria-describedby="id_title_error"' in body and "field-error" in body
     with schema_context(ystad.schema_name):
         assert Listing.objects.count() == before
 
