@@ -24,6 +24,7 @@ from .photo_files import photo_response
 from .search import RANKED
 
 PAGE_SIZE = 24
+MY_PAGE_SIZE = 50  # an operator posting for the whole organisation has hundreds
 
 
 def _departments() -> list:
@@ -311,20 +312,24 @@ def my_listings(request):
     status = request.GET.get("status", "")
     if status not in ListingStatus.values:
         status = ""
+    page = Paginator(selectors.my_listings(user=request.user, status=status), MY_PAGE_SIZE).get_page(
+        request.GET.get("sida")
+    )
     return render(request, "catalog/my_listings.html", {
-        "listings": selectors.my_listings(user=request.user, status=status),
+        "page": page,
+        "listings": page.object_list,
         "awaiting": list(selectors.awaiting_handover(user=request.user)),
         "status": status,
         "statuses": ListingStatus.choices,
+        "query_string": f"status={status}" if status else "",
     })
 
 
 @login_required
 @require_GET
 def my_reservations(request):
-    return render(request, "catalog/my_reservations.html", {
-        "reservations": selectors.my_reservations(user=request.user),
-    })
+    page = Paginator(selectors.my_reservations(user=request.user), MY_PAGE_SIZE).get_page(request.GET.get("sida"))
+    return render(request, "catalog/my_reservations.html", {"page": page, "reservations": page.object_list})
 
 
 @login_required

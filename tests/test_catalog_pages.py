@@ -768,3 +768,16 @@ def test_a_title_with_markup_is_shown_as_text(ystad, owner, colleague):
         assert "<script>alert(1)" not in body and "<img src=x" not in body and "<b>fet" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt; gungstol" in pages[1].content.decode()
     assert "&lt;b&gt;fet&lt;/b&gt;<br>rad två" in pages[1].content.decode()
+
+
+def test_my_listings_and_reservations_are_paginated(ystad, owner, monkeypatch):
+    from catalog import views
+
+    monkeypatch.setattr(views, "MY_PAGE_SIZE", 2)
+    with schema_context(ystad.schema_name):
+        for n in range(3):
+            make_listing(author=owner, title=f"Sidindelning {n}")
+    client = client_for(ystad, owner)
+    first = client.get("/mina-annonser/").content.decode()
+    assert "Sida 1 av" in first and "sida=2" in first
+    assert client.get("/mina-annonser/?sida=2").status_code == 200
