@@ -153,7 +153,12 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if TESTING:
     # One test database per test run, so that runs side by side (several checkouts, a helper and CI) never drop
     # each other's database; tests/conftest.py removes those left behind by runs that no longer exist.
-    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    # The machine's name is in it too: runs on several machines may share one PostgreSQL (DATABASE_URL).
+    import hashlib
+    import socket
+
+    _machine = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:6]
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_machine}_{os.getpid()}"}
 if env("DATABASE_NAME"):
     # Another database on the same server: the benchmarks' own, or the test database for a worker the tests start.
     DATABASES["default"]["NAME"] = env("DATABASE_NAME")

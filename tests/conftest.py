@@ -74,15 +74,21 @@ def _remove_leftovers_of_dead_runs() -> None:
     import shutil
 
     from django.conf import settings
+    from django.db import DatabaseError
 
-    base = settings.DATABASES["default"]["NAME"]
-    pattern = re.compile(rf"^test_{re.escape(base)}_(\d+)$")
+    ours = settings.DATABASES["default"]["TEST"]["NAME"]
+    this_machine = ours.rsplit("_", 1)[0]  # test_<name>_<machine>
+    pattern = re.compile(rf"^{re.escape(this_machine)}_(\d+)$")
     with connection._nodb_cursor() as cursor:
-        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"test_{base}_%"])
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{this_machine}_%"])
         for (name,) in cursor.fetchall():
             match = pattern.match(name)
             if match and not _pid_alive(int(match.group(1))):
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                # Without FORCE: a database someone is still connected to is not ours to remove.
+                try:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                except DatabaseError:
+                    pass
     media_parent = settings.MEDIA_ROOT.parent
     if media_parent.name == "test-media" and media_parent.is_dir():
         for folder in media_parent.iterdir():
