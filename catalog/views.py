@@ -19,7 +19,6 @@ from . import permissions, selectors, services
 from .errors import CatalogError
 from .forms import ListingForm, ReasonForm, ReserveForm, SearchForm
 from .lifecycle import LISTING, ListingStatus
-from .models import Category
 from .photo_files import photo_response
 from .search import RANKED
 
@@ -38,7 +37,7 @@ def browse(request):
     form.is_valid()
     # A stale value (a category removed since the address was bookmarked) drops that filter only, not the words.
     filters = getattr(form, "cleaned_data", {})
-    category = Category.objects.filter(pk=filters["category"]).first() if filters.get("category") else None
+    category = selectors.category(pk=filters["category"]) if filters.get("category") else None
     department = people.department(pk=filters["department"]) if filters.get("department") else None
     listings = selectors.search_listings(
         query=filters.get("q", ""),
