@@ -31,6 +31,11 @@ NOT_ALLOWED_RESERVATION = (
 QUANTITY_INVALID = ("quantity_invalid", _("The quantity must be at least 1."), 400)
 PRICE_INVALID = ("price_invalid", _("The price cannot be negative."), 400)
 INVALID_CHOICE = ("invalid_choice", _("The condition, offer or rent period is not one of the choices."), 400)
+EDITED_MEANWHILE = (
+    "edited_meanwhile",
+    _("Someone else changed this listing while you were editing it. Open it again and make your change there."),
+    409,
+)
 NOTHING_LEFT = ("nothing_left", _("Everything has been handed over; there is nothing left to publish."), 409)
 PRICE_REQUIRED = ("price_required", _("Give a price when renting out or selling."), 400)
 PRICE_NOT_ALLOWED = ("price_not_allowed", _("A price is given only when renting out or selling."), 400)

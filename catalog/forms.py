@@ -108,6 +108,8 @@ class ListingForm(forms.Form):
         label=_("Contact person"), queryset=people.active_people().none(), empty_label=None
     )
     photos = MultiplePhotoField(label=_("Photos"), required=False)
+    # The listing's edited_at when the form was shown, so that an edit made meanwhile is not overwritten.
+    edited_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, photos=(), current_department_id: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -141,6 +143,15 @@ class ListingForm(forms.Form):
                 label=_("Remove photos"), required=False, widget=forms.CheckboxSelectMultiple,
                 choices=[(str(p.pk), _("Photo %(n)s") % {"n": n}) for n, p in enumerate(self.existing_photos, 1)],
             )
+
+    def clean_edited_at(self):
+        from datetime import datetime
+
+        value = self.cleaned_data.get("edited_at")
+        try:
+            return datetime.fromisoformat(value) if value else None
+        except ValueError:
+            return None
 
     def clean(self):
         data = super().clean()

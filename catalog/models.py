@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .lifecycle import ListingStatus, ReservationStatus
@@ -97,6 +97,9 @@ class Listing(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When the details were last edited (not when a reservation changed the quantity): an edit started before this
+    # would overwrite someone else's and is refused instead (services.update_listing, unchanged_since).
+    edited_at = models.DateTimeField(_("edited"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_reason = models.CharField(_("reason"), max_length=300, blank=True)

@@ -182,7 +182,10 @@ def update_listing(
     details: ListingDetails,
     add_photos: Sequence[ProcessedPhoto] = (),
     remove_photo_ids: Iterable[int] = (),
+    unchanged_since=None,
 ) -> Listing:
+    """Change a listing's details and photos. ``unchanged_since`` is the ``edited_at`` the editor started from:
+    if someone else has edited the listing since, the change is refused rather than overwriting theirs."""
     if not permissions.can_manage_listing(editor, listing):
         errors.raise_error(errors.NOT_ALLOWED)
     _check_offer(details)
@@ -196,6 +199,8 @@ def update_listing(
         with transaction.atomic():
             current = _locked(listing)
             _step(LISTING, current.status, "edit")
+            if unchanged_since is not None and current.edited_at != unchanged_since:
+                errors.raise_error(errors.EDITED_MEANWHILE)
             claimed = current.quantity - current.quantity_available
             if details.quantity < claimed:
                 errors.raise_error(errors.QUANTITY_BELOW_CLAIMED, claimed=claimed)
@@ -209,6 +214,7 @@ def update_listing(
             if current.status == ListingStatus.RESERVED and not _has_open_reservations(current):
                 # Lowered to what was already handed over: nothing is left to hand over.
                 current.status = _step(LISTING, current.status, "hand_over_all")
+            current.edited_at = timezone.now()
             current.save()
             if current.status != ListingStatus.DRAFT and current.status != ListingStatus.WITHDRAWN:
                 _remember_words(current.title)

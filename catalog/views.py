@@ -131,6 +131,7 @@ def _save_listing(request, form: ListingForm, listing=None):
             details=_details_from(form),
             add_photos=photos,
             remove_photo_ids=[int(pk) for pk in form.cleaned_data.get("remove_photos", [])],
+            unchanged_since=form.cleaned_data.get("edited_at"),
         )
         if "publish" in request.POST and LISTING.can(listing.status, "publish"):
             try:
@@ -183,7 +184,7 @@ def listing_edit(request, uuid):
         for field in ("title", "description", "condition", "quantity", "offer_type", "price", "rent_period",
                       "address", "building", "room")
     } | {"category": listing.category_id, "department": listing.department_id,
-         "contact_person": listing.contact_person_id}
+         "contact_person": listing.contact_person_id, "edited_at": listing.edited_at.isoformat()}
     form = ListingForm(
         request.POST or None, request.FILES or None, user=request.user, photos=photos, initial=initial,
         current_department_id=listing.department_id,

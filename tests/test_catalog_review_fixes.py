@@ -95,3 +95,57 @@ def test_drafts_add_no_words_and_a_correction_that_finds_nothing_is_not_offered(
         assert not SearchWord.objects.filter(word="hemligutkastord").exists()
         results = selectors.search_listings(query="hemligutkastort")
         assert (results.count(), results.corrected_query) == (0, "")
+
+
+def test_an_edit_started_before_someone_elses_is_refused_but_a_reservation_meanwhile_is_fine(ystad):
+    with schema_context(ystad.schema_name):
+        # given two people who opened the same listing's edit form
+        owner, operator = user_in(ystad, "personal"), user_in(ystad, "operator")
+        listing = make_listing(author=owner, title="Whiteboard granskning", quantity=3)
+        started = listing.edited_at
+
+        def details(title):
+            return services.ListingDetails(
+                title=title, category=listing.category, department=listing.department, contact_person=owner, quantity=3
+            )
+
+        # when a colleague reserves one meanwhile, the first edit still goes through
+        services.reserve_listing(listing=listing, by=user_in(ystad, "chef"), notify=False)
+        services.update_listing(listing=listing, editor=owner, details=details("Whiteboard, stor"),
+                                unchanged_since=started)
+
+        # then the second edit, started from the same moment, is refused instead of overwriting the first
+        with pytest.raises(CatalogError) as refused:
+            services.update_listing(listing=listing, editor=operator, details=details("Whiteboard, liten"),
+                                    unchanged_since=started)
+        assert (refused.value.code, refused.value.http_status) == ("edited_meanwhile", 409)
+        listing.refresh_from_db()
+        assert listing.title == "Whiteboard, stor"
+
+
+def test_the_edit_page_carries_the_moment_it_started_from(ystad):
+    from .conftest import client_for
+
+    with schema_context(ystad.schema_name):
+        owner = user_in(ystad, "personal")
+        listing = make_listing(author=owner, title="Pärmhylla granskning")
+    client = client_for(ystad, owner)
+    form = client.get(f"/annonser/{listing.uuid}/andra/").context["form"]
+    posted = {name: value for name, value in form.initial.items() if value is not None}
+    posted.update({"title": "Pärmhylla, vit", "publish": "1"})
+    # someone else saves first
+    with schema_context(ystad.schema_name):
+        listing.refresh_from_db()
+        services.update_listing(
+            listing=listing, editor=user_in(ystad, "operator"),
+            details=services.ListingDetails(title="Pärmhylla, grå", category=listing.category,
+                                            department=listing.department, contact_person=owner),
+        )
+    response = client.post(f"/annonser/{listing.uuid}/andra/", posted)
+    assert response.status_code == 200
+    assert "edited_meanwhile" not in response.content.decode()  # a message, not a code
+    assert any("while you were editing" in str(error) or "medan du ändrade" in str(error)
+               for error in response.context["form"].non_field_errors())
+    with schema_context(ystad.schema_name):
+        listing.refresh_from_db()
+        assert listing.title == "Pärmhylla, grå"

@@ -164,6 +164,8 @@ class ListingApi(APIView):
             details=_details(data, user=request.user, listing=listing),
             add_photos=photos,
             remove_photo_ids=data.get("remove_photos", []),
+            # The fields a PATCH leaves out come from this copy: refuse if someone edits it before the lock.
+            unchanged_since=listing.edited_at,
         )
         return _listing_response(request, uuid)
 
