@@ -242,6 +242,8 @@ class Reservation(models.Model):
 class NoticeKind(models.TextChoices):
     RESERVED = "reserved", _("Reserved")
     CANCELLED = "cancelled", _("Cancelled")
+    # To the contact person when a third party (an operator, an admin) cancelled: both sides should know.
+    CANCELLED_FOR_CONTACT = "cancelled_contact", _("Cancelled (to the contact person)")
 
 
 class ReservationNotice(models.Model):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import errors, lifecycle, permissions
 from .errors import CatalogError
@@ -278,7 +278,9 @@ def withdraw_listing(*, listing: Listing, by, reason: str = "", notify: bool = T
         reservation.status = _step(RESERVATION, reservation.status, "cancel")
         reservation.cancelled_at = now
         reservation.cancelled_by = by
-        reservation.cancel_reason = reason.strip() or str(errors.WITHDRAWN_REASON)
+        # Stored text, read by colleagues whatever language the person withdrawing uses: the organisation's.
+        with translation.override(settings.LANGUAGE_CODE):
+            reservation.cancel_reason = reason.strip() or str(errors.WITHDRAWN_REASON)
         current.quantity_available += reservation.quantity
     Reservation.objects.bulk_update(open_reservations, ["status", "cancelled_at", "cancelled_by", "cancel_reason"])
     current.withdrawn_at = now
@@ -384,6 +386,8 @@ def cancel_reservation(*, reservation: Reservation, by, reason: str, notify: boo
         listing.save(update_fields=["quantity_available", "status", "updated_at"])
     if notify:
         _queue_notice(current, NoticeKind.CANCELLED)
+        if by.pk not in (current.reserved_by_id, listing.contact_person_id):
+            _queue_notice(current, NoticeKind.CANCELLED_FOR_CONTACT)
     return current
 
 

@@ -22,6 +22,8 @@ def _recipient(reservation: Reservation, kind: str) -> tuple[str, object] | None
     if kind == NoticeKind.CANCELLED:
         other = reservation.reserved_by if reservation.cancelled_by_id != reservation.reserved_by_id else contact
         return other.email, other
+    if kind == NoticeKind.CANCELLED_FOR_CONTACT:
+        return contact.email, contact
     return None
 
 
@@ -60,8 +62,9 @@ def send_reservation_notice(self, reservation_id: int, kind: str) -> bool:
         }
         with translation.override("sv"):
             # One line whatever the title holds: a line break in a subject is refused by Django's mail.
-            subject = " ".join(render_to_string(f"catalog/email/{kind}_subject.txt", context).split())
-            body = render_to_string(f"catalog/email/{kind}_body.txt", context)
+            template = "cancelled" if kind == NoticeKind.CANCELLED_FOR_CONTACT else kind
+            subject = " ".join(render_to_string(f"catalog/email/{template}_subject.txt", context).split())
+            body = render_to_string(f"catalog/email/{template}_body.txt", context)
         send_mail(subject, body, None, [email])
         notice.sent_at = timezone.now()
         notice.save(update_fields=["sent_at"])

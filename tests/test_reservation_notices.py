@@ -98,3 +98,18 @@ def test_nothing_is_sent_when_the_reservation_rolls_back(ystad, people, django_c
             services.reserve_listing(listing=listing, by=people["chef"], quantity=5)
         # then no e-mail
         assert mail.outbox == []
+
+
+def test_when_an_operator_cancels_both_sides_are_told(ystad, people, django_capture_on_commit_callbacks):
+    with schema_context(ystad.schema_name):
+        # given a reservation between two colleagues
+        listing = make_listing(author=people["personal"], title="Soffgrupp notistest")
+        reservation = services.reserve_listing(listing=listing, by=people["chef"], notify=False)
+
+        # when the labour-market unit's operator cancels it
+        with django_capture_on_commit_callbacks(execute=True):
+            services.cancel_reservation(reservation=reservation, by=people["operator"], reason="Transporten uteblev")
+
+        # then the one who reserved and the contact person both hear of it, once each
+        assert sorted(m.to[0] for m in mail.outbox) == sorted([people["chef"].email, people["personal"].email])
+        assert all("Transporten uteblev" in m.body for m in mail.outbox)
