@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.conf import settings
-from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as people
 from accounts.models import Department, User  # for type hints only
 
-from .models import Category, Condition, OfferType, RentPeriod
+from .models import PRICED_OFFERS, Category, Condition, OfferType, RentPeriod
+from .permissions import can_post_for_any_department
 from .selectors import categories
 
 
 def _department_label(department: Department) -> str:
     return f"{department.parent.name} › {department.name}" if department.parent_id else department.name
-
-
-class CategoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Category) -> str:
-        return f"{obj.parent.display_name} › {obj.display_name}" if obj.parent_id else obj.display_name
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):
@@ -34,8 +30,9 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.full_name or obj.email
 
 
-def _category_choices(include_empty: str) -> list[tuple[str, str]]:
-    choices = [("", include_empty)]
+def _category_choices(include_empty: str | None) -> list[tuple[str, str]]:
+    """The category tree as select options, each top-level category followed by its children."""
+    choices = [("", include_empty)] if include_empty is not None else []
     for node in categories():
         label = f"{node.parent.display_name} › {node.display_name}" if node.parent_id else node.display_name
         choices.append((str(node.pk), label))
@@ -85,7 +82,7 @@ class ListingForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Size, colour, brand, what is included, any faults."),
     )
-    category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none(), empty_label=None)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), empty_label=None)
     condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices, initial=Condition.GOOD)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000, initial=1)
     offer_type = forms.ChoiceField(
@@ -113,19 +110,13 @@ class ListingForm(forms.Form):
 
     def __init__(self, *args, user, photos=(), current_department_id: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from .permissions import can_post_for_any_department
-
-        # Each top-level category, then its children: sorted by the top-level position and name first.
-        self.fields["category"].queryset = Category.objects.select_related("parent").order_by(
-            Coalesce("parent__position", "position"),
-            Coalesce("parent__name", "name"),
-            F("parent").asc(nulls_first=True),
-            "position",
-            "name",
-        )
+        # Validated against every category, shown in the tree's order (the same options as the search form's).
+        self.fields["category"].queryset = Category.objects.all()
+        self.fields["category"].choices = _category_choices(None)
         departments = people.departments()
-        self.without_department = not can_post_for_any_department(user) and not user.department_id
-        if not can_post_for_any_department(user):
+        any_department = can_post_for_any_department(user)
+        self.without_department = not any_department and not user.department_id
+        if not any_department:
             # A listing being edited keeps its department even when the editor (its contact person, or a poster
             # who has moved since) works elsewhere; services.update_listing allows that. Someone who belongs to no
             # department is offered none, and told why (clean).
@@ -145,8 +136,6 @@ class ListingForm(forms.Form):
             )
 
     def clean_edited_at(self):
-        from datetime import datetime
-
         value = self.cleaned_data.get("edited_at")
         try:
             return datetime.fromisoformat(value) if value else None
@@ -159,7 +148,7 @@ class ListingForm(forms.Form):
             raise forms.ValidationError(
                 _("Your account belongs to no department yet. Ask your organisation admin to add you to one.")
             )
-        priced = data.get("offer_type") in (OfferType.RENT, OfferType.SELL)
+        priced = data.get("offer_type") in PRICED_OFFERS
         if priced and data.get("price") is None:
             self.add_error("price", _("Give a price when renting out or selling."))
         if data.get("offer_type") == OfferType.RENT and not data.get("rent_period"):

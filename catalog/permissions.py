@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from accounts.models import Role
 
+from .lifecycle import ListingStatus
 from .models import Listing, Reservation
 
 RUNS_THE_SERVICE = {Role.OPERATOR, Role.ORG_ADMIN}
@@ -25,6 +26,13 @@ def can_manage_listing(user, listing: Listing) -> bool:
         and user.department_id is not None
         and listing.department_id == user.department_id
     )
+
+
+def can_see_listing(user, listing: Listing) -> bool:
+    """Published, reserved and handed-over listings are for everyone in the organisation; drafts and withdrawn
+    listings only for those who manage them."""
+    hidden = listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN)
+    return not hidden or can_manage_listing(user, listing)
 
 
 def can_confirm_handover(user, reservation: Reservation) -> bool:

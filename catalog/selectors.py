@@ -18,7 +18,7 @@ from accounts.models import Department  # for type hints only
 
 from .lifecycle import ListingStatus, ReservationStatus
 from .models import Category, Listing, ListingPhoto, Reservation
-from .permissions import can_manage_listing
+from .permissions import can_manage_listing, can_see_listing
 from .search import SearchResults, search, with_photos
 
 
@@ -80,22 +80,13 @@ def listing_for(*, uuid, user) -> Listing | None:
         .filter(uuid=uuid)
         .first()
     )
-    if listing is None:
-        return None
-    if listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN) and not can_manage_listing(user, listing):
-        return None
-    return listing
+    return listing if listing is not None and can_see_listing(user, listing) else None
 
 
 def photo_for(*, pk: int, user) -> ListingPhoto | None:
     """A listing's photo if ``user`` may see the listing (drafts and withdrawn ones only for those who manage them)."""
     photo = ListingPhoto.objects.select_related("listing").filter(pk=pk).first()
-    if photo is None:
-        return None
-    listing = photo.listing
-    if listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN) and not can_manage_listing(user, listing):
-        return None
-    return photo
+    return photo if photo is not None and can_see_listing(user, photo.listing) else None
 
 
 def listing_reservations(*, listing: Listing) -> list[Reservation]:

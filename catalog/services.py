@@ -7,7 +7,8 @@ anything is written; files written during a transaction that then rolls back are
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,10 @@ class ListingDetails:
     address: str = ""
     building: str = ""
     room: str = ""
+
+
+# The names of a listing's details, for forms and serializers that read or fill them all.
+DETAIL_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(ListingDetails))
 
 
 def _step(machine: lifecycle.Lifecycle, state: str, transition: str) -> str:
@@ -103,10 +108,12 @@ def _apply_details(listing: Listing, details: ListingDetails) -> None:
     listing.contact_person = details.contact_person
 
 
-def _remember_words(title: str) -> None:
-    """Add a published title's words to the vocabulary that misspelt searches are corrected against (never a
-    draft's: a correction shows the word it searched)."""
-    new = [SearchWord(word=word) for word in set(words(title)) if len(word) <= 100]
+def _remember_words(listing: Listing) -> None:
+    """Add the title's words to the vocabulary that misspelt searches are corrected against, once colleagues can
+    see the listing (never a draft's: a correction shows the word it searched)."""
+    if listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN):
+        return
+    new = [SearchWord(word=word) for word in set(words(listing.title)) if len(word) <= 100]
     SearchWord.objects.bulk_create(new, ignore_conflicts=True)
 
 
@@ -125,10 +132,7 @@ class _StoredFiles:
         self.names.append(name)
 
     def remove_all(self) -> None:
-        from django.core.files.storage import default_storage
-
-        for name in self.names:
-            default_storage.delete(name)
+        _delete_files(self.names)
 
 
 def _store_photos(listing: Listing, photos: Sequence[ProcessedPhoto], stored: _StoredFiles) -> None:
@@ -162,8 +166,7 @@ def create_listing(
                 listing.status = _step(LISTING, ListingStatus.DRAFT, "publish")
                 listing.published_at = timezone.now()
             listing.save()
-            if listing.status == ListingStatus.PUBLISHED:
-                _remember_words(listing.title)
+            _remember_words(listing)
             _store_photos(listing, photos, stored)
     except BaseException:
         stored.remove_all()
@@ -182,7 +185,7 @@ def update_listing(
     details: ListingDetails,
     add_photos: Sequence[ProcessedPhoto] = (),
     remove_photo_ids: Iterable[int] = (),
-    unchanged_since=None,
+    unchanged_since: datetime | None = None,
 ) -> Listing:
     """Change a listing's details and photos. ``unchanged_since`` is the ``edited_at`` the editor started from:
     if someone else has edited the listing since, the change is refused rather than overwriting theirs."""
@@ -216,8 +219,7 @@ def update_listing(
                 current.status = _step(LISTING, current.status, "hand_over_all")
             current.edited_at = timezone.now()
             current.save()
-            if current.status != ListingStatus.DRAFT and current.status != ListingStatus.WITHDRAWN:
-                _remember_words(current.title)
+            _remember_words(current)
             to_remove = list(current.photos.filter(pk__in=list(remove_photo_ids)))
             for photo in to_remove:
                 removed_files += [photo.image.name, photo.thumbnail.name]
@@ -261,7 +263,7 @@ def publish_listing(*, listing: Listing, by) -> Listing:
     current.withdrawn_at = None
     current.withdrawn_reason = ""
     current.save(update_fields=["status", "published_at", "withdrawn_at", "withdrawn_reason", "updated_at"])
-    _remember_words(current.title)
+    _remember_words(current)
     return current
 
 
@@ -273,14 +275,15 @@ def withdraw_listing(*, listing: Listing, by, reason: str = "", notify: bool = T
     current = _locked(listing)
     current.status = _step(LISTING, current.status, "withdraw")
     now = timezone.now()
+    # Stored text, read by colleagues whatever language the person withdrawing uses: the organisation's.
+    with translation.override(settings.LANGUAGE_CODE):
+        cancel_reason = reason.strip() or str(errors.WITHDRAWN_REASON)
     open_reservations = list(current.reservations.select_for_update().filter(status=ReservationStatus.RESERVED))
     for reservation in open_reservations:
         reservation.status = _step(RESERVATION, reservation.status, "cancel")
         reservation.cancelled_at = now
         reservation.cancelled_by = by
-        # Stored text, read by colleagues whatever language the person withdrawing uses: the organisation's.
-        with translation.override(settings.LANGUAGE_CODE):
-            reservation.cancel_reason = reason.strip() or str(errors.WITHDRAWN_REASON)
+        reservation.cancel_reason = cancel_reason
         current.quantity_available += reservation.quantity
     Reservation.objects.bulk_update(open_reservations, ["status", "cancelled_at", "cancelled_by", "cancel_reason"])
     current.withdrawn_at = now

@@ -99,22 +99,7 @@ def listing_detail(request, uuid):
 
 
 def _details_from(form: ListingForm) -> services.ListingDetails:
-    data = form.cleaned_data
-    return services.ListingDetails(
-        title=data["title"],
-        description=data["description"],
-        category=data["category"],
-        condition=data["condition"],
-        quantity=data["quantity"],
-        offer_type=data["offer_type"],
-        price=data["price"],
-        rent_period=data["rent_period"],
-        address=data["address"],
-        building=data["building"],
-        room=data["room"],
-        department=data["department"],
-        contact_person=data["contact_person"],
-    )
+    return services.ListingDetails(**{name: form.cleaned_data[name] for name in services.DETAIL_FIELDS})
 
 
 def _save_listing(request, form: ListingForm, listing=None):
@@ -179,12 +164,9 @@ def listing_edit(request, uuid):
         messages.error(request, _("A listing that has been handed over can no longer be changed."))
         return redirect("listing_detail", uuid=listing.uuid)
     photos = list(listing.photos.all())
-    initial = {
-        field: getattr(listing, field)
-        for field in ("title", "description", "condition", "quantity", "offer_type", "price", "rent_period",
-                      "address", "building", "room")
-    } | {"category": listing.category_id, "department": listing.department_id,
-         "contact_person": listing.contact_person_id, "edited_at": listing.edited_at.isoformat()}
+    # Related objects by their ids (category_id, department_id, contact_person_id), as the form posts them.
+    initial = {name: getattr(listing, f"{name}_id", getattr(listing, name)) for name in services.DETAIL_FIELDS}
+    initial["edited_at"] = listing.edited_at.isoformat()
     form = ListingForm(
         request.POST or None, request.FILES or None, user=request.user, photos=photos, initial=initial,
         current_department_id=listing.department_id,

@@ -7,8 +7,6 @@ their HTTP status in platform_.api_errors.
 
 from __future__ import annotations
 
-from dataclasses import fields
-
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -37,7 +35,7 @@ ERRORS = {
 }
 
 
-DETAIL_FIELDS = frozenset(field.name for field in fields(services.ListingDetails))
+DETAIL_FIELDS = services.DETAIL_FIELDS
 
 
 def _errors(*codes: int) -> dict:
