@@ -9,6 +9,7 @@ their own code and HTTP status, e.g. 409 ``sold_out`` when someone else reserved
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -43,7 +44,11 @@ def exception_handler(exc, context):
         return Response(error_body(exc.code, exc.message), status=exc.http_status)
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            error_body("too_large", _("The request is too large. Send photos as files, at most 10 MB each.")),
+            error_body(
+                "too_large",
+                _("The request is too large. Send photos as files, at most %(limit)s MB each.")
+                % {"limit": settings.PHOTO_MAX_BYTES // (1024 * 1024)},
+            ),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     if isinstance(exc, SuspiciousOperation):
