@@ -326,6 +326,9 @@ if PRODUCTION:
 else:
     CSRF_TRUSTED_ORIGINS = [f"http://*.{PLATFORM_DOMAIN}:{PLATFORM_PORT or 80}", "http://*.localhost"]
 
+# Where vulnerabilities are reported: /.well-known/security.txt and /sakerhet/ on every host.
+SECURITY_CONTACT_EMAIL = env("SECURITY_CONTACT_EMAIL", f"security@{PLATFORM_DOMAIN}")
+
 # ---------------------------------------------------------------------------------------------- logging
 LOGGING = {
     "version": 1,

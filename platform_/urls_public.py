@@ -2,12 +2,14 @@
 
 from django.urls import include, path
 
-from . import views
+from . import security_txt, views
 from .console import console_site
 
 urlpatterns = [
     path("", views.public_home, name="public_home"),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
+    path(".well-known/security.txt", security_txt.security_txt, name="security_txt"),
+    path("sakerhet/", security_txt.security_policy, name="security_policy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konsol/", console_site.urls),
 ]

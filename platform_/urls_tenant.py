@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts.admin import organisation_admin_site
 
-from . import views
+from . import security_txt, views
 
 handler500 = "platform_.api_errors.server_error"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/", include("platform_.api_urls")),
     path("konto/", include("allauth.urls")),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
+    path(".well-known/security.txt", security_txt.security_txt, name="security_txt"),
+    path("sakerhet/", security_txt.security_policy, name="security_policy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", organisation_admin_site.urls),
 ]
