@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from platform_.errors import DomainError
 
-class CatalogError(Exception):
-    def __init__(self, code: str, message, http_status: int = 400) -> None:
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
-        self.http_status = http_status
+
+class CatalogError(DomainError):
+    pass
 
 
 class PhotoRejected(CatalogError):
