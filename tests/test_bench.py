@@ -49,7 +49,7 @@ def bench_database():
 
 @pytest.mark.parametrize(("script", "expected"), SCRIPTS, ids=[script for script, _ in SCRIPTS])
 def test_the_bench_runs_in_its_small_size_from_a_fresh_database(bench_database, script, expected):
-    # given: the environment `make bench` has, on the test run's server (never the embedded one of this folder)
+    # given: the environment `make bench` has, on the server this test run uses
     env = {key: value for key, value in os.environ.items() if key not in ("DELBAR_TESTING", "DATABASE_NAME")}
     env.update(DATABASE_URL=settings.DATABASE_URL, BENCH_DATABASE=bench_database)
     # when
