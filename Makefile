@@ -38,8 +38,10 @@ browser: setup
 		$(PY) -m playwright install chromium; \
 	fi
 
+## Ruff, the import contracts of docs/architecture.md ([tool.importlinter] in pyproject.toml), no missing migration
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
 ## Extract and compile translations (compiling needs no gettext: scripts/compilemessages.py uses polib)

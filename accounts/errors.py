@@ -1,22 +1,20 @@
 from django.utils.translation import gettext_lazy as _
 
+from platform_.errors import DomainError
 
-class AccountError(Exception):
+
+class AccountError(DomainError):
     """A business rule said no. ``message`` is for the person, ``code`` for programs."""
 
-    def __init__(self, code: str, message) -> None:
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
 
-
-ALREADY_MEMBER = ("already_member", _("%(email)s already has an account in this organisation."))
+# (code, message[, HTTP status for the API; 400 when left out])
+ALREADY_MEMBER = ("already_member", _("%(email)s already has an account in this organisation."), 409)
 INVITATION_INVALID = ("invitation_invalid", _("This invitation link is not valid. Ask for a new invitation."))
 INVITATION_EXPIRED = ("invitation_expired", _("This invitation has expired. Ask for a new invitation."))
-INVITATION_USED = ("invitation_used", _("This invitation has already been used. Log in instead."))
-NOT_ALLOWED = ("not_allowed", _("Only organisation admins can invite colleagues."))
+INVITATION_USED = ("invitation_used", _("This invitation has already been used. Log in instead."), 409)
+NOT_ALLOWED = ("not_allowed", _("Only organisation admins can invite colleagues."), 403)
 
 
 def raise_error(error: tuple, **params) -> None:
-    code, message = error
-    raise AccountError(code, message % params if params else message)
+    code, message, *http_status = error
+    raise AccountError(code, message % params if params else message, *http_status)

@@ -8,12 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    MEMBER = "member", _("Member")
-    DEPARTMENT_MANAGER = "department_manager", _("Department manager")
-    OPERATOR = "operator", _("Operator (labour-market unit)")
-    ORG_ADMIN = "org_admin", _("Organisation admin")
+from .roles import Role
 
 
 class Department(models.Model):

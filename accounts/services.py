@@ -65,6 +65,16 @@ def ensure_user(
     ), True
 
 
+@transaction.atomic
+def ensure_superuser(*, email: str, password: str, full_name: str) -> tuple[User, bool]:
+    """The superuser with this e-mail in the current schema, created if missing (the demo's platform admin, in
+    the public schema). Returns (user, created)."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing:
+        return existing, False
+    return User.objects.create_superuser(email, password, full_name=full_name), True
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -4,7 +4,9 @@ Every benchmark runs against its own database, ``delbar_bench``, on the same Pos
 (the embedded one when DATABASE_URL is unset), so a benchmark never touches the demo data in ``delbar`` and the
 figures are not skewed by whatever organisations a developer happens to have. ``configure()`` points Django at
 that database, creates it if it is missing, calls django.setup() and brings every schema up to date with our
-``migrate_schemas``.
+``migrate_schemas``. ``BENCH_DATABASE`` names another database (tests/test_bench.py uses a new one per run).
+
+Every script takes ``--small``: a run of seconds that shows it works, not figures worth reading.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-BENCH_DATABASE = "delbar_bench"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE") or "delbar_bench"
 SETTINGS_MODULE = "bench.settings_bench"
 
 if str(PROJECT_DIR) not in sys.path:
@@ -151,6 +153,13 @@ def drop_organisations(*, slugs=(), slug_prefixes=()) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- statistics
+
+
+def describe(options: dict) -> str:
+    """The options --small sets, as the command line would say them."""
+    return " ".join(f"--{name.replace('_', '-')}" + ("" if value is True else f" {value}")
+                    for name, value in options.items())
+
 
 
 def percentile(values, fraction: float) -> float:

@@ -23,7 +23,7 @@ Goal: an up-to-date organisation costs next to nothing in a deploy – the no-op
 migrating the public schema alone, instead of growing by a full ``migrate`` per organisation as stock's does – so
 that deploying with 300 organisations is not held up by migrate_schemas.
 
-    .venv/bin/python bench/migrate_noop.py [--count 50] [--repeat 3] [--stock-limit 20]
+    .venv/bin/python bench/migrate_noop.py [--count 50] [--repeat 3] [--stock-limit 20] [--small]
 
 Uses the database delbar_bench (see bench/_setup.py).
 """
@@ -42,6 +42,7 @@ from bench import _setup  # noqa: E402
 PREFIX = "bench-m-"
 SERIAL_BASE = 10_000  # organisation numbers 2120SS-SSSC with serial 10000 + n; other benchmarks use other ranges
 TARGET = 300
+SMALL = {"count": 2, "repeat": 1, "stock_limit": 1}  # --small: seconds, for tests/test_bench.py
 
 
 def main() -> None:
@@ -50,7 +51,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of our command (default 3)")
     parser.add_argument("--stock-limit", type=int, default=20,
                         help="most organisation schemas the stock command is timed over (default 20)")
+    parser.add_argument("--small", action="store_true",
+                        help=f"a run of seconds that only shows the bench works: {_setup.describe(SMALL)}")
     args = parser.parse_args()
+    if args.small:
+        vars(args).update(SMALL)
     if not 1 <= args.count <= 39_999:
         parser.error("--count must be between 1 and 39999")
 

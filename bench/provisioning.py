@@ -23,7 +23,7 @@ run it with --count 300 first to time provisioning at that size.
 
 Goal: provisioning by cloning takes at most 1 s.
 
-    .venv/bin/python bench/provisioning.py [--count 5] [--no-warmup]
+    .venv/bin/python bench/provisioning.py [--count 5] [--no-warmup] [--small]
 
 Uses the database delbar_bench (see bench/_setup.py).
 """
@@ -44,13 +44,18 @@ PREFIXES = {"clone": "bench-clone-", "migrate": "bench-migrate-"}
 GOAL_SECONDS = 1.0
 # Organisation numbers 2120SS-SSSC with serials in this range; other benchmarks use other ranges.
 SERIALS = (50_000, 90_000)
+SMALL = {"count": 1, "no_warmup": True}  # --small: seconds, for tests/test_bench.py
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=5, help="organisations provisioned each way (default 5)")
     parser.add_argument("--no-warmup", action="store_true", help="count the first run of each way too")
+    parser.add_argument("--small", action="store_true",
+                        help=f"a run of seconds that only shows the bench works: {_setup.describe(SMALL)}")
     args = parser.parse_args()
+    if args.small:
+        vars(args).update(SMALL)
     if args.count < 1:
         parser.error("--count must be at least 1")
 

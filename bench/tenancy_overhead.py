@@ -20,7 +20,7 @@ warm-up). Differences of a few tens of microseconds between processes are noise 
 Goal: delbar adds at most 0.15 ms per request over no tenancy, and runs exactly 1 statement per request (the
 view's own query) once warm.
 
-    .venv/bin/python bench/tenancy_overhead.py [--rounds 5] [--requests 2000] [--warmup 500]
+    .venv/bin/python bench/tenancy_overhead.py [--rounds 5] [--requests 2000] [--warmup 500] [--small]
 
 Uses the database delbar_bench (see bench/_setup.py) and the organisation bench-org, which it provisions.
 """
@@ -51,6 +51,7 @@ ORG_NUMBER_SERIAL = 90_000
 ORG_USERS = 2  # users created in bench-org's schema, so that its count differs from the public schema's
 GOAL_MS = 0.15
 PATH = "/bench/"
+SMALL = {"rounds": 1, "requests": 30, "warmup": 10, "capture": 5}  # --small: seconds, for tests/test_bench.py
 
 
 def main() -> None:
@@ -61,7 +62,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=500, help="untimed requests per process first (default 500)")
     parser.add_argument("--capture", type=int, default=20, help="requests whose SQL is counted (default 20)")
     parser.add_argument("--config", choices=sorted(CONFIGS), help=argparse.SUPPRESS)  # the child process's job
+    parser.add_argument("--small", action="store_true",
+                        help=f"a run of seconds that only shows the bench works: {_setup.describe(SMALL)}")
     args = parser.parse_args()
+    if args.small:
+        vars(args).update(SMALL)
     if args.config:
         child(args)
     else:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.roles import Role
 from accounts.selectors import colleagues
 from accounts.selectors import departments as all_departments
 

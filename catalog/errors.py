@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from platform_.errors import DomainError
 
-class CatalogError(Exception):
-    def __init__(self, code: str, message, http_status: int = 400) -> None:
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
-        self.http_status = http_status
+
+class CatalogError(DomainError):
+    pass
 
 
 class PhotoRejected(CatalogError):
@@ -36,6 +34,8 @@ EDITED_MEANWHILE = (
     _("Someone else changed this listing while you were editing it. Open it again and make your change there."),
     409,
 )
+# The API's If-Match names a version that is no longer the listing's: the same refusal, as 412 Precondition Failed.
+EDITED_MEANWHILE_PRECONDITION = (EDITED_MEANWHILE[0], EDITED_MEANWHILE[1], 412)
 NOTHING_LEFT = ("nothing_left", _("Everything has been handed over; there is nothing left to publish."), 409)
 PRICE_REQUIRED = ("price_required", _("Give a price when renting out or selling."), 400)
 PRICE_NOT_ALLOWED = ("price_not_allowed", _("A price is given only when renting out or selling."), 400)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as people
-from accounts.models import Department, User  # for type hints only
 
 from .models import PRICED_OFFERS, Category, Condition, OfferType, RentPeriod
 from .permissions import can_post_for_any_department
 from .selectors import categories
+
+if TYPE_CHECKING:
+    from accounts.models import Department, User
 
 
 def _department_label(department: Department) -> str:

@@ -6,7 +6,7 @@ unit runs the service and posts for departments), organisation admins, and the m
 
 from __future__ import annotations
 
-from accounts.models import Role
+from accounts.roles import Role
 
 from .lifecycle import ListingStatus
 from .models import Listing, Reservation

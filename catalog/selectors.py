@@ -8,18 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from accounts import selectors as people
-from accounts.models import Department  # for type hints only
 
 from .lifecycle import ListingStatus, ReservationStatus
 from .models import Category, Listing, ListingPhoto, Reservation
 from .permissions import can_manage_listing, can_see_listing
 from .search import SearchResults, search, with_photos
+
+if TYPE_CHECKING:
+    from accounts.models import Department
 
 
 def categories() -> list[Category]:

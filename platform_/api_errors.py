@@ -3,8 +3,9 @@
     {"error": {"code": "not_found", "message": "Hittades inte."}}
     {"error": {"code": "invalid", "message": "…", "fields": {"title": ["Detta fält får inte vara tomt."]}}}
 
-``fields`` appears only for invalid input. Business-rule refusals from the services (``catalog.errors``) carry
-their own code and HTTP status, e.g. 409 ``sold_out`` when someone else reserved the last item first.
+``fields`` appears only for invalid input. Business-rule refusals from the services (any app's subclass of
+``platform_.errors.DomainError``) carry their own code and HTTP status, e.g. 409 ``sold_out`` when someone else
+reserved the last item first.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from catalog.errors import CatalogError
+from .errors import DomainError
 
 
 def _flatten(detail) -> object:
@@ -40,8 +41,8 @@ def error_body(code: str, message, fields: dict | None = None) -> dict:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, CatalogError):
-        return Response(error_body(exc.code, exc.message), status=exc.http_status)
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.http_status)
     if isinstance(exc, RequestDataTooBig):
         return Response(
             error_body(

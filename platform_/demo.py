@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
-from accounts.models import Role
-from accounts.services import ensure_departments, ensure_user
+from accounts.roles import Role
+from accounts.services import ensure_departments, ensure_superuser, ensure_user
 from catalog.demo import seed_demo_listings
 from tenants.services import OrganisationDetails, provision_organisation
 
@@ -111,10 +111,6 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     return logins
 
 
-@transaction.atomic
 def ensure_platform_admin(*, email: str, password: str) -> None:
-    from accounts.models import User
-
     connection.set_schema_to_public()
-    if not User.objects.filter(email=email).exists():
-        User.objects.create_superuser(email, password, full_name="Plattformsadministratör")
+    ensure_superuser(email=email, password=password, full_name="Plattformsadministratör")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.fields import Field
@@ -17,10 +17,11 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from .. import selectors, services
+from .. import errors, selectors, services
 from ..models import PRICED_OFFERS, Listing
 from ..photo_files import photo_response
 from . import serializers as s
+from . import versions
 from .pagination import SearchPagination
 
 ERRORS = {
@@ -31,8 +32,25 @@ ERRORS = {
         403: "Not allowed for you (`not_allowed`, `permission_denied`).",
         404: "No such listing or reservation that you may see (`not_found`).",
         409: "Not possible in the current state, e.g. `sold_out` or `not_possible_now`.",
+        412: "`If-Match` names a version that is no longer the listing's: someone else edited it since you read it "
+        "(`edited_meanwhile`). Read it again.",
     }.items()
 }
+
+
+def _etag(*statuses: int) -> OpenApiParameter:
+    return OpenApiParameter(
+        "ETag", str, OpenApiParameter.HEADER, response=list(statuses),
+        description="The listing's version. Send it back in `If-Match` with a `PUT` or `PATCH`.",
+    )
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER,
+    description="The `ETag` of the listing as you read it. If someone has edited the listing since, the change is "
+    "refused with 412 `edited_meanwhile` instead of overwriting theirs. Optional; without it your change is made "
+    "whatever was edited meanwhile.",
+)
 
 
 DETAIL_FIELDS = services.DETAIL_FIELDS
@@ -59,7 +77,9 @@ def _reservation_or_404(request, uuid):
 def _listing_response(request, uuid, status_code: int = status.HTTP_200_OK) -> Response:
     # Read back through the selector, so every answer about a listing has the same shape and query cost.
     listing = _listing_or_404(request, uuid)
-    return Response(s.ListingOutput(listing, context={"request": request}).data, status=status_code)
+    response = Response(s.ListingOutput(listing, context={"request": request}).data, status=status_code)
+    response["ETag"] = versions.etag(listing)
+    return response
 
 
 def _reservation_response(request, uuid, status_code: int = status.HTTP_200_OK) -> Response:
@@ -123,6 +143,7 @@ class ListingsApi(APIView):
         "publish at once). Photos are decoded and re-encoded; a file that is not a JPEG, PNG or WebP photo is "
         "refused with `photo_unreadable`, a too large one with `photo_too_large` or `photo_too_many_pixels`.",
         request={"multipart/form-data": s.ListingCreateWithPhotosInput, "application/json": s.ListingCreateInput},
+        parameters=[_etag(201)],
         responses={201: s.ListingOutput, **_errors(400, 403)},
     )
     def post(self, request):
@@ -143,37 +164,48 @@ class ListingApi(APIView):
         operation_id="listing_retrieve",
         tags=["listings"],
         summary="One listing",
-        description="Drafts and withdrawn listings are visible only to those who manage them.",
+        description="Drafts and withdrawn listings are visible only to those who manage them. The `ETag` header is "
+        "the version of the listing's details, for `If-Match` when you change them.",
+        parameters=[_etag(200)],
         responses={200: s.ListingOutput, **_errors(404)},
     )
     def get(self, request, uuid):
-        listing = _listing_or_404(request, uuid)
-        return Response(s.ListingOutput(listing, context={"request": request}).data)
+        return _listing_response(request, uuid)
 
     def _update(self, request, uuid, *, partial: bool) -> Response:
         listing = _listing_or_404(request, uuid)
+        expected = versions.if_match(request)
+        if expected is not None and not versions.matches(listing, expected):
+            errors.raise_error(errors.EDITED_MEANWHILE_PRECONDITION)
         form = s.ListingUpdateWithPhotosInput(data=request.data, partial=partial)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         photos = services.prepare_photos(data.get("photos", []))
-        services.update_listing(
-            listing=listing,
-            editor=request.user,
-            details=_details(data, user=request.user, listing=listing),
-            add_photos=photos,
-            remove_photo_ids=data.get("remove_photos", []),
-            # The fields a PATCH leaves out come from this copy: refuse if someone edits it before the lock.
-            unchanged_since=listing.edited_at,
-        )
+        try:
+            services.update_listing(
+                listing=listing,
+                editor=request.user,
+                details=_details(data, user=request.user, listing=listing),
+                add_photos=photos,
+                remove_photo_ids=data.get("remove_photos", []),
+                # The fields a PATCH leaves out come from this copy: refuse if someone edits it before the lock.
+                unchanged_since=listing.edited_at,
+            )
+        except errors.CatalogError as refused:
+            if expected is not None and refused.code == errors.EDITED_MEANWHILE[0]:
+                errors.raise_error(errors.EDITED_MEANWHILE_PRECONDITION)  # edited between our read and the lock
+            raise
         return _listing_response(request, uuid)
 
     @extend_schema(
         operation_id="listing_update",
         tags=["listings"],
         summary="Replace a listing's details",
-        description="Fields left out get their defaults; `department` and `contact_person` are kept.",
+        description="Fields left out get their defaults; `department` and `contact_person` are kept. Send the "
+        "`ETag` you read in `If-Match`, so that an edit made meanwhile is not overwritten.",
         request={"multipart/form-data": s.ListingUpdateWithPhotosInput, "application/json": s.ListingUpdateInput},
-        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
+        parameters=[IF_MATCH, _etag(200)],
+        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409, 412)},
     )
     def put(self, request, uuid):
         return self._update(request, uuid, partial=False)
@@ -182,8 +214,10 @@ class ListingApi(APIView):
         operation_id="listing_partial_update",
         tags=["listings"],
         summary="Change some of a listing's details",
+        description="Send the `ETag` you read in `If-Match`, so that an edit made meanwhile is not overwritten.",
         request={"multipart/form-data": s.ListingUpdateWithPhotosInput, "application/json": s.ListingUpdateInput},
-        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
+        parameters=[IF_MATCH, _etag(200)],
+        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409, 412)},
     )
     def patch(self, request, uuid):
         return self._update(request, uuid, partial=True)
@@ -195,6 +229,7 @@ class ListingPublishApi(APIView):
         tags=["listings"],
         summary="Publish a draft or withdrawn listing",
         request=None,
+        parameters=[_etag(200)],
         responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
     )
     def post(self, request, uuid):
@@ -209,6 +244,7 @@ class ListingWithdrawApi(APIView):
         summary="Withdraw a listing",
         description="Open reservations are cancelled with the same reason.",
         request=s.WithdrawInput,
+        parameters=[_etag(200)],
         responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
     )
     def post(self, request, uuid):
