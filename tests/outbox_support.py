@@ -76,15 +76,23 @@ class RedisServer:
 
 @contextmanager
 def celery_broker(url: str):
-    """Send tasks from this process to the broker at ``url`` instead of running them eagerly."""
+    """Send tasks from this process to the broker at ``url`` instead of running them eagerly.
+
+    The outbox's on-commit trigger opens its connection from this setting each time. The app's own producer pool
+    keeps its first broker, so tests send their tasks with ``send_task_to`` instead.
+    """
     previous = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.update(task_always_eager=False, broker_url=url)
-    app.close()  # forget connections made to another broker
     try:
         yield
     finally:
         app.conf.update(task_always_eager=previous[0], broker_url=previous[1])
-        app.close()
+
+
+def send_task_to(url: str, task, *args, schema_name: str = "public") -> None:
+    """Queue ``task`` at the broker at ``url``, as beat (public) or a commit in ``schema_name`` would."""
+    with celery_broker(url), app.connection_for_write(url) as broker:
+        task.apply_async(args=list(args), headers={"_schema_name": schema_name}, connection=broker)
 
 
 def wait_until(predicate, seconds: float = 60.0) -> bool:
@@ -94,3 +102,45 @@ def wait_until(predicate, seconds: float = 60.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def start_worker(broker_url: str, mail_dir: Path, **env: str) -> subprocess.Popen:
+    """A real Celery worker (one process, solo pool) against ``broker_url`` and the test database, writing e-mail
+    to files in ``mail_dir``."""
+    import sys
+
+    from django.conf import settings
+
+    from .conftest import subprocess_env
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "platform_", "worker", "--pool=solo", "--concurrency=1",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+        cwd=settings.BASE_DIR,
+        env=subprocess_env(
+            **{
+                "REDIS_URL": broker_url,
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": str(mail_dir),
+                **env,
+            }
+        ),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def stop_worker(process: subprocess.Popen) -> str:
+    """Stop the worker (if still running) and return what it logged."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        output, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output or ""
+
+
+def sent_mail(mail_dir: Path) -> str:
+    """Every e-mail the worker wrote, as one text (the file backend writes one file per connection)."""
+    return "\n".join(path.read_text() for path in sorted(mail_dir.glob("*.log")))

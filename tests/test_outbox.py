@@ -77,7 +77,9 @@ def test_a_reservation_writes_its_email_in_its_own_transaction_and_a_rollback_ta
 
 
 @pytest.mark.django_db
-def test_the_same_key_twice_is_one_message_and_a_transaction_queues_one_relay(ystad, django_capture_on_commit_callbacks):
+def test_the_same_key_twice_is_one_message_and_a_transaction_queues_one_relay(
+    ystad, django_capture_on_commit_callbacks
+):
     with schema_context(ystad.schema_name):
         # when one transaction writes a key twice and another key once
         with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
