@@ -114,8 +114,9 @@ def test_an_invitation_and_its_email_are_one_transaction(ystad, django_capture_o
     # then the e-mail was written with the invitation, and is sent by the relay queued on commit
     assert response.status_code == 302
     with schema_context(ystad.schema_name):
-        message = OutboxMessage.objects.get(kind="accounts.invitation")
-        assert message.payload["to"] == ["ny.outbox@ystad.example"]
+        invitation = accounts_selectors.open_invitations().get(email="ny.outbox@ystad.example")
+        message = OutboxMessage.objects.get(key=f"invitation:{invitation.pk}")
+        assert (message.kind, message.payload["to"]) == ("accounts.invitation", ["ny.outbox@ystad.example"])
         assert "/konto/inbjudan/" in message.payload["body"]
     for callback in callbacks:
         callback()
@@ -312,7 +313,7 @@ def test_the_relays_queries_do_not_grow_with_the_backlog(ystad, settings):
 
         # then a relay delivers one batch at the same cost; the rest waits for the next relay
         assert few == many == (5, many[1])
-        assert _pending() == 45
+        assert _pending(key__startswith="test:many-") == 45
 
 
 @pytest.mark.django_db
@@ -340,7 +341,9 @@ def test_the_sweep_finds_due_schemas_in_queries_that_do_not_grow_with_the_backlo
     connection.set_schema_to_public()
     many = found_counted()
 
-    assert nothing[0] == [] and few[0] == many[0] == [ystad.schema_name]
+    # (committed leftovers of other tests would show in all three: compare with what was there)
+    assert ystad.schema_name in few[0] and set(few[0]) - set(nothing[0]) == {ystad.schema_name}
+    assert many[0] == few[0]
     assert nothing[1] == few[1] == many[1] == 3  # organisations, which have the table, one UNION
 
 
@@ -369,7 +372,7 @@ def test_a_message_is_delivered_in_the_schema_it_was_written_in(ystad, skurup):
         swept = tasks.sweep.apply().get()
 
         # then the handler ran once, in Ystad's schema, and saw Ystad's department
-        assert swept == [ystad.schema_name]
+        assert ystad.schema_name in swept
         assert seen == [(ystad.schema_name, ystad_names[shared])]
 
         # when Skurup writes the same key, and the sweep runs again
@@ -395,12 +398,17 @@ def test_a_message_of_a_kind_nobody_handles_waits_instead_of_being_lost(ystad):
 
 @pytest.mark.django_db
 def test_the_command_lists_what_waits_in_every_schema(ystad):
+    def ystad_counts() -> list[int]:
+        out = io.StringIO()
+        call_command("outbox", "status", stdout=out)
+        line = next(line for line in out.getvalue().splitlines() if line.startswith(ystad.schema_name))
+        return [int(number) for number in line.split()[1:]]
+
+    before = ystad_counts()
     with schema_context(ystad.schema_name):
         _email("status")
-    out = io.StringIO()
-    call_command("outbox", "status", stdout=out)
-    ystad_line = next(line for line in out.getvalue().splitlines() if line.startswith(ystad.schema_name))
-    assert ystad_line.split()[1:] == ["1", "1", "0"]
+    # one more waiting, due now; none more given up
+    assert [after - was for after, was in zip(ystad_counts(), before, strict=True)] == [1, 1, 0]
     out = io.StringIO()
     call_command("outbox", "list", "--schema", ystad.schema_name, "--state", "pending", stdout=out)
     assert "test:status" in out.getvalue()
