@@ -3,6 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from outbox.admin import OutboxMessageAdmin
+from outbox.models import OutboxMessage
+
 from .models import Department, Invitation, User
 
 
@@ -70,3 +73,7 @@ class InvitationAdmin(OrgAdminPermissions, admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+# The organisation's outgoing e-mail: what waits, what was given up (with the error), and a retry.
+organisation_admin_site.register(OutboxMessage, OutboxMessageAdmin)

@@ -7,8 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Staff and departments")
 
     def ready(self) -> None:
+        from outbox.registry import register
         from tenants.services import register_default_data
 
+        from . import notifications
         from .defaults import create_default_departments
 
         register_default_data(create_default_departments)
+        register(notifications.KIND, notifications.send_invitation_email, keep=notifications.KEPT_AFTER_DELIVERY)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
 from . import errors
 from .models import Department, Invitation, Role, User
-from .tasks import send_invitation_email
+from .notifications import enqueue_invitation_email
 
 
 @transaction.atomic
@@ -81,9 +81,18 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def invite_colleague(
-    *, invited_by: User, email: str, role: str, department: Department
+    *,
+    invited_by: User,
+    email: str,
+    role: str,
+    department: Department,
+    accept_url_for: Callable[[str], str] | None = None,
 ) -> tuple[Invitation, str]:
-    """Create an invitation and return it with its secret token (shown once, in the e-mailed link)."""
+    """Create an invitation and return it with its secret token (shown once, in the e-mailed link).
+
+    With ``accept_url_for`` (token → the link's absolute address) the e-mail is written to the outbox in the same
+    transaction, and sent once it has committed.
+    """
     if not invited_by.is_org_admin:
         errors.raise_error(errors.NOT_ALLOWED)
     email = User.objects.normalize_email(email).lower()
@@ -103,17 +112,15 @@ def invite_colleague(
         invited_by=invited_by,
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
+    if accept_url_for is not None:
+        queue_invitation_email(invitation=invitation, accept_url=accept_url_for(token))
     return invitation, token
 
 
 def queue_invitation_email(*, invitation: Invitation, accept_url: str) -> None:
-    """Send the invitation e-mail from a worker once the invitation is committed."""
-    schema_name = connection.schema_name
-    transaction.on_commit(
-        lambda: send_invitation_email.apply_async(
-            args=[invitation.pk, accept_url], headers={"_schema_name": schema_name}
-        )
-    )
+    """Write the invitation e-mail to the outbox, inside the caller's transaction; it is sent once that commits
+    (once, even if this is called again for the same invitation), unless the invitation is withdrawn first."""
+    enqueue_invitation_email(invitation=invitation, accept_url=accept_url)
 
 
 def find_open_invitation(*, token: str) -> Invitation:

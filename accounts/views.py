@@ -31,17 +31,16 @@ def colleagues(request):
         if form.is_valid():
             department = get_object_or_404(Department, pk=form.cleaned_data["department"])
             try:
-                invitation, token = services.invite_colleague(
+                invitation, _token = services.invite_colleague(
                     invited_by=request.user,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     department=department,
+                    accept_url_for=lambda token: request.build_absolute_uri(reverse("accept_invitation", args=[token])),
                 )
             except AccountError as error:
                 form.add_error("email", error.message)
             else:
-                accept_url = request.build_absolute_uri(reverse("accept_invitation", args=[token]))
-                services.queue_invitation_email(invitation=invitation, accept_url=accept_url)
                 messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
                 return redirect("colleagues")
     else:

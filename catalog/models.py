@@ -246,23 +246,6 @@ class NoticeKind(models.TextChoices):
     CANCELLED_FOR_CONTACT = "cancelled_contact", _("Cancelled (to the contact person)")
 
 
-class ReservationNotice(models.Model):
-    """An e-mail about a reservation, sent at most once (the Celery task checks and fills ``sent_at``)."""
-
-    reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
-    recipient = models.EmailField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint("reservation", "kind", name="reservation_notice_once_per_kind"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient}"
-
-
 class SearchWord(models.Model):
     """A word that occurs in some listing's title: the vocabulary near misses are corrected against ("skrivbort" →
     "skrivbord"), with a trigram index. Words are added by the services and never removed; a word no longer in any

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 
 from . import errors, lifecycle, permissions
@@ -333,13 +333,10 @@ def reserve_listing(
 
 
 def _queue_notice(reservation: Reservation, kind: str) -> None:
-    """E-mail about the reservation from a worker, once this transaction has committed."""
-    from .tasks import send_reservation_notice
+    """E-mail about the reservation: written to the outbox in this transaction, sent once it has committed."""
+    from .notices import enqueue_notice
 
-    schema_name = connection.schema_name
-    transaction.on_commit(
-        lambda: send_reservation_notice.apply_async(args=[reservation.pk, kind], headers={"_schema_name": schema_name})
-    )
+    enqueue_notice(reservation=reservation, kind=kind)
 
 
 def _locked_pair(reservation: Reservation) -> tuple[Listing, Reservation]:

@@ -74,6 +74,7 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "accounts",
+    "outbox",
     "platform_",
 ]
 # Each organisation's schema: its staff (users, e-mail addresses, sessions) and its own data.
@@ -87,6 +88,7 @@ TENANT_APPS = [
     "knox",
     "accounts",
     "catalog",
+    "outbox",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -278,6 +280,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Delivers what no on-commit relay did (the broker was down, a worker died) and the retries (outbox/tasks.py).
+    "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": 30.0, "options": {"expires": 30.0}},
+}
+
+# ---------------------------------------------------------------------------------------------- outbox
+# Messages a relay delivers before it queues the next relay; attempts before a message is given up.
+OUTBOX_BATCH_SIZE = int(env("OUTBOX_BATCH_SIZE", "50"))
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "10"))
 
 # ---------------------------------------------------------------------------------------------- API
 REST_FRAMEWORK = {

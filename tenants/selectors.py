@@ -33,3 +33,13 @@ def organisation_base_url(*, organisation: Organisation) -> str:
 def organisation_for_schema(*, schema_name: str) -> Organisation | None:
     """The organisation whose schema this is (for tasks, which know their schema but not always the row)."""
     return Organisation.objects.filter(schema_name=schema_name).first()
+
+
+def current_organisation() -> Organisation | None:
+    """The organisation whose schema the connection is in: the routed one in a request or task, else looked up."""
+    from django.db import connection
+
+    tenant = getattr(connection, "tenant", None)
+    if isinstance(tenant, Organisation):
+        return tenant
+    return organisation_for_schema(schema_name=connection.schema_name)

@@ -1,4 +1,5 @@
-"""A real Celery worker, against real Redis, runs a task in the schema of the organisation that queued it.
+"""A real Celery worker, against real Redis, runs a task in the schema of the organisation that queued it: the
+outbox relay delivers an organisation's invitation e-mail from that organisation's schema.
 
 Mail delivery is faked at its boundary: the worker uses Django's file-based e-mail backend.
 """
@@ -14,15 +15,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import Department, Invitation, Role
-from accounts.tasks import send_invitation_email
-from platform_.celery import app
+from accounts.services import queue_invitation_email
+from outbox.models import OutboxMessage
+from outbox.tasks import relay
 
 from .conftest import subprocess_env
+from .outbox_support import celery_broker, free_port, send_task_to
 
 pytestmark = pytest.mark.worker
 
@@ -41,24 +44,33 @@ def _redis_available() -> bool:
 
 @pytest.fixture
 def committed_invitations(django_db_setup, django_db_blocker):
-    """An open invitation with the same number in Ystad and in Skurup, committed so the worker sees them."""
+    """An open invitation with the same number in Ystad and in Skurup, its e-mail waiting in the organisation's
+    outbox, committed so the worker sees them."""
     from tenants.models import Organisation
 
     with django_db_blocker.unblock():
         organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=["ystad", "skurup"])}
-        for organisation in organisations.values():
-            with schema_context(organisation.schema_name):
-                Invitation.objects.filter(pk=SHARED_PK).delete()
-                Invitation.objects.create(
-                    pk=SHARED_PK, email=f"arbetare@{organisation.slug}.example", role=Role.MEMBER,
-                    department=Department.objects.order_by("pk").first(), token_hash=f"worker-test-{organisation.slug}",
-                    expires_at=timezone.now() + timedelta(days=1),
-                )
+        # No relay is queued on commit (nothing listens at this broker address): the test sends them itself.
+        with celery_broker(f"redis://127.0.0.1:{free_port()}/0"):
+            for organisation in organisations.values():
+                with schema_context(organisation.schema_name), transaction.atomic():
+                    _remove_invitation()
+                    invitation = Invitation.objects.create(
+                        pk=SHARED_PK, email=f"arbetare@{organisation.slug}.example", role=Role.MEMBER,
+                        department=Department.objects.order_by("pk").first(),
+                        token_hash=f"worker-test-{organisation.slug}", expires_at=timezone.now() + timedelta(days=1),
+                    )
+                    queue_invitation_email(invitation=invitation, accept_url=f"http://example/{organisation.slug}/")
         yield organisations
         for organisation in organisations.values():
             with schema_context(organisation.schema_name):
-                Invitation.objects.filter(pk=SHARED_PK).delete()
+                _remove_invitation()
         connection.set_schema_to_public()
+
+
+def _remove_invitation() -> None:
+    OutboxMessage.objects.filter(key=f"invitation:{SHARED_PK}").delete()
+    Invitation.objects.filter(pk=SHARED_PK).delete()
 
 
 @pytest.fixture
@@ -90,18 +102,8 @@ def worker(tmp_path, django_db_setup):
 
 
 def _send_to_broker(schema_name: str) -> None:
-    """Queue the task as a web request in that organisation would, but to the real broker."""
-    previous = (app.conf.task_always_eager, app.conf.broker_url)
-    app.conf.update(task_always_eager=False, broker_url=REDIS_URL)
-    try:
-        with app.connection_for_write(REDIS_URL) as broker:
-            send_invitation_email.apply_async(
-                args=[SHARED_PK, f"http://example/{schema_name}/"],
-                headers={"_schema_name": schema_name},
-                connection=broker,
-            )
-    finally:
-        app.conf.update(task_always_eager=previous[0], broker_url=previous[1])
+    """Queue the outbox relay for the organisation's schema, as a commit there would, to the real broker."""
+    send_task_to(REDIS_URL, relay, schema_name, schema_name=schema_name)
 
 
 def _sent_at(schema_name: str):
@@ -123,7 +125,7 @@ def test_a_task_reads_and_writes_in_the_schema_of_the_organisation_that_queued_i
 ):
     ystad, skurup = committed_invitations["ystad"], committed_invitations["skurup"]
     with django_db_blocker.unblock():
-        # when Ystad queues the e-mail for its invitation number SHARED_PK
+        # when Ystad's relay is queued, with the e-mail for its invitation number SHARED_PK waiting
         _send_to_broker(ystad.schema_name)
 
         # then the worker marks Ystad's invitation sent and leaves Skurup's (same number) alone
@@ -133,11 +135,11 @@ def test_a_task_reads_and_writes_in_the_schema_of_the_organisation_that_queued_i
         assert len(mails) == 1
         assert "arbetare@ystad.example" in mails[0] and "Ystads kommun" in mails[0]
 
-        # when Skurup queues its own, and Ystad's task is delivered a second time
+        # when Skurup's relay is queued, and Ystad's a second time
         _send_to_broker(skurup.schema_name)
         _send_to_broker(ystad.schema_name)
 
-        # then Skurup's is sent once, and the repeat for Ystad sends nothing (the task is idempotent)
+        # then Skurup's is sent once, and the repeat for Ystad sends nothing (a delivered message is done with)
         assert _wait_until(lambda: _sent_at(skurup.schema_name) is not None)
         time.sleep(1.0)
         mails = sorted(path.read_text() for path in worker.glob("*.log"))

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxConfig(AppConfig):
+    name = "outbox"
+    verbose_name = _("Outgoing messages")
+
+    def ready(self) -> None:
+        from . import email, registry
+
+        registry.register(email.KIND, email.send, keep=email.KEPT_AFTER_DELIVERY)
