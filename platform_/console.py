@@ -1,5 +1,6 @@
 """The platform console at the root domain: Django admin for platform admins (public schema users)."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,10 +16,14 @@ class ConsoleSite(admin.AdminSite):
     index_title = _("Organisations and platform admins")
 
     def has_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        user = request.user
+        return user.is_authenticated and user.is_active and user.is_superuser
 
 
 console_site = ConsoleSite(name="console")
+# No password form of its own: the console's login page sends to allauth's, with its rate limits and lockout
+# (docs/decisions/0017-logins-through-allauth.md). A logged-in person who is not a platform admin gets 403.
+console_site.login = secure_admin_login(console_site.login)
 
 
 class DomainInline(admin.TabularInline):

@@ -113,8 +113,13 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
 
 @transaction.atomic
 def ensure_platform_admin(*, email: str, password: str) -> None:
+    from allauth.account.models import EmailAddress
+
     from accounts.models import User
 
     connection.set_schema_to_public()
-    if not User.objects.filter(email=email).exists():
-        User.objects.create_superuser(email, password, full_name="Plattformsadministratör")
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_superuser(email, password, full_name="Plattformsadministratör")
+    # The console's login is allauth's, which wants a verified address (ACCOUNT_EMAIL_VERIFICATION="mandatory").
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"primary": True, "verified": True})

@@ -9,5 +9,7 @@ urlpatterns = [
     path("", views.public_home, name="public_home"),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Platform admins (public schema) log in here, through allauth and its rate limits; sign-up is closed.
+    path("konto/", include("allauth.urls")),
     path("konsol/", console_site.urls),
 ]
