@@ -1,4 +1,4 @@
-"""How allauth behaves in Delbar: closed sign-up, and every login through allauth's rate limits.
+"""How allauth behaves in Delbar: closed sign-up, URLs from settings, passwords through accounts.services.
 
 Every login (organisation staff at their host, platform admins at the root domain, the console and admin login
 pages, which send here) goes through allauth's login and its rate limits; see
@@ -7,14 +7,31 @@ docs/decisions/0017-logins-through-allauth.md.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.db import connection
 from django.urls import reverse
 from django_tenants.utils import get_public_schema_name
 
+from tenants.selectors import absolute_url
+
+from . import services
+
 
 def _on_root_domain() -> bool:
     return connection.schema_name == get_public_schema_name()
+
+
+def url_from_settings(url: str) -> str:
+    """The same path, query and fragment, at the scheme, host and port the settings give for this organisation.
+
+    allauth builds its links with ``request.build_absolute_uri``, i.e. from the Host header the client sent.
+    """
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    return absolute_url(schema_name=connection.schema_name, path=path)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -35,3 +52,31 @@ class AccountAdapter(DefaultAccountAdapter):
         # a fresh counter each time. Cache keys already carry the schema (django_tenants.cache.make_key), so the
         # login alone names the account. (A private allauth hook: tests/security/test_auth_login_limits.py guards it.)
         return credentials.get("email", credentials.get("username", "")).strip().lower()
+
+    # ------------------------------------------------------------------------------------------ passwords
+
+    def set_password(self, user, password: str) -> None:
+        # Called by allauth's password change, set and reset: the API keys go with the old password.
+        services.set_password(user=user, password=password)
+
+    # ------------------------------------------------------------------------------------------ e-mail
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return url_from_settings(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return url_from_settings(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        context = dict(context)
+        for name, value in context.items():
+            if name.endswith("_url") and isinstance(value, str) and value.startswith(("http://", "https://")):
+                context[name] = url_from_settings(value)
+        # Without django.contrib.sites, allauth's "current_site" is the request's Host header; use the settings.
+        organisation = getattr(connection, "tenant", None)
+        site_name = getattr(organisation, "name", None) if not _on_root_domain() else None
+        context["current_site"] = SimpleNamespace(
+            name=site_name or "Delbar", domain=urlsplit(url_from_settings("/")).netloc
+        )
+        context["organisation_name"] = site_name or "Delbar"
+        super().send_mail(template_prefix, email, context)

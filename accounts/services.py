@@ -147,6 +147,20 @@ def revoke_invitation(*, invitation: Invitation, revoked_by: User) -> None:
         invitation.save(update_fields=["revoked_at"])
 
 
+# ---------------------------------------------------------------------------------------------- passwords
+
+
+@transaction.atomic
+def set_password(*, user: User, password: str) -> None:
+    """A new password for ``user`` (changed, set or reset). Their API tokens go with the old one.
+
+    Their other sessions end by themselves: Django checks each session against a hash of the password.
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    AuthToken.objects.filter(user=user).delete()
+
+
 # ---------------------------------------------------------------------------------------------- API tokens
 # django-rest-knox stores only a hash of each token, in the organisation's own schema, so a token works only at
 # the host of the organisation it was made in. Its first characters (``token_key``) identify it in lists.

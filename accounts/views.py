@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tenants.selectors import organisation_base_url
+
 from . import selectors, services
 from .errors import AccountError
 from .forms import AcceptInvitationForm, InvitationForm
@@ -40,7 +42,10 @@ def colleagues(request):
             except AccountError as error:
                 form.add_error("email", error.message)
             else:
-                accept_url = request.build_absolute_uri(reverse("accept_invitation", args=[token]))
+                # From settings, never from the Host header the client sent.
+                accept_url = organisation_base_url(organisation=request.tenant) + reverse(
+                    "accept_invitation", args=[token]
+                )
                 services.queue_invitation_email(invitation=invitation, accept_url=accept_url)
                 messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
                 return redirect("colleagues")

@@ -200,6 +200,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Delbar] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# A person hears at their old address when their password or login address changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Every login goes through allauth (the console and admin login pages send to it). Failed logins: 10 a minute
 # per client address, and 5 per account in 5 minutes, after which even the right password is refused until the
 # window has passed. allauth's defaults, written out so that they are visible and tested.
