@@ -17,7 +17,7 @@ from django_tenants.utils import get_public_schema_name
 
 from tenants.selectors import absolute_url
 
-from . import services
+from . import selectors, services
 
 
 def _on_root_domain() -> bool:
@@ -68,6 +68,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return url_from_settings(super().get_email_confirmation_url(request, emailconfirmation))
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        if template_prefix == "account/email/unknown_account" and not self._may_tell_unknown_address(email):
+            return
         context = dict(context)
         for name, value in context.items():
             if name.endswith("_url") and isinstance(value, str) and value.startswith(("http://", "https://")):
@@ -80,3 +82,10 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         context["organisation_name"] = site_name or "Delbar"
         super().send_mail(template_prefix, email, context)
+
+    def _may_tell_unknown_address(self, email: str) -> bool:
+        """Someone asked for a password reset for an address with no account. Sign-up is closed, so the mail says
+        to ask the admin for an invitation; it goes only to addresses at the organisation's own domains, so the
+        form cannot be used to mail strangers. The page answers the same either way (no enumeration)."""
+        domains = selectors.email_domains()
+        return bool(domains) and selectors.is_at_own_domain(email=email, domains=domains)

@@ -1,9 +1,12 @@
 """The organisation's own admin pages, for organisation admins (tenant schema)."""
 
 from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import services
+from .errors import AccountError
 from .models import Department, Invitation, User
 
 
@@ -50,8 +53,24 @@ class DepartmentAdmin(OrgAdminPermissions, admin.ModelAdmin):
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
 
 
+class UserAdminForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "role", "department", "is_active"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if "email" in self.changed_data:
+            try:
+                services.check_staff_email(email=email, chosen_by_admin=True)
+            except AccountError as error:
+                raise forms.ValidationError(error.message, code=error.code) from error
+        return email
+
+
 @admin.register(User, site=organisation_admin_site)
 class UserAdmin(OrgAdminPermissions, admin.ModelAdmin):
+    form = UserAdminForm
     list_display = ["email", "full_name", "role", "department", "is_active", "last_login"]
     list_select_related = ["department"]
     list_filter = ["role", "is_active"]

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from tenants.services import register_default_data
 
+        from . import signals  # noqa: F401  (connects the receivers)
         from .defaults import create_default_departments
 
         register_default_data(create_default_departments)

@@ -14,9 +14,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from . import errors
+from . import errors, selectors
 from .models import Department, Invitation, Role, User
-from .tasks import send_invitation_email
+from .tasks import send_email_change_notice, send_invitation_email
 
 
 @transaction.atomic
@@ -77,6 +77,7 @@ def invite_colleague(
     if not invited_by.is_org_admin:
         errors.raise_error(errors.NOT_ALLOWED)
     email = User.objects.normalize_email(email).lower()
+    check_staff_email(email=email, chosen_by_admin=True)
     if User.objects.filter(email__iexact=email).exists():
         errors.raise_error(errors.ALREADY_MEMBER, email=email)
     now = timezone.now()
@@ -145,6 +146,37 @@ def revoke_invitation(*, invitation: Invitation, revoked_by: User) -> None:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+
+
+# ---------------------------------------------------------------------------------------------- e-mail addresses
+
+
+def check_staff_email(*, email: str, chosen_by_admin: bool = False) -> None:
+    """Raise AccountError unless ``email`` may be a staff address of the current organisation.
+
+    Staff addresses are at the organisation's own e-mail domains (tenants.Organisation.email_domains). Where the
+    organisation has set none, a person cannot add an address themselves, while an admin may still invite any
+    address: the admin chooses it, and sees it. At the root domain (platform admins) there is no rule.
+    """
+    domains = selectors.email_domains()
+    if domains is None:
+        return
+    if not domains:
+        if chosen_by_admin:
+            return
+        errors.raise_error(errors.EMAIL_DOMAINS_NOT_SET)
+    if not selectors.is_at_own_domain(email=email, domains=domains):
+        errors.raise_error(errors.EMAIL_DOMAIN_NOT_ALLOWED, domains=", ".join(domains))
+
+
+def queue_email_change_notice(*, user: User, old_email: str, new_email: str) -> None:
+    """Tell the organisation's admins, from a worker once committed, that ``user``'s login address changed."""
+    schema_name = connection.schema_name
+    transaction.on_commit(
+        lambda: send_email_change_notice.apply_async(
+            args=[user.pk, old_email, new_email], headers={"_schema_name": schema_name}
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------- passwords

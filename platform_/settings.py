@@ -200,6 +200,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Delbar] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Only addresses at the organisation's own e-mail domains can be added at /konto/email/ (accounts.forms).
+ACCOUNT_FORMS = {"add_email": "accounts.forms.AddEmailForm"}
 # A person hears at their old address when their password or login address changes.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Every login goes through allauth (the console and admin login pages send to it). Failed logins: 10 a minute

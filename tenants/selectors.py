@@ -50,6 +50,14 @@ def absolute_url(*, schema_name: str, path: str) -> str:
     return base + path
 
 
+def email_domains(*, schema_name: str) -> list[str] | None:
+    """The e-mail domains of the organisation whose schema this is; None for the public schema (platform admins)."""
+    if schema_name == get_public_schema_name():
+        return None
+    organisation = organisation_for_schema(schema_name=schema_name)
+    return list(organisation.email_domains) if organisation else []
+
+
 def organisation_for_schema(*, schema_name: str) -> Organisation | None:
     """The organisation whose schema this is (for tasks, which know their schema but not always the row)."""
     return Organisation.objects.filter(schema_name=schema_name).first()

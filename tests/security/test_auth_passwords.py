@@ -184,3 +184,13 @@ def test_a_reset_for_an_unknown_address_says_to_ask_for_an_invitation_and_links_
     assert "Ystads kommun" in message.subject
     assert "inbjudan" in message.body or "invit" in message.body
     assert "signup" not in message.body and "/konto/" not in message.body
+
+
+def test_no_mail_goes_to_an_unknown_address_outside_the_organisations_domains(ystad):
+    # when a reset is asked at Ystad for a stranger's address
+    response = client_for(ystad).post("/konto/password/reset/", {"email": "nagon@example.org"})
+
+    # then the page answers as usual and nobody is mailed
+    assert response.status_code == 302
+    assert mail.outbox == []
+
