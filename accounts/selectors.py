@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from knox.models import AuthToken
 
 from tenants import selectors as tenant_selectors
-from tenants.validators import normalise_email_domain
 
 from .models import Department, Invitation, Role, User
 
@@ -71,11 +69,7 @@ def email_domains() -> list[str] | None:
 
 def is_at_own_domain(*, email: str, domains: list[str]) -> bool:
     """Whether ``email`` is at exactly one of ``domains`` (a sub-domain counts only when listed itself)."""
-    _local, _at, domain = email.strip().rpartition("@")
-    try:
-        return normalise_email_domain(domain) in domains
-    except ValidationError:
-        return False
+    return tenant_selectors.is_at_email_domains(email=email, domains=domains)
 
 
 def org_admins_to_notify(*, about: User) -> list[str]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django_tenants.utils import get_public_schema_name
 
 from .models import Organisation, OrganisationStatus
 from .routing import directory
+from .validators import normalise_email_domain
 
 
 def organisation_for_host(*, host: str) -> Organisation | None:
@@ -56,6 +58,15 @@ def email_domains(*, schema_name: str) -> list[str] | None:
         return None
     organisation = organisation_for_schema(schema_name=schema_name)
     return list(organisation.email_domains) if organisation else []
+
+
+def is_at_email_domains(*, email: str, domains: list[str]) -> bool:
+    """Whether ``email`` is at exactly one of ``domains`` (a sub-domain counts only when listed itself)."""
+    _local, _at, domain = email.strip().rpartition("@")
+    try:
+        return normalise_email_domain(domain) in domains
+    except ValidationError:
+        return False
 
 
 def organisation_for_schema(*, schema_name: str) -> Organisation | None:
