@@ -10,7 +10,10 @@ class AccountsConfig(AppConfig):
         from outbox.registry import register
         from tenants.services import register_default_data
 
-        from . import notifications
+        from . import (
+            notifications,
+            signals,  # noqa: F401  (connects the receivers)
+        )
         from .defaults import create_default_departments
 
         register_default_data(create_default_departments)

@@ -13,6 +13,15 @@ INVITATION_INVALID = ("invitation_invalid", _("This invitation link is not valid
 INVITATION_EXPIRED = ("invitation_expired", _("This invitation has expired. Ask for a new invitation."))
 INVITATION_USED = ("invitation_used", _("This invitation has already been used. Log in instead."), 409)
 NOT_ALLOWED = ("not_allowed", _("Only organisation admins can invite colleagues."), 403)
+EMAIL_DOMAIN_NOT_ALLOWED = (
+    "email_domain_not_allowed",
+    _("The address must be at the organisation's own e-mail domain: %(domains)s."),
+)
+EMAIL_DOMAINS_NOT_SET = (
+    "email_domains_not_set",
+    _("Your organisation has not set its own e-mail domains yet, so addresses cannot be added here. "
+      "Ask your organisation's administrator."),
+)
 
 
 def raise_error(error: tuple, **params) -> None:

@@ -1,6 +1,9 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import services
+from .errors import AccountError
 from .models import Role
 from .selectors import department_choices
 
@@ -36,3 +39,14 @@ class AcceptInvitationForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
         return cleaned
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """allauth's form on /konto/email/ (ACCOUNT_FORMS["add_email"]): only addresses at the organisation's domains."""
+
+    def clean_email(self) -> str:
+        try:
+            services.check_staff_email(email=self.cleaned_data["email"])
+        except AccountError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
+        return super().clean_email()

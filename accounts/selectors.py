@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from knox.models import AuthToken
 
-from .models import Department, Invitation, User
+from tenants import selectors as tenant_selectors
+
+from .models import Department, Invitation, Role, User
 
 
 def department_choices() -> list[tuple[int, str]]:
@@ -57,3 +60,21 @@ def department(*, pk: int) -> Department | None:
 def active_people() -> QuerySet[User]:
     """Everyone in the organisation who can log in, by name: contact persons and the like."""
     return User.objects.filter(is_active=True).order_by("full_name", "email")
+
+
+def email_domains() -> list[str] | None:
+    """The current organisation's own e-mail domains; None at the root domain (platform admins, no organisation)."""
+    return tenant_selectors.email_domains(schema_name=connection.schema_name)
+
+
+def is_at_own_domain(*, email: str, domains: list[str]) -> bool:
+    """Whether ``email`` is at exactly one of ``domains`` (a sub-domain counts only when listed itself)."""
+    return tenant_selectors.is_at_email_domains(email=email, domains=domains)
+
+
+def org_admins_to_notify(*, about: User) -> list[str]:
+    """The addresses of the organisation's active admins, except the person the notice is about."""
+    return list(
+        User.objects.filter(role=Role.ORG_ADMIN, is_active=True).exclude(pk=about.pk)
+        .order_by("email").values_list("email", flat=True)
+    )

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from . import errors
+from . import errors, selectors
 from .models import Department, Invitation, Role, User
-from .notifications import enqueue_invitation_email
+from .notifications import enqueue_email_change_notice, enqueue_invitation_email
+from .selectors import org_admins_to_notify
 
 
 @transaction.atomic
@@ -69,10 +70,15 @@ def ensure_user(
 def ensure_superuser(*, email: str, password: str, full_name: str) -> tuple[User, bool]:
     """The superuser with this e-mail in the current schema, created if missing (the demo's platform admin, in
     the public schema). Returns (user, created)."""
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing:
-        return existing, False
-    return User.objects.create_superuser(email, password, full_name=full_name), True
+    from allauth.account.models import EmailAddress
+
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_superuser(email, password, full_name=full_name)
+    # Logins go through allauth, which wants a verified address (ACCOUNT_EMAIL_VERIFICATION="mandatory").
+    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"primary": True, "verified": True})
+    return user, created
 
 
 def _hash(token: str) -> str:
@@ -96,6 +102,7 @@ def invite_colleague(
     if not invited_by.is_org_admin:
         errors.raise_error(errors.NOT_ALLOWED)
     email = User.objects.normalize_email(email).lower()
+    check_staff_email(email=email, chosen_by_admin=True)
     if User.objects.filter(email__iexact=email).exists():
         errors.raise_error(errors.ALREADY_MEMBER, email=email)
     now = timezone.now()
@@ -162,6 +169,49 @@ def revoke_invitation(*, invitation: Invitation, revoked_by: User) -> None:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+
+
+# ---------------------------------------------------------------------------------------------- e-mail addresses
+
+
+def check_staff_email(*, email: str, chosen_by_admin: bool = False) -> None:
+    """Raise AccountError unless ``email`` may be a staff address of the current organisation.
+
+    Staff addresses are at the organisation's own e-mail domains (tenants.Organisation.email_domains). Where the
+    organisation has set none, a person cannot add an address themselves, while an admin may still invite any
+    address: the admin chooses it, and sees it. At the root domain (platform admins) there is no rule.
+    """
+    domains = selectors.email_domains()
+    if domains is None:
+        return
+    if not domains:
+        if chosen_by_admin:
+            return
+        errors.raise_error(errors.EMAIL_DOMAINS_NOT_SET)
+    if not selectors.is_at_own_domain(email=email, domains=domains):
+        errors.raise_error(errors.EMAIL_DOMAIN_NOT_ALLOWED, domains=", ".join(domains))
+
+
+@transaction.atomic
+def queue_email_change_notice(*, user: User, old_email: str, new_email: str) -> None:
+    """Tell the organisation's admins, through the outbox, that ``user``'s login address changed."""
+    enqueue_email_change_notice(
+        person=user, old_email=old_email, new_email=new_email, recipients=list(org_admins_to_notify(about=user))
+    )
+
+
+# ---------------------------------------------------------------------------------------------- passwords
+
+
+@transaction.atomic
+def set_password(*, user: User, password: str) -> None:
+    """A new password for ``user`` (changed, set or reset). Their API tokens go with the old one.
+
+    Their other sessions end by themselves: Django checks each session against a hash of the password.
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    AuthToken.objects.filter(user=user).delete()
 
 
 # ---------------------------------------------------------------------------------------------- API tokens

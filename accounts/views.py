@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tenants.selectors import organisation_base_url
+
 from . import selectors, services
 from .errors import AccountError
 from .forms import AcceptInvitationForm, InvitationForm
@@ -36,7 +38,9 @@ def colleagues(request):
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     department=department,
-                    accept_url_for=lambda token: request.build_absolute_uri(reverse("accept_invitation", args=[token])),
+                    # From settings, never from the Host header the client sent.
+                    accept_url_for=lambda token: organisation_base_url(organisation=request.tenant)
+                    + reverse("accept_invitation", args=[token]),
                 )
             except AccountError as error:
                 form.add_error("email", error.message)

@@ -1,12 +1,14 @@
 """The platform console at the root domain: Django admin for platform admins (public schema users)."""
 
+from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from tenants.models import Domain, Organisation, OrganisationStatus
-from tenants.services import set_status
+from tenants.services import normalise_email_domains, set_email_domains, set_status
 
 
 class ConsoleSite(admin.AdminSite):
@@ -15,10 +17,14 @@ class ConsoleSite(admin.AdminSite):
     index_title = _("Organisations and platform admins")
 
     def has_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        user = request.user
+        return user.is_authenticated and user.is_active and user.is_superuser
 
 
 console_site = ConsoleSite(name="console")
+# No password form of its own: the console's login page sends to allauth's, with its rate limits and lockout
+# (docs/decisions/0017-logins-through-allauth.md). A logged-in person who is not a platform admin gets 403.
+console_site.login = secure_admin_login(console_site.login)
 
 
 class DomainInline(admin.TabularInline):
@@ -27,14 +33,25 @@ class DomainInline(admin.TabularInline):
     fields = ["domain", "is_primary"]
 
 
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "organisation_number", "municipality_code", "email_domains"]
+
+    def clean_email_domains(self):
+        # The same normalising as tenants.services.set_email_domains: "Ystad.SE" is kept as "ystad.se".
+        return normalise_email_domains(self.cleaned_data.get("email_domains") or [])
+
+
 @admin.register(Organisation, site=console_site)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ["name", "slug", "kind", "organisation_number", "municipality_code", "status", "created_at"]
     list_filter = ["status", "kind"]
     search_fields = ["name", "slug", "organisation_number"]
     readonly_fields = ["schema_name", "slug", "status", "created_at", "updated_at"]
-    fields = ["name", "slug", "kind", "organisation_number", "municipality_code", "status", "schema_name",
-              "created_at", "updated_at"]
+    fields = ["name", "slug", "kind", "organisation_number", "municipality_code", "email_domains", "status",
+              "schema_name", "created_at", "updated_at"]
     inlines = [DomainInline]
     actions = ["suspend", "reactivate"]
 
@@ -43,6 +60,13 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # an organisation's data is its own; deletion is a deliberate, separate procedure
+
+    def save_model(self, request, obj, form, change):
+        if "email_domains" in form.changed_data:
+            obj.email_domains = set_email_domains(
+                organisation=obj, domains=form.cleaned_data["email_domains"]
+            ).email_domains
+        super().save_model(request, obj, form, change)
 
     def _set_status(self, request, queryset, status):
         for organisation in queryset:

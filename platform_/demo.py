@@ -52,7 +52,7 @@ DEMO_ORGANISATIONS = [
     DemoOrganisation(
         details=OrganisationDetails(
             name="Ystads kommun", slug="ystad", kind="municipality", organisation_number="212000-1165",
-            municipality_code="1286",
+            municipality_code="1286", email_domains=("ystad.example",),
         ),
         departments={
             "Kommunledningsförvaltningen": ["Arbetsmarknadsenheten", "IT-enheten", "Ekonomienheten"],
@@ -66,7 +66,7 @@ DEMO_ORGANISATIONS = [
     DemoOrganisation(
         details=OrganisationDetails(
             name="Skurups kommun", slug="skurup", kind="municipality", organisation_number="212000-1132",
-            municipality_code="1264",
+            municipality_code="1264", email_domains=("skurup.example",),
         ),
         departments={
             "Kommunstyrelseförvaltningen": ["Arbetsmarknadsenheten", "Ekonomiavdelningen"],
@@ -79,7 +79,7 @@ DEMO_ORGANISATIONS = [
     DemoOrganisation(
         details=OrganisationDetails(
             name="Trelleborgs kommun", slug="trelleborg", kind="municipality", organisation_number="212000-1140",
-            municipality_code="1287",
+            municipality_code="1287", email_domains=("trelleborg.example",),
         ),
         departments={
             "Kommunledningsförvaltningen": ["Arbetsmarknadsenheten", "Digitaliseringsenheten"],

@@ -202,6 +202,18 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Delbar] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Only addresses at the organisation's own e-mail domains can be added at /konto/email/ (accounts.forms).
+ACCOUNT_FORMS = {"add_email": "accounts.forms.AddEmailForm"}
+# A person hears at their old address when their password or login address changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Every login goes through allauth (the console and admin login pages send to it). Failed logins: 10 a minute
+# per client address, and 5 per account in 5 minutes, after which even the right password is refused until the
+# window has passed. allauth's defaults, written out so that they are visible and tested.
+ACCOUNT_RATE_LIMITS = {"login": "30/m/ip", "login_failed": "10/m/ip,5/5m/key"}
+# The client's address, for those limits: REMOTE_ADDR unless a proxy we run is trusted to say it (see
+# platform_/client_ip.py and docs/configuration.md). X-Forwarded-For from anyone else is ignored.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "7"))
@@ -302,6 +314,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "platform_.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
+    # DRF's own client address (throttling) trusts as many proxies as allauth does; platform_.client_ip is the one
+    # function both should use.
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
 REST_KNOX = {
     # Only a hash of each token is stored; a token is shown once, when it is created.

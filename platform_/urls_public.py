@@ -11,5 +11,7 @@ urlpatterns = [
     path(".well-known/security.txt", security_txt.security_txt, name="security_txt"),
     path("sakerhet/", security_txt.security_policy, name="security_policy"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Platform admins (public schema) log in here, through allauth and its rate limits; sign-up is closed.
+    path("konto/", include("allauth.urls")),
     path("konsol/", console_site.urls),
 ]

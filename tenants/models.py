@@ -1,8 +1,14 @@
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
-from .validators import validate_municipality_code, validate_organisation_number, validate_slug
+from .validators import (
+    validate_email_domain,
+    validate_municipality_code,
+    validate_organisation_number,
+    validate_slug,
+)
 
 
 class OrganisationKind(models.TextChoices):
@@ -36,6 +42,15 @@ class Organisation(TenantMixin):
     )
     status = models.CharField(
         _("status"), max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.PROVISIONING
+    )
+    # Staff addresses must be at one of these domains (accounts.services.check_staff_email). Empty: staff cannot
+    # add addresses themselves, and invitations may go to any address (the admin chooses it).
+    email_domains = ArrayField(
+        models.CharField(max_length=253, validators=[validate_email_domain]),
+        verbose_name=_("e-mail domains"),
+        default=list,
+        blank=True,
+        help_text=_("The organisation's own e-mail domains, e.g. ystad.se. Separate several with commas."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django_tenants.utils import get_public_schema_name
 
 from .models import Organisation, OrganisationStatus
 from .routing import directory
+from .validators import normalise_email_domain
 
 
 def organisation_for_host(*, host: str) -> Organisation | None:
@@ -17,17 +21,52 @@ def active_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(status=OrganisationStatus.ACTIVE).order_by("name")
 
 
-def organisation_base_url(*, organisation: Organisation) -> str:
-    """The address of the organisation's own host, for links in e-mails sent where no request is at hand."""
-    from django.conf import settings
-
-    from .services import domain_for
-
+def _base_url(host: str) -> str:
+    # Scheme, host and port come from settings only, never from a request's Host header, which a client chooses.
     scheme = settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL
     port = settings.PLATFORM_PORT
     default_port = {"http": "80", "https": "443"}[scheme]
     suffix = f":{port}" if port and port != default_port else ""
-    return f"{scheme}://{domain_for(organisation.slug)}{suffix}"
+    return f"{scheme}://{host}{suffix}"
+
+
+def organisation_base_url(*, organisation: Organisation) -> str:
+    """The address of the organisation's own host, for links in e-mails (``http://ystad.localhost:8000``)."""
+    from .services import domain_for
+
+    return _base_url(domain_for(organisation.slug))
+
+
+def platform_base_url() -> str:
+    """The address of the root domain: the public site and the platform console."""
+    return _base_url(settings.PLATFORM_DOMAIN)
+
+
+def absolute_url(*, schema_name: str, path: str) -> str:
+    """``path`` on the host of the organisation whose schema this is, or on the root domain for the public schema.
+
+    Every absolute URL in an e-mail is made here (or by organisation_base_url), from settings alone.
+    """
+    organisation = None if schema_name == get_public_schema_name() else organisation_for_schema(schema_name=schema_name)
+    base = organisation_base_url(organisation=organisation) if organisation else platform_base_url()
+    return base + path
+
+
+def email_domains(*, schema_name: str) -> list[str] | None:
+    """The e-mail domains of the organisation whose schema this is; None for the public schema (platform admins)."""
+    if schema_name == get_public_schema_name():
+        return None
+    organisation = organisation_for_schema(schema_name=schema_name)
+    return list(organisation.email_domains) if organisation else []
+
+
+def is_at_email_domains(*, email: str, domains: list[str]) -> bool:
+    """Whether ``email`` is at exactly one of ``domains`` (a sub-domain counts only when listed itself)."""
+    _local, _at, domain = email.strip().rpartition("@")
+    try:
+        return normalise_email_domain(domain) in domains
+    except ValidationError:
+        return False
 
 
 def organisation_for_schema(*, schema_name: str) -> Organisation | None:

@@ -23,7 +23,12 @@ from django_tenants.utils import schema_context, schema_exists
 from . import template
 from .cloning import clone_schema
 from .models import Domain, Organisation, OrganisationKind, OrganisationStatus
-from .validators import normalise_organisation_number, validate_municipality_code, validate_slug
+from .validators import (
+    normalise_email_domain,
+    normalise_organisation_number,
+    validate_municipality_code,
+    validate_slug,
+)
 
 log = logging.getLogger("delbar.provisioning")
 
@@ -45,6 +50,8 @@ class OrganisationDetails:
     kind: str
     organisation_number: str
     municipality_code: str = ""
+    # The organisation's own e-mail domains; staff addresses must be at one of them.
+    email_domains: tuple[str, ...] = ()
 
 
 def schema_name_for(slug: str) -> str:
@@ -67,6 +74,7 @@ def validate_details(details: OrganisationDetails) -> OrganisationDetails:
             return None
 
     number = check("organisation_number", lambda: normalise_organisation_number(details.organisation_number))
+    domains = check("email_domains", lambda: normalise_email_domains(details.email_domains))
     check("slug", lambda: validate_slug(details.slug))
     if details.municipality_code:
         check("municipality_code", lambda: validate_municipality_code(details.municipality_code))
@@ -82,7 +90,20 @@ def validate_details(details: OrganisationDetails) -> OrganisationDetails:
         kind=details.kind,
         organisation_number=number,
         municipality_code=details.municipality_code,
+        email_domains=tuple(domains),
     )
+
+
+def normalise_email_domains(domains) -> list[str]:
+    """Lower-case, IDNA-encoded, without duplicates, in the given order; ValidationError naming a bad one."""
+    result: list[str] = []
+    for value in domains:
+        if not str(value).strip():
+            continue
+        domain = normalise_email_domain(str(value))
+        if domain not in result:
+            result.append(domain)
+    return result
 
 
 @contextmanager
@@ -122,6 +143,10 @@ def _ensure_row(details: OrganisationDetails) -> Organisation:
             raise ValidationError(
                 {"slug": [_("The address %(slug)s is taken by another organisation.") % {"slug": details.slug}]}
             )
+        if details.email_domains and not existing.email_domains:
+            # Finishing (or repeating) a provisioning with domains fills them in; later changes are the console's.
+            existing.email_domains = list(details.email_domains)
+            existing.save(update_fields=["email_domains", "updated_at"])
         return existing
     if Organisation.objects.filter(organisation_number=details.organisation_number).exists():
         raise ValidationError(
@@ -133,6 +158,7 @@ def _ensure_row(details: OrganisationDetails) -> Organisation:
         kind=details.kind,
         organisation_number=details.organisation_number,
         municipality_code=details.municipality_code,
+        email_domains=list(details.email_domains),
         schema_name=schema_name_for(details.slug),
         status=OrganisationStatus.PROVISIONING,
     )
@@ -185,4 +211,20 @@ def set_status(*, organisation: Organisation, status: str) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.status = status
     organisation.save(update_fields=["status", "updated_at"])
+    return organisation
+
+
+@transaction.atomic
+def set_email_domains(*, organisation: Organisation, domains) -> Organisation:
+    """Replace the organisation's own e-mail domains (``ystad.se``, …). Staff addresses must be at one of them.
+
+    An empty list means staff cannot add addresses themselves (see docs/decisions/0017-logins-through-allauth.md).
+    """
+    try:
+        normalised = normalise_email_domains(domains)
+    except ValidationError as error:
+        raise ValidationError({"email_domains": error.messages}) from error
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.email_domains = normalised
+    organisation.save(update_fields=["email_domains", "updated_at"])
     return organisation

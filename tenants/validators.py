@@ -54,3 +54,29 @@ def validate_slug(value: str) -> None:
 def validate_municipality_code(value: str) -> None:
     if not re.fullmatch(r"\d{4}", value or ""):
         raise ValidationError(_("A municipality code has four digits, for example 1286."), code="kommunkod")
+
+
+# A host name of at least two labels (RFC 1123 letters, digits, hyphens), already lower-cased and IDNA-encoded.
+EMAIL_DOMAIN_PATTERN = re.compile(
+    r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
+)
+
+
+def normalise_email_domain(value: str) -> str:
+    """``Ystad.SE`` and ``@ystad.se`` → ``ystad.se``; ``åstorp.se`` → its IDNA form. Raises if not a domain."""
+    domain = value.strip().lstrip("@").rstrip(".").lower()
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    validate_email_domain(domain)
+    return domain
+
+
+def validate_email_domain(value: str) -> None:
+    if not EMAIL_DOMAIN_PATTERN.match(value or ""):
+        raise ValidationError(
+            _("%(value)s is not an e-mail domain. Write it like ystad.se, without @ or spaces."),
+            code="email_domain",
+            params={"value": value},
+        )

@@ -20,9 +20,9 @@ def test_password_reset_mails_a_link_to_the_same_organisation_and_works(ystad):
     response = client.post("/konto/password/reset/", {"email": "personal@ystad.example"})
     assert response.status_code == 302
 
-    # then the link points at Ystad's host
+    # then the link points at Ystad's host, with the port from settings (PLATFORM_PORT)
     assert len(mail.outbox) == 1
-    link = re.search(r"http://ystad\.localhost(/konto/password/reset/key/[^\s]+)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://ystad\.localhost:8000(/konto/password/reset/key/[^\s]+)", mail.outbox[0].body).group(1)
     response = client.get(link, follow=True)
     assert response.status_code == 200
     form_path = response.redirect_chain[-1][0] if response.redirect_chain else link
@@ -53,7 +53,7 @@ def test_an_unverified_address_must_be_verified_before_logging_in(ystad):
     assert response.status_code == 302
     assert "/konto/confirm-email/" in response["Location"]
     assert client.get("/").status_code == 302
-    link = re.search(r"http://ystad\.localhost(/konto/confirm-email/[^\s]+)", mail.outbox[-1].body).group(1)
+    link = re.search(r"http://ystad\.localhost:8000(/konto/confirm-email/[^\s]+)", mail.outbox[-1].body).group(1)
 
     # and following the link verifies the address
     client.post(link)

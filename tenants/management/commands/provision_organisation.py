@@ -14,11 +14,16 @@ class Command(BaseCommand):
         parser.add_argument("--kind", choices=OrganisationKind.values, default=OrganisationKind.MUNICIPALITY)
         parser.add_argument("--organisation-number", required=True)
         parser.add_argument("--municipality-code", default="")
+        parser.add_argument(
+            "--email-domain", action="append", default=[], dest="email_domains",
+            help="the organisation's own e-mail domain, e.g. ystad.se; repeat for several",
+        )
 
     def handle(self, *args, **options):
         details = OrganisationDetails(
             name=options["name"], slug=options["slug"], kind=options["kind"],
             organisation_number=options["organisation_number"], municipality_code=options["municipality_code"],
+            email_domains=tuple(options["email_domains"]),
         )
         try:
             organisation = provision_organisation(details=details)
