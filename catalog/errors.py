@@ -6,11 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CatalogError(Exception):
-    def __init__(self, code: str, message, http_status: int = 400) -> None:
+    """``field`` names the input the refusal is about, when it is about one (a form shows the message there)."""
+
+    def __init__(self, code: str, message, http_status: int = 400, field: str | None = None) -> None:
         super().__init__(str(message))
         self.code = code
         self.message = message
         self.http_status = http_status
+        self.field = field
 
 
 class PhotoRejected(CatalogError):
@@ -48,12 +51,24 @@ QUANTITY_BELOW_CLAIMED = (
 PHOTO_REQUIRED = ("photo_required", _("Add at least one photo before publishing."), 400)
 TOO_MANY_PHOTOS = ("too_many_photos", _("A listing can have at most %(limit)s photos."), 400)
 REASON_REQUIRED = ("reason_required", _("Give a reason."), 400)
+TOO_LONG = ("too_long", _("%(name)s can be at most %(limit)s characters (it has %(length)s)."), 400)
+CATEGORY_CYCLE = (
+    "category_cycle", _("A category cannot be placed under itself or under one of its own subcategories."), 400
+)
+CATEGORY_TOO_DEEP = (
+    "category_too_deep",
+    _("Categories can be at most %(limit)s levels deep; placed there, this one or its subcategories would be deeper."),
+    400,
+)
+CATEGORY_NAME_TAKEN = ("category_name_taken", _("There is already a category with this name in the same place."), 400)
+CATEGORY_NAME_REQUIRED = ("category_name_required", _("Give the category a name."), 400)
+NOT_ALLOWED_CATEGORIES = ("not_allowed", _("Only organisation admins can change the categories."), 403)
 STATE = "not_possible_now"
 
 
-def raise_error(error: tuple, **params) -> None:
+def raise_error(error: tuple, *, field: str | None = None, **params) -> None:
     code, message, http_status = error
-    raise CatalogError(code, message % params if params else message, http_status)
+    raise CatalogError(code, message % params if params else message, http_status, field=field)
 
 
 def from_transition(refused) -> CatalogError:

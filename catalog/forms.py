@@ -13,7 +13,7 @@ from accounts.models import Department, User  # for type hints only
 
 from .models import PRICED_OFFERS, Category, Condition, OfferType, RentPeriod
 from .permissions import can_post_for_any_department
-from .selectors import categories
+from .selectors import categories, category_path
 
 
 def _department_label(department: Department) -> str:
@@ -31,11 +31,10 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 def _category_choices(include_empty: str | None) -> list[tuple[str, str]]:
-    """The category tree as select options, each top-level category followed by its children."""
+    """The category tree as select options, each category followed by its subcategories, named by their path."""
     choices = [("", include_empty)] if include_empty is not None else []
     for node in categories():
-        label = f"{node.parent.display_name} › {node.display_name}" if node.parent_id else node.display_name
-        choices.append((str(node.pk), label))
+        choices.append((str(node.pk), " › ".join(step.display_name for step in category_path(node))))
     return choices
 
 

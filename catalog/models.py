@@ -8,21 +8,37 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .lifecycle import ListingStatus, ReservationStatus
+from .limits import CATEGORY_MAX_DEPTH, CATEGORY_NAME_MAX_LENGTH
 
 SEARCH_CONFIG = "swedish"
 
 
 class Category(models.Model):
-    """A node of the category tree (Möbler → Kontorsstolar). Seeded in Swedish; organisation admins edit it."""
+    """A node of the category tree (Möbler → Kontorsstolar). Seeded in Swedish; organisation admins edit it through
+    catalog.services (create_category, update_category).
 
-    name = models.CharField(_("name (Swedish)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    The database itself keeps the tree a tree, at most CATEGORY_MAX_DEPTH deep (decision 0018): ``depth`` is
+    computed from ``parent_depth``, and a foreign key on (parent, parent_depth) → (id, depth), cascading on update,
+    makes each row's depth its parent's plus one. Moving a category moves its descendants' depths with it, and a
+    cycle has no consistent depths: it would climb past the limit and is refused.
+    """
+
+    name = models.CharField(_("name (Swedish)"), max_length=CATEGORY_NAME_MAX_LENGTH)
+    name_en = models.CharField(_("name (English)"), max_length=CATEGORY_NAME_MAX_LENGTH, blank=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # The parent's depth, set by the services with the parent; null for a top-level category.
+    parent_depth = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    depth = models.GeneratedField(
+        expression=Coalesce(models.F("parent_depth"), 0) + 1,
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -32,6 +48,21 @@ class Category(models.Model):
         ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint("parent", "name", name="category_unique_name_per_parent", nulls_distinct=False),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")),
+                name="category_not_own_parent",
+                violation_error_message=_("A category cannot be part of itself."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True, parent_depth__isnull=True)
+                | models.Q(parent__isnull=False, parent_depth__isnull=False),
+                name="category_parent_depth_with_parent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(depth__lte=CATEGORY_MAX_DEPTH), name="category_depth_limit"
+            ),
+            # What the foreign key on (parent_id, parent_depth) points at (migration 0007).
+            models.UniqueConstraint(fields=["id", "depth"], name="category_id_depth"),
         ]
 
     def __str__(self) -> str:

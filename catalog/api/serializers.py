@@ -196,11 +196,15 @@ class ReservationOutput(serializers.Serializer):
 
 
 class CategoryOutput(serializers.Serializer):
-    """A top-level category with its subcategories; ``name`` is in the language asked for."""
+    """A category with its subcategories, each with theirs (the tree is at most four levels deep);
+    ``name`` is in the language asked for."""
 
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
-    children = CategoryRefOutput(many=True)
+
+
+# Declared after the class, which cannot name itself in its own body; drf-spectacular gives it one component.
+CategoryOutput._declared_fields["children"] = CategoryOutput(many=True)
 
 
 class ErrorDetailOutput(serializers.Serializer):

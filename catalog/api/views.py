@@ -307,13 +307,12 @@ class CategoriesApi(APIView):
         responses={200: s.CategoryOutput(many=True), **_errors()},
     )
     def get(self, request):
-        nodes = selectors.categories()
-        roots = [{"id": node.pk, "display_name": node.display_name, "children": []} for node in nodes
-                 if node.parent_id is None]
-        by_id = {root["id"]: root for root in roots}
-        for node in nodes:
-            if node.parent_id in by_id:
-                by_id[node.parent_id]["children"].append(node)
+        # selectors.categories() lists each category after its parent, so every parent is placed before its children.
+        roots: list[dict] = []
+        by_id: dict[int, dict] = {}
+        for node in selectors.categories():
+            item = by_id[node.pk] = {"id": node.pk, "display_name": node.display_name, "children": []}
+            (by_id[node.parent_id]["children"] if node.parent_id is not None else roots).append(item)
         return Response(s.CategoryOutput(roots, many=True).data)
 
 
