@@ -21,7 +21,16 @@ from django.utils.text import capfirst
 from . import errors, lifecycle, permissions, selectors
 from .errors import CatalogError
 from .lifecycle import LISTING, RESERVATION, ListingStatus, ReservationStatus, TransitionNotAllowed
-from .limits import CATEGORY_MAX_DEPTH, CATEGORY_NAME_MAX_LENGTH
+from .limits import (
+    ADDRESS_MAX_LENGTH,
+    BUILDING_MAX_LENGTH,
+    CATEGORY_MAX_DEPTH,
+    CATEGORY_NAME_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    ROOM_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 from .models import (
     PRICED_OFFERS,
     Category,
@@ -89,6 +98,16 @@ def _check_offer(details: ListingDetails) -> None:
         errors.raise_error(errors.PRICE_NOT_ALLOWED)
 
 
+# A listing's texts and their limits (catalog.limits), checked as they will be stored (normalised and trimmed).
+LISTING_TEXT_LIMITS = {
+    "title": TITLE_MAX_LENGTH,
+    "description": DESCRIPTION_MAX_LENGTH,
+    "address": ADDRESS_MAX_LENGTH,
+    "building": BUILDING_MAX_LENGTH,
+    "room": ROOM_MAX_LENGTH,
+}
+
+
 def _check_length(model, name: str, value: str, limit: int, *, field: str = "") -> None:
     """Refuse a text over its limit, naming the model field ``name`` (``field``: the input it came from)."""
     if len(value) > limit:
@@ -96,6 +115,11 @@ def _check_length(model, name: str, value: str, limit: int, *, field: str = "") 
             errors.TOO_LONG, field=field or name, name=capfirst(model._meta.get_field(name).verbose_name),
             limit=number_format(limit, force_grouping=True), length=number_format(len(value), force_grouping=True),
         )
+
+
+def _check_texts(listing: Listing) -> None:
+    for field, limit in LISTING_TEXT_LIMITS.items():
+        _check_length(Listing, field, getattr(listing, field), limit)
 
 
 def _check_department(details: ListingDetails, *, author) -> None:
@@ -174,6 +198,7 @@ def create_listing(
         with transaction.atomic():
             listing = Listing(created_by=author, quantity=details.quantity, quantity_available=details.quantity)
             _apply_details(listing, details)
+            _check_texts(listing)
             if publish:
                 listing.status = _step(LISTING, ListingStatus.DRAFT, "publish")
                 listing.published_at = timezone.now()
@@ -220,6 +245,7 @@ def update_listing(
             if details.quantity < claimed:
                 errors.raise_error(errors.QUANTITY_BELOW_CLAIMED, claimed=claimed)
             _apply_details(current, details)
+            _check_texts(current)
             current.quantity = details.quantity
             current.quantity_available = details.quantity - claimed
             if current.status == ListingStatus.RESERVED and current.quantity_available > 0:
@@ -284,6 +310,7 @@ def withdraw_listing(*, listing: Listing, by, reason: str = "", notify: bool = T
     """Take a listing down. Open reservations are cancelled with the same reason, and those who made them told."""
     if not permissions.can_manage_listing(by, listing):
         errors.raise_error(errors.NOT_ALLOWED)
+    _check_length(Listing, "withdrawn_reason", reason.strip(), REASON_MAX_LENGTH, field="reason")
     current = _locked(listing)
     current.status = _step(LISTING, current.status, "withdraw")
     now = timezone.now()

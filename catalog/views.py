@@ -126,13 +126,13 @@ def _save_listing(request, form: ListingForm, listing=None):
                 messages.error(request, error.message)
         return listing
     except CatalogError as error:
-        field = {
+        field = error.field or {
             "photo_too_large": "photos", "photo_unreadable": "photos", "photo_too_many_pixels": "photos",
             "photo_required": "photos", "too_many_photos": "photos", "price_required": "price",
             "price_not_allowed": "price", "rent_period_required": "rent_period",
             "quantity_below_claimed": "quantity", "not_allowed": "department",
         }.get(error.code)
-        form.add_error(field, error.message)
+        form.add_error(field if field in form.fields else None, error.message)
         return None
 
 
