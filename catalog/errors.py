@@ -18,7 +18,15 @@ class CatalogError(Exception):
 
 class PhotoRejected(CatalogError):
     def __init__(self, code: str, message) -> None:
-        super().__init__(code, message, 400)
+        super().__init__(code, message, 400, field="photos")
+
+
+class RateLimited(CatalogError):
+    """Too much of something in too short a time: try again after ``retry_after`` seconds (429, Retry-After)."""
+
+    def __init__(self, code: str, message, retry_after: int, field: str | None = None) -> None:
+        super().__init__(code, message, 429, field=field)
+        self.retry_after = retry_after
 
 
 SOLD_OUT = ("sold_out", _("Someone else reserved the last one just before you. It is no longer available."), 409)

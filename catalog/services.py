@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 
-from . import errors, lifecycle, permissions, selectors
+from . import errors, lifecycle, permissions, photo_quota, selectors
 from .errors import CatalogError
 from .lifecycle import LISTING, RESERVATION, ListingStatus, ReservationStatus, TransitionNotAllowed
 from .limits import (
@@ -43,7 +43,7 @@ from .models import (
     Reservation,
     SearchWord,
 )
-from .photos import ProcessedPhoto, process_photo
+from .photos import ProcessedPhoto, check_pixel_budget, process_photo
 from .search_text import normalized, title_suffixes, words
 
 if TYPE_CHECKING:
@@ -153,8 +153,17 @@ def _remember_words(listing: Listing) -> None:
     SearchWord.objects.bulk_create(new, ignore_conflicts=True)
 
 
-def prepare_photos(uploads: Iterable) -> list[ProcessedPhoto]:
-    """Decode and re-encode uploads, refusing the first bad one with a message that names it."""
+def prepare_photos(uploads: Iterable, *, by=None) -> list[ProcessedPhoto]:
+    """Decode and re-encode one request's uploads, refusing the first bad one with a message that names it.
+
+    Before anything is decoded, the photos are refused together when they have more pixels than
+    PHOTO_MAX_PIXELS_PER_REQUEST, and counted against the hourly quota of ``by``, the person uploading (refused
+    over PHOTO_UPLOADS_PER_HOUR). ``by`` is None only where no person uploads: seeding, commands.
+    """
+    uploads = list(uploads)
+    check_pixel_budget(uploads)
+    if by is not None and uploads:
+        photo_quota.take(person_id=by.pk, count=len(uploads))
     return [process_photo(upload) for upload in uploads]
 
 

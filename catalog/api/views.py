@@ -31,6 +31,7 @@ ERRORS = {
         403: "Not allowed for you (`not_allowed`, `permission_denied`).",
         404: "No such listing or reservation that you may see (`not_found`).",
         409: "Not possible in the current state, e.g. `sold_out` or `not_possible_now`.",
+        429: "Too many photos from you this hour (`too_many_uploads`); `Retry-After` says how many seconds to wait.",
     }.items()
 }
 
@@ -121,15 +122,17 @@ class ListingsApi(APIView):
         summary="Post a listing",
         description="As JSON (saved as a draft) or as multipart/form-data with `photos` (and `publish`: true to "
         "publish at once). Photos are decoded and re-encoded; a file that is not a JPEG, PNG or WebP photo is "
-        "refused with `photo_unreadable`, a too large one with `photo_too_large` or `photo_too_many_pixels`.",
+        "refused with `photo_unreadable`, a too large one with `photo_too_large` or `photo_too_many_pixels`; photos "
+        "with more pixels together than the server decodes in one request with `photos_too_many_pixels`. Each "
+        "person may add a limited number of photos an hour: over it, 429 `too_many_uploads` with `Retry-After`.",
         request={"multipart/form-data": s.ListingCreateWithPhotosInput, "application/json": s.ListingCreateInput},
-        responses={201: s.ListingOutput, **_errors(400, 403)},
+        responses={201: s.ListingOutput, **_errors(400, 403, 429)},
     )
     def post(self, request):
         form = s.ListingCreateWithPhotosInput(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        photos = services.prepare_photos(data["photos"])
+        photos = services.prepare_photos(data["photos"], by=request.user)
         listing = services.create_listing(
             author=request.user, details=_details(data, user=request.user), photos=photos, publish=data["publish"]
         )
@@ -155,7 +158,7 @@ class ListingApi(APIView):
         form = s.ListingUpdateWithPhotosInput(data=request.data, partial=partial)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        photos = services.prepare_photos(data.get("photos", []))
+        photos = services.prepare_photos(data.get("photos", []), by=request.user)
         services.update_listing(
             listing=listing,
             editor=request.user,
@@ -173,7 +176,7 @@ class ListingApi(APIView):
         summary="Replace a listing's details",
         description="Fields left out get their defaults; `department` and `contact_person` are kept.",
         request={"multipart/form-data": s.ListingUpdateWithPhotosInput, "application/json": s.ListingUpdateInput},
-        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
+        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409, 429)},
     )
     def put(self, request, uuid):
         return self._update(request, uuid, partial=False)
@@ -183,7 +186,7 @@ class ListingApi(APIView):
         tags=["listings"],
         summary="Change some of a listing's details",
         request={"multipart/form-data": s.ListingUpdateWithPhotosInput, "application/json": s.ListingUpdateInput},
-        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
+        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409, 429)},
     )
     def patch(self, request, uuid):
         return self._update(request, uuid, partial=True)
