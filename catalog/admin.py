@@ -1,20 +1,82 @@
-"""The category tree in the organisation's admin site: organisation admins rename, add and reorder categories.
+"""The category tree in the organisation's admin site: organisation admins rename, add, move and reorder categories.
 
-A category in use cannot be deleted (PROTECT): listings keep their category.
+Every change goes through catalog.services (create_category, update_category), whose refusals — a category placed
+under itself or one of its own subcategories, a tree deeper than catalog.limits.CATEGORY_MAX_DEPTH — the form
+shows next to the field. A category in use cannot be deleted (PROTECT): listings keep their category.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 
 from accounts.admin import OrgAdminPermissions, organisation_admin_site
 
+from . import services
+from .errors import CatalogError
 from .models import Category
+
+
+def _details(data: dict, instance: Category) -> services.CategoryDetails:
+    # The changelist's editable column posts only the position: the rest is as stored.
+    def value(name: str):
+        return data[name] if name in data else getattr(instance, name)
+
+    return services.CategoryDetails(
+        name=value("name") or "", name_en=value("name_en") or "", parent=value("parent"),
+        position=value("position") or 0,
+    )
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "name_en", "parent", "position"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                services.check_category(
+                    category=self.instance if self.instance.pk else None, details=_details(data, self.instance)
+                )
+            except CatalogError as refused:
+                self.add_error(refused.field if refused.field in self.fields else None, refused.message)
+        return data
 
 
 @admin.register(Category, site=organisation_admin_site)
 class CategoryAdmin(OrgAdminPermissions, admin.ModelAdmin):
+    form = CategoryForm
     list_display = ("name", "name_en", "parent", "position")
     list_editable = ("position",)
     list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("parent",)
     search_fields = ("name", "name_en")
     ordering = ("parent__position", "parent__name", "position", "name")
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", CategoryForm)
+        return super().get_changelist_form(request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        details = _details(form.cleaned_data, obj)
+        if change:
+            saved = services.update_category(category=obj, by=request.user, details=details)
+        else:
+            saved = services.create_category(by=request.user, details=details)
+        obj.pk = saved.pk  # the admin's log and redirect read it
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refusals_as_messages(request, super().changeform_view, request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._refusals_as_messages(request, super().changelist_view, request, *args, **kwargs)
+
+    def _refusals_as_messages(self, request, view, *args, **kwargs):
+        # The form checked the change through the service; if someone else changed the tree in between, the service
+        # (or the database under it) refuses at saving time. Nothing was written: say why, and show the page again.
+        try:
+            return view(*args, **kwargs)
+        except CatalogError as refused:
+            messages.error(request, refused.message)
+            return redirect(request.get_full_path())

@@ -8,12 +8,24 @@ from platform_.errors import DomainError
 
 
 class CatalogError(DomainError):
-    pass
+    """``field`` names the input the refusal is about, when it is about one (a form shows the message there)."""
+
+    def __init__(self, code: str, message, http_status: int = 400, field: str | None = None) -> None:
+        super().__init__(code, message, http_status)
+        self.field = field
 
 
 class PhotoRejected(CatalogError):
     def __init__(self, code: str, message) -> None:
-        super().__init__(code, message, 400)
+        super().__init__(code, message, 400, field="photos")
+
+
+class RateLimited(CatalogError):
+    """Too much of something in too short a time: try again after ``retry_after`` seconds (429, Retry-After)."""
+
+    def __init__(self, code: str, message, retry_after: int, field: str | None = None) -> None:
+        super().__init__(code, message, 429, field=field)
+        self.retry_after = retry_after
 
 
 SOLD_OUT = ("sold_out", _("Someone else reserved the last one just before you. It is no longer available."), 409)
@@ -48,12 +60,24 @@ QUANTITY_BELOW_CLAIMED = (
 PHOTO_REQUIRED = ("photo_required", _("Add at least one photo before publishing."), 400)
 TOO_MANY_PHOTOS = ("too_many_photos", _("A listing can have at most %(limit)s photos."), 400)
 REASON_REQUIRED = ("reason_required", _("Give a reason."), 400)
+TOO_LONG = ("too_long", _("%(name)s can be at most %(limit)s characters (it has %(length)s)."), 400)
+CATEGORY_CYCLE = (
+    "category_cycle", _("A category cannot be placed under itself or under one of its own subcategories."), 400
+)
+CATEGORY_TOO_DEEP = (
+    "category_too_deep",
+    _("Categories can be at most %(limit)s levels deep; placed there, this one or its subcategories would be deeper."),
+    400,
+)
+CATEGORY_NAME_TAKEN = ("category_name_taken", _("There is already a category with this name in the same place."), 400)
+CATEGORY_NAME_REQUIRED = ("category_name_required", _("Give the category a name."), 400)
+NOT_ALLOWED_CATEGORIES = ("not_allowed", _("Only organisation admins can change the categories."), 403)
 STATE = "not_possible_now"
 
 
-def raise_error(error: tuple, **params) -> None:
+def raise_error(error: tuple, *, field: str | None = None, **params) -> None:
     code, message, http_status = error
-    raise CatalogError(code, message % params if params else message, http_status)
+    raise CatalogError(code, message % params if params else message, http_status, field=field)
 
 
 def from_transition(refused) -> CatalogError:

@@ -7,13 +7,24 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as people
 
+from .limits import (
+    ADDRESS_MAX_LENGTH,
+    BUILDING_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    MESSAGE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    ROOM_MAX_LENGTH,
+    SEARCH_QUERY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 from .models import PRICED_OFFERS, Category, Condition, OfferType, RentPeriod
 from .permissions import can_post_for_any_department
-from .selectors import categories
+from .selectors import categories, category_path
 
 if TYPE_CHECKING:
     from accounts.models import Department, User
@@ -34,16 +45,17 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 def _category_choices(include_empty: str | None) -> list[tuple[str, str]]:
-    """The category tree as select options, each top-level category followed by its children."""
+    """The category tree as select options, each category followed by its subcategories, named by their path."""
     choices = [("", include_empty)] if include_empty is not None else []
     for node in categories():
-        label = f"{node.parent.display_name} › {node.display_name}" if node.parent_id else node.display_name
-        choices.append((str(node.pk), label))
+        choices.append((str(node.pk), " › ".join(step.display_name for step in category_path(node))))
     return choices
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200, widget=forms.SearchInput)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=SEARCH_QUERY_MAX_LENGTH, widget=forms.SearchInput
+    )
     category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
     offer_type = forms.ChoiceField(
         label=_("Offer"), required=False, choices=[("", _("All offers")), *OfferType.choices]
@@ -80,10 +92,10 @@ class MultiplePhotoField(forms.FileField):
 
 
 class ListingForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Size, colour, brand, what is included, any faults."),
+        label=_("Description"), required=False, max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), empty_label=None)
     condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices, initial=Condition.GOOD)
@@ -98,9 +110,9 @@ class ListingForm(forms.Form):
     rent_period = forms.ChoiceField(
         label=_("Rent period"), required=False, choices=[("", "—"), *RentPeriod.choices]
     )
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    building = forms.CharField(label=_("Building"), max_length=100, required=False)
-    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+    address = forms.CharField(label=_("Address"), max_length=ADDRESS_MAX_LENGTH, required=False)
+    building = forms.CharField(label=_("Building"), max_length=BUILDING_MAX_LENGTH, required=False)
+    room = forms.CharField(label=_("Room"), max_length=ROOM_MAX_LENGTH, required=False)
     department = DepartmentChoiceField(
         label=_("Department"), queryset=people.departments().none(), empty_label=None
     )
@@ -128,6 +140,9 @@ class ListingForm(forms.Form):
         self.fields["contact_person"].queryset = people.active_people()
         self.fields["photos"].widget.attrs.update({"accept": "image/jpeg,image/png,image/webp"})
         # Formatted here, per request, so that it is in the language of this request.
+        self.fields["description"].help_text = _(
+            "Size, colour, brand, what is included, any faults. At most %(limit)s characters."
+        ) % {"limit": number_format(DESCRIPTION_MAX_LENGTH, force_grouping=True)}
         self.fields["photos"].help_text = _("JPEG, PNG or WebP, at most %(size)s MB each, up to %(count)s photos.") % {
             "size": settings.PHOTO_MAX_BYTES // (1024 * 1024), "count": settings.PHOTOS_PER_LISTING,
         }
@@ -165,7 +180,7 @@ class ListingForm(forms.Form):
 class ReserveForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
     message = forms.CharField(
-        label=_("Message to the contact person (optional)"), required=False, max_length=500,
+        label=_("Message to the contact person (optional)"), required=False, max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -176,4 +191,6 @@ class ReserveForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )

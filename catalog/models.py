@@ -7,22 +7,48 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Coalesce, Left
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .lifecycle import ListingStatus, ReservationStatus
+from .limits import (
+    ADDRESS_MAX_LENGTH,
+    BUILDING_MAX_LENGTH,
+    CATEGORY_MAX_DEPTH,
+    CATEGORY_NAME_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    ROOM_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 
 SEARCH_CONFIG = "swedish"
 
 
 class Category(models.Model):
-    """A node of the category tree (Möbler → Kontorsstolar). Seeded in Swedish; organisation admins edit it."""
+    """A node of the category tree (Möbler → Kontorsstolar). Seeded in Swedish; organisation admins edit it through
+    catalog.services (create_category, update_category).
 
-    name = models.CharField(_("name (Swedish)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    The database itself keeps the tree a tree, at most CATEGORY_MAX_DEPTH deep (decision 0018): ``depth`` is
+    computed from ``parent_depth``, and a foreign key on (parent, parent_depth) → (id, depth), cascading on update,
+    makes each row's depth its parent's plus one. Moving a category moves its descendants' depths with it, and a
+    cycle has no consistent depths: it would climb past the limit and is refused.
+    """
+
+    name = models.CharField(_("name (Swedish)"), max_length=CATEGORY_NAME_MAX_LENGTH)
+    name_en = models.CharField(_("name (English)"), max_length=CATEGORY_NAME_MAX_LENGTH, blank=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # The parent's depth, set by the services with the parent; null for a top-level category.
+    parent_depth = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    depth = models.GeneratedField(
+        expression=Coalesce(models.F("parent_depth"), 0) + 1,
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -32,6 +58,21 @@ class Category(models.Model):
         ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint("parent", "name", name="category_unique_name_per_parent", nulls_distinct=False),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")),
+                name="category_not_own_parent",
+                violation_error_message=_("A category cannot be part of itself."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True, parent_depth__isnull=True)
+                | models.Q(parent__isnull=False, parent_depth__isnull=False),
+                name="category_parent_depth_with_parent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(depth__lte=CATEGORY_MAX_DEPTH), name="category_depth_limit"
+            ),
+            # What the foreign key on (parent_id, parent_depth) points at (migration 0007).
+            models.UniqueConstraint(fields=["id", "depth"], name="category_id_depth"),
         ]
 
     def __str__(self) -> str:
@@ -70,8 +111,10 @@ class RentPeriod(models.TextChoices):
 
 class Listing(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    title = models.CharField(_("title"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(
+        _("description"), blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)]
+    )
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="listings"
     )
@@ -82,9 +125,9 @@ class Listing(models.Model):
     offer_type = models.CharField(_("offer"), max_length=20, choices=OfferType.choices, default=OfferType.GIVE_AWAY)
     price = models.DecimalField(_("price (SEK)"), max_digits=10, decimal_places=2, null=True, blank=True)
     rent_period = models.CharField(_("rent period"), max_length=10, choices=RentPeriod.choices, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
-    building = models.CharField(_("building"), max_length=100, blank=True)
-    room = models.CharField(_("room"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=ADDRESS_MAX_LENGTH, blank=True)
+    building = models.CharField(_("building"), max_length=BUILDING_MAX_LENGTH, blank=True)
+    room = models.CharField(_("room"), max_length=ROOM_MAX_LENGTH, blank=True)
     department = models.ForeignKey(
         "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="listings"
     )
@@ -102,14 +145,15 @@ class Listing(models.Model):
     edited_at = models.DateTimeField(_("edited"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    withdrawn_reason = models.CharField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
     # The endings of the title's words (catalog.search_text.title_suffixes), set by the services with the title.
     search_suffixes = models.TextField(blank=True, editable=False)
     # Swedish full text of the title (weight A) and description (weight B), and the title words' endings unstemmed
-    # (weight C) so that a word inside a compound is found; kept by PostgreSQL itself.
+    # (weight C) so that a word inside a compound is found; kept by PostgreSQL itself. The description is cut at
+    # its limit here too, so that no row — not even one written before the limit — can make the vector fail.
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="B", config=SEARCH_CONFIG)
+        + SearchVector(Left("description", DESCRIPTION_MAX_LENGTH), weight="B", config=SEARCH_CONFIG)
         + SearchVector("search_suffixes", weight="C", config="simple"),
         output_field=SearchVectorField(),
         db_persist=True,

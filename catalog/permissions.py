@@ -47,3 +47,8 @@ def can_cancel_reservation(user, reservation: Reservation) -> bool:
 
 def can_post_for_any_department(user) -> bool:
     return user.role in RUNS_THE_SERVICE
+
+
+def can_manage_categories(user) -> bool:
+    """The category tree is the organisation's: its admins shape it."""
+    return user.is_authenticated and user.is_active and user.role == Role.ORG_ADMIN

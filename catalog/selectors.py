@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils import timezone
 from accounts import selectors as people
 
 from .lifecycle import ListingStatus, ReservationStatus
+from .limits import CATEGORY_MAX_DEPTH
 from .models import Category, Listing, ListingPhoto, Reservation
 from .permissions import can_manage_listing, can_see_listing
 from .search import SearchResults, search, with_photos
@@ -26,29 +28,85 @@ if TYPE_CHECKING:
 
 
 def categories() -> list[Category]:
-    """The whole tree, parents first, each followed by its children (for menus and select lists)."""
-    nodes = list(Category.objects.select_related("parent").order_by("position", "name"))
+    """The whole tree in one query, each category followed by its subcategories (for menus and select lists).
+
+    Each node's ``parent`` is the node in this list, so walking up costs no query (``category_path``). Only what
+    hangs from a top-level category, at most CATEGORY_MAX_DEPTH deep, is listed: even a cycle forced into the
+    table by hand is left out instead of looping.
+    """
+    nodes = list(Category.objects.order_by("position", "name"))
+    by_id = {node.pk: node for node in nodes}
     children: dict[int | None, list[Category]] = {}
     for node in nodes:
+        if node.parent_id is not None and node.parent_id in by_id:
+            node.parent = by_id[node.parent_id]
         children.setdefault(node.parent_id, []).append(node)
-    ordered = []
-    for root in children.get(None, []):
-        ordered.append(root)
-        ordered.extend(children.get(root.pk, []))
+    ordered: list[Category] = []
+    stack = [(root, 1) for root in reversed(children.get(None, []))]
+    while stack:
+        node, level = stack.pop()
+        ordered.append(node)
+        if level < CATEGORY_MAX_DEPTH:
+            stack.extend((child, level + 1) for child in reversed(children.get(node.pk, [])))
     return ordered
+
+
+def category_path(node: Category) -> list[Category]:
+    """The node's ancestors from the top down, the node last, as loaded by ``categories()``."""
+    path = [node]
+    while path[-1].parent_id is not None and len(path) < CATEGORY_MAX_DEPTH:
+        path.append(path[-1].parent)
+    return path[::-1]
 
 
 def category(*, pk: int) -> Category | None:
     return Category.objects.filter(pk=pk).first()
 
 
+# Tree walks in one query each, bounded twice over: by a number of levels, and by the path walked so far, which a
+# cycle would revisit. The database refuses cycles (migration 0007); these hold even on data forced in by hand.
+_DOWN = """
+WITH RECURSIVE tree (id, level, path) AS (
+    SELECT id, 1, ARRAY[id] FROM {table} WHERE id = %(start)s
+    UNION ALL
+    SELECT child.id, tree.level + 1, tree.path || child.id
+    FROM {table} child JOIN tree ON child.parent_id = tree.id
+    WHERE tree.level < %(levels)s AND child.id <> ALL(tree.path)
+)
+"""
+_UP = """
+WITH RECURSIVE tree (id, parent_id, level, path) AS (
+    SELECT id, parent_id, 1, ARRAY[id] FROM {table} WHERE id = %(start)s
+    UNION ALL
+    SELECT parent.id, parent.parent_id, tree.level + 1, tree.path || parent.id
+    FROM {table} parent JOIN tree ON parent.id = tree.parent_id
+    WHERE tree.level < %(levels)s AND parent.id <> ALL(tree.path)
+)
+"""
+
+
+def _walk(sql: str, tail: str, *, start: int, levels: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(table=Category._meta.db_table) + tail, {"start": start, "levels": levels})
+        return cursor.fetchall()
+
+
 def category_and_descendants(category: Category) -> list[int]:
-    ids = [category.pk]
-    frontier = [category.pk]
-    while frontier:
-        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        ids += frontier
-    return ids
+    """The category's id and those of every category under it (at most CATEGORY_MAX_DEPTH levels)."""
+    return [pk for (pk,) in _walk(_DOWN, "SELECT id FROM tree", start=category.pk, levels=CATEGORY_MAX_DEPTH)]
+
+
+def category_ancestry(category: Category) -> list[int]:
+    """Ids from the top-level category down to this one, as stored now. Longer than CATEGORY_MAX_DEPTH only if
+    the stored tree is broken; then it stops one past the limit."""
+    rows = _walk(_UP, "SELECT id FROM tree ORDER BY level DESC", start=category.pk, levels=CATEGORY_MAX_DEPTH + 1)
+    return [pk for (pk,) in rows]
+
+
+def category_height(category: Category) -> int:
+    """How many levels the category and its subcategories span, as stored now (1: it has none)."""
+    rows = _walk(_DOWN, "SELECT max(level) FROM tree", start=category.pk, levels=CATEGORY_MAX_DEPTH + 1)
+    return rows[0][0] or 1
 
 
 def search_listings(

@@ -13,12 +13,24 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.text import capfirst
 
-from . import errors, lifecycle, permissions
+from . import errors, lifecycle, permissions, photo_quota, selectors
 from .errors import CatalogError
 from .lifecycle import LISTING, RESERVATION, ListingStatus, ReservationStatus, TransitionNotAllowed
+from .limits import (
+    ADDRESS_MAX_LENGTH,
+    BUILDING_MAX_LENGTH,
+    CATEGORY_MAX_DEPTH,
+    CATEGORY_NAME_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    ROOM_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 from .models import (
     PRICED_OFFERS,
     Category,
@@ -31,7 +43,7 @@ from .models import (
     Reservation,
     SearchWord,
 )
-from .photos import ProcessedPhoto, process_photo
+from .photos import ProcessedPhoto, check_pixel_budget, process_photo
 from .search_text import normalized, title_suffixes, words
 
 if TYPE_CHECKING:
@@ -86,6 +98,30 @@ def _check_offer(details: ListingDetails) -> None:
         errors.raise_error(errors.PRICE_NOT_ALLOWED)
 
 
+# A listing's texts and their limits (catalog.limits), checked as they will be stored (normalised and trimmed).
+LISTING_TEXT_LIMITS = {
+    "title": TITLE_MAX_LENGTH,
+    "description": DESCRIPTION_MAX_LENGTH,
+    "address": ADDRESS_MAX_LENGTH,
+    "building": BUILDING_MAX_LENGTH,
+    "room": ROOM_MAX_LENGTH,
+}
+
+
+def _check_length(model, name: str, value: str, limit: int, *, field: str = "") -> None:
+    """Refuse a text over its limit, naming the model field ``name`` (``field``: the input it came from)."""
+    if len(value) > limit:
+        errors.raise_error(
+            errors.TOO_LONG, field=field or name, name=capfirst(model._meta.get_field(name).verbose_name),
+            limit=number_format(limit, force_grouping=True), length=number_format(len(value), force_grouping=True),
+        )
+
+
+def _check_texts(listing: Listing) -> None:
+    for field, limit in LISTING_TEXT_LIMITS.items():
+        _check_length(Listing, field, getattr(listing, field), limit)
+
+
 def _check_department(details: ListingDetails, *, author) -> None:
     if not permissions.can_post_for_any_department(author) and details.department.pk != author.department_id:
         errors.raise_error(errors.NOT_ALLOWED)
@@ -117,8 +153,17 @@ def _remember_words(listing: Listing) -> None:
     SearchWord.objects.bulk_create(new, ignore_conflicts=True)
 
 
-def prepare_photos(uploads: Iterable) -> list[ProcessedPhoto]:
-    """Decode and re-encode uploads, refusing the first bad one with a message that names it."""
+def prepare_photos(uploads: Iterable, *, by=None) -> list[ProcessedPhoto]:
+    """Decode and re-encode one request's uploads, refusing the first bad one with a message that names it.
+
+    Before anything is decoded, the photos are refused together when they have more pixels than
+    PHOTO_MAX_PIXELS_PER_REQUEST, and counted against the hourly quota of ``by``, the person uploading (refused
+    over PHOTO_UPLOADS_PER_HOUR). ``by`` is None only where no person uploads: seeding, commands.
+    """
+    uploads = list(uploads)
+    check_pixel_budget(uploads)
+    if by is not None and uploads:
+        photo_quota.take(person_id=by.pk, count=len(uploads))
     return [process_photo(upload) for upload in uploads]
 
 
@@ -162,6 +207,7 @@ def create_listing(
         with transaction.atomic():
             listing = Listing(created_by=author, quantity=details.quantity, quantity_available=details.quantity)
             _apply_details(listing, details)
+            _check_texts(listing)
             if publish:
                 listing.status = _step(LISTING, ListingStatus.DRAFT, "publish")
                 listing.published_at = timezone.now()
@@ -208,6 +254,7 @@ def update_listing(
             if details.quantity < claimed:
                 errors.raise_error(errors.QUANTITY_BELOW_CLAIMED, claimed=claimed)
             _apply_details(current, details)
+            _check_texts(current)
             current.quantity = details.quantity
             current.quantity_available = details.quantity - claimed
             if current.status == ListingStatus.RESERVED and current.quantity_available > 0:
@@ -272,6 +319,7 @@ def withdraw_listing(*, listing: Listing, by, reason: str = "", notify: bool = T
     """Take a listing down. Open reservations are cancelled with the same reason, and those who made them told."""
     if not permissions.can_manage_listing(by, listing):
         errors.raise_error(errors.NOT_ALLOWED)
+    _check_length(Listing, "withdrawn_reason", reason.strip(), REASON_MAX_LENGTH, field="reason")
     current = _locked(listing)
     current.status = _step(LISTING, current.status, "withdraw")
     now = timezone.now()
@@ -391,18 +439,108 @@ def cancel_reservation(*, reservation: Reservation, by, reason: str, notify: boo
     return current
 
 
+@dataclass(frozen=True)
+class CategoryDetails:
+    name: str
+    name_en: str = ""
+    parent: Category | None = None
+    position: int = 0
+
+
+def _category_names(details: CategoryDetails) -> tuple[str, str]:
+    name, name_en = (" ".join(normalized(text).split()) for text in (details.name, details.name_en))
+    if not name:
+        errors.raise_error(errors.CATEGORY_NAME_REQUIRED, field="name")
+    for field, value in (("name", name), ("name_en", name_en)):
+        _check_length(Category, field, value, CATEGORY_NAME_MAX_LENGTH)
+    return name, name_en
+
+
+def _placement(category: Category | None, parent: Category | None) -> int | None:
+    """The depth of ``parent`` as stored now, after refusing a cycle or a tree deeper than CATEGORY_MAX_DEPTH."""
+    if parent is None:
+        return None
+    if category is not None and category.pk is not None and category.pk == parent.pk:
+        errors.raise_error(errors.CATEGORY_CYCLE, field="parent")
+    ancestry = selectors.category_ancestry(parent)
+    if category is not None and category.pk is not None and category.pk in ancestry:
+        errors.raise_error(errors.CATEGORY_CYCLE, field="parent")
+    height = selectors.category_height(category) if category is not None and category.pk is not None else 1
+    if len(ancestry) + height > CATEGORY_MAX_DEPTH:
+        errors.raise_error(errors.CATEGORY_TOO_DEEP, field="parent", limit=CATEGORY_MAX_DEPTH)
+    return len(ancestry)
+
+
+def check_category(*, category: Category | None, details: CategoryDetails) -> None:
+    """Refuse, with the field it is about, details that create_category or update_category would refuse. For a form
+    that shows the reason next to the field before saving; the services check again when they save."""
+    _category_names(details)
+    _placement(category, details.parent)
+
+
+# What the database says when a change meant to be refused was not (two admins at once): the same refusals.
+_CATEGORY_CONSTRAINTS = {
+    "category_not_own_parent": errors.CATEGORY_CYCLE,
+    "category_parent_depth_fk": errors.CATEGORY_CYCLE,
+    "category_depth_limit": errors.CATEGORY_TOO_DEEP,
+    "category_unique_name_per_parent": errors.CATEGORY_NAME_TAKEN,
+}
+
+
+def _save_category(category: Category, details: CategoryDetails) -> Category:
+    category.name, category.name_en = _category_names(details)
+    category.parent = details.parent
+    category.parent_depth = _placement(category, details.parent)
+    category.position = details.position
+    if Category.objects.filter(parent=details.parent, name=category.name).exclude(pk=category.pk).exists():
+        errors.raise_error(errors.CATEGORY_NAME_TAKEN, field="name")
+    try:
+        with transaction.atomic():
+            category.save()
+    except IntegrityError as refused:
+        constraint = getattr(getattr(refused.__cause__, "diag", None), "constraint_name", None)
+        if constraint not in _CATEGORY_CONSTRAINTS:
+            raise
+        errors.raise_error(
+            _CATEGORY_CONSTRAINTS[constraint], field="name" if "name" in constraint else "parent",
+            limit=CATEGORY_MAX_DEPTH,
+        )
+    return Category.objects.get(pk=category.pk)
+
+
+def _check_category_admin(by) -> None:
+    if not permissions.can_manage_categories(by):
+        errors.raise_error(errors.NOT_ALLOWED_CATEGORIES)
+
+
+@transaction.atomic
+def create_category(*, by, details: CategoryDetails) -> Category:
+    """A new category, top-level or under ``details.parent``, by an organisation admin."""
+    _check_category_admin(by)
+    return _save_category(Category(), details)
+
+
+@transaction.atomic
+def update_category(*, category: Category, by, details: CategoryDetails) -> Category:
+    """Rename, reorder or move a category (with everything under it). Refused if it would be placed under itself
+    or one of its own subcategories, or make the tree deeper than CATEGORY_MAX_DEPTH."""
+    _check_category_admin(by)
+    current = Category.objects.select_for_update().get(pk=category.pk)
+    return _save_category(current, details)
+
+
 @transaction.atomic
 def ensure_categories(*, tree) -> list[Category]:
     """Create the categories of ``tree`` that do not exist yet (matched by name under the same parent)."""
     result = []
     for position, (name, name_en, children) in enumerate(tree):
-        parent, _ = Category.objects.get_or_create(
-            parent=None, name=name, defaults={"name_en": name_en, "position": position}
+        parent = Category.objects.filter(parent=None, name=name).first() or _save_category(
+            Category(), CategoryDetails(name=name, name_en=name_en, position=position)
         )
         result.append(parent)
         for child_position, (child, child_en) in enumerate(children):
-            node, _ = Category.objects.get_or_create(
-                parent=parent, name=child, defaults={"name_en": child_en, "position": child_position}
+            node = Category.objects.filter(parent=parent, name=child).first() or _save_category(
+                Category(), CategoryDetails(name=child, name_en=child_en, parent=parent, position=child_position)
             )
             result.append(node)
     return result
@@ -410,14 +548,18 @@ def ensure_categories(*, tree) -> list[Category]:
 
 __all__ = [
     "CatalogError",
+    "CategoryDetails",
     "ListingDetails",
     "cancel_reservation",
+    "check_category",
     "confirm_handover",
+    "create_category",
     "create_listing",
     "ensure_categories",
     "prepare_photos",
     "publish_listing",
     "reserve_listing",
+    "update_category",
     "update_listing",
     "withdraw_listing",
 ]

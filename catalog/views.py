@@ -105,7 +105,7 @@ def _details_from(form: ListingForm) -> services.ListingDetails:
 def _save_listing(request, form: ListingForm, listing=None):
     """Run the create or update service for a valid form; errors land on the form. Returns the listing or None."""
     try:
-        photos = services.prepare_photos(form.cleaned_data["photos"])
+        photos = services.prepare_photos(form.cleaned_data["photos"], by=request.user)
         if listing is None:
             return services.create_listing(
                 author=request.user, details=_details_from(form), photos=photos, publish="publish" in request.POST
@@ -126,13 +126,12 @@ def _save_listing(request, form: ListingForm, listing=None):
                 messages.error(request, error.message)
         return listing
     except CatalogError as error:
-        field = {
-            "photo_too_large": "photos", "photo_unreadable": "photos", "photo_too_many_pixels": "photos",
+        field = error.field or {
             "photo_required": "photos", "too_many_photos": "photos", "price_required": "price",
             "price_not_allowed": "price", "rent_period_required": "rent_period",
             "quantity_below_claimed": "quantity", "not_allowed": "department",
         }.get(error.code)
-        form.add_error(field, error.message)
+        form.add_error(field if field in form.fields else None, error.message)
         return None
 
 

@@ -248,6 +248,10 @@ MEDIA_ROOT = Path(
 )
 PHOTO_MAX_BYTES = int(env("PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 PHOTO_MAX_PIXELS = int(env("PHOTO_MAX_PIXELS", str(40_000_000)))
+# Decoding costs CPU by the pixel: one request's photos together (eight 15-megapixel phone photos), and one
+# person's photos an hour (decision 0018).
+PHOTO_MAX_PIXELS_PER_REQUEST = int(env("PHOTO_MAX_PIXELS_PER_REQUEST", str(120_000_000)))
+PHOTO_UPLOADS_PER_HOUR = int(env("PHOTO_UPLOADS_PER_HOUR", "100"))
 PHOTOS_PER_LISTING = 8
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

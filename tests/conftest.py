@@ -110,6 +110,18 @@ def _fresh_routing_between_tests(settings):
     connection.set_schema_to_public()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_memory_cache_between_tests():
+    # Counters kept in the cache (photo uploads an hour, catalog.photo_quota) must not carry over from one test's
+    # requests to the next. Only the per-process memory cache is cleared: a Redis cache may be someone else's.
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+    yield
+
+
 @pytest.fixture
 def in_english():
     """Run the test in English (messages are translated when they are raised)."""

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
+from catalog import services
 from catalog.models import Category
 from tests.api_support import api_client, new_token, newcomer, token_client
 from tests.catalog_factories import make_listing
@@ -174,9 +175,14 @@ def test_my_reservations_do_not_grow_with_the_number_of_reservations(ystad, auth
 def test_categories_do_not_grow_with_categories_or_listings(ystad):
     client = api_client(ystad, user_in(ystad, "personal"))
     few = _count(client, "/api/categories/")
+    admin = user_in(ystad, "admin")
     with schema_context(ystad.schema_name):
         furniture = Category.objects.get(name="Möbler", parent=None)
-        for n in range(10):
-            Category.objects.create(name=f"Ny kategori {n}", parent=furniture, position=50 + n)
+        for n in range(8):
+            services.create_category(
+                by=admin, details=services.CategoryDetails(name=f"Ny kategori {n}", parent=furniture, position=50 + n)
+            )
+        deeper = services.create_category(by=admin, details=services.CategoryDetails(name="Ny", parent=furniture))
+        services.create_category(by=admin, details=services.CategoryDetails(name="Ny under ny", parent=deeper))
     _post_listings(ystad, newcomer(ystad), 5)
     assert _count(client, "/api/categories/") == few

@@ -91,7 +91,7 @@ class World:
             services.confirm_handover(reservation=reservation, by=self.owner)
         elif i % 3 == 1:
             services.cancel_reservation(reservation=reservation, by=member, reason=f"Ändrade planer {i}")
-        Category.objects.create(name=f"Mätkategori {i}", name_en=f"Test category {i}", parent=self.furniture)
+        services.ensure_categories(tree=[("Möbler", "Furniture", [(f"Mätkategori {i}", f"Test category {i}")])])
 
     @staticmethod
     def _details_of(listing) -> services.ListingDetails:

@@ -6,11 +6,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.text import Truncator
 from rest_framework import serializers
 
 from accounts import selectors as people
 
 from ..lifecycle import ListingStatus, ReservationStatus
+from ..limits import (
+    ADDRESS_MAX_LENGTH,
+    BUILDING_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    EXCERPT_LENGTH,
+    MESSAGE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    ROOM_MAX_LENGTH,
+    SEARCH_QUERY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 from ..models import Category, Condition, OfferType, RentPeriod
 from .schema import StatusField
 
@@ -18,7 +30,9 @@ from .schema import StatusField
 
 
 class ListingSearchInput(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Words to search for.")
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=SEARCH_QUERY_MAX_LENGTH, help_text="Words to search for."
+    )
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), required=False, help_text="A category id; its subcategories are included."
     )
@@ -28,8 +42,10 @@ class ListingSearchInput(serializers.Serializer):
 
 
 class ListingInput(serializers.Serializer):
-    title = serializers.CharField(max_length=120)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=DESCRIPTION_MAX_LENGTH
+    )
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     condition = serializers.ChoiceField(choices=Condition.choices, default=Condition.GOOD)
     quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
@@ -39,9 +55,9 @@ class ListingInput(serializers.Serializer):
         help_text="In SEK; only when renting out or selling.",
     )
     rent_period = serializers.ChoiceField(choices=RentPeriod.choices, allow_blank=True, default="")
-    address = serializers.CharField(max_length=200, allow_blank=True, default="")
-    building = serializers.CharField(max_length=100, allow_blank=True, default="")
-    room = serializers.CharField(max_length=100, allow_blank=True, default="")
+    address = serializers.CharField(max_length=ADDRESS_MAX_LENGTH, allow_blank=True, default="")
+    building = serializers.CharField(max_length=BUILDING_MAX_LENGTH, allow_blank=True, default="")
+    room = serializers.CharField(max_length=ROOM_MAX_LENGTH, allow_blank=True, default="")
     department = serializers.PrimaryKeyRelatedField(
         queryset=people.departments(), required=False, help_text="Default: your own department."
     )
@@ -78,16 +94,20 @@ class ListingUpdateWithPhotosInput(ListingUpdateInput):
 
 
 class WithdrawInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, allow_blank=True, default="")
 
 
 class ReserveInput(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, default=1)
-    message = serializers.CharField(max_length=500, allow_blank=True, default="", help_text="To the contact person.")
+    message = serializers.CharField(
+        max_length=MESSAGE_MAX_LENGTH, allow_blank=True, default="", help_text="To the contact person."
+    )
 
 
 class CancelInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, allow_blank=True, default="", help_text="Required.")
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, allow_blank=True, default="", help_text="Required."
+    )
 
 
 # ------------------------------------------------------------------------------------------------ output
@@ -128,11 +148,14 @@ class PhotoOutput(serializers.Serializer):
 
 
 class ListingSummaryOutput(serializers.Serializer):
-    """A listing in search results (always published)."""
+    """A listing in search results (always published), with the start of its description: the whole text is in the
+    listing itself (GET /api/listings/{uuid}/)."""
 
     uuid = serializers.UUIDField()
     title = serializers.CharField()
-    description = serializers.CharField()
+    excerpt = serializers.SerializerMethodField(
+        help_text=f"The description's first {EXCERPT_LENGTH} characters or fewer, ending in … when it goes on."
+    )
     category = CategoryRefOutput()
     condition = serializers.ChoiceField(choices=Condition.choices)
     quantity = serializers.IntegerField()
@@ -147,10 +170,15 @@ class ListingSummaryOutput(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
     photos = PhotoOutput(many=True, source="photos.all")
 
+    def get_excerpt(self, listing) -> str:
+        return Truncator(listing.description).chars(EXCERPT_LENGTH)
+
 
 class ListingOutput(ListingSummaryOutput):
     """One listing with everything about it."""
 
+    excerpt = None
+    description = serializers.CharField()
     status = StatusField(choices=ListingStatus.choices, component="ListingStatusEnum")
     contact_person = PersonOutput()
     created_at = serializers.DateTimeField()
@@ -196,11 +224,15 @@ class ReservationOutput(serializers.Serializer):
 
 
 class CategoryOutput(serializers.Serializer):
-    """A top-level category with its subcategories; ``name`` is in the language asked for."""
+    """A category with its subcategories, each with theirs (the tree is at most four levels deep);
+    ``name`` is in the language asked for."""
 
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
-    children = CategoryRefOutput(many=True)
+
+
+# Declared after the class, which cannot name itself in its own body; drf-spectacular gives it one component.
+CategoryOutput._declared_fields["children"] = CategoryOutput(many=True)
 
 
 class ErrorDetailOutput(serializers.Serializer):

@@ -34,6 +34,7 @@ ERRORS = {
         409: "Not possible in the current state, e.g. `sold_out` or `not_possible_now`.",
         412: "`If-Match` names a version that is no longer the listing's: someone else edited it since you read it "
         "(`edited_meanwhile`). Read it again.",
+        429: "Too many photos from you this hour (`too_many_uploads`); `Retry-After` says how many seconds to wait.",
     }.items()
 }
 
@@ -141,16 +142,18 @@ class ListingsApi(APIView):
         summary="Post a listing",
         description="As JSON (saved as a draft) or as multipart/form-data with `photos` (and `publish`: true to "
         "publish at once). Photos are decoded and re-encoded; a file that is not a JPEG, PNG or WebP photo is "
-        "refused with `photo_unreadable`, a too large one with `photo_too_large` or `photo_too_many_pixels`.",
+        "refused with `photo_unreadable`, a too large one with `photo_too_large` or `photo_too_many_pixels`; photos "
+        "with more pixels together than the server decodes in one request with `photos_too_many_pixels`. Each "
+        "person may add a limited number of photos an hour: over it, 429 `too_many_uploads` with `Retry-After`.",
         request={"multipart/form-data": s.ListingCreateWithPhotosInput, "application/json": s.ListingCreateInput},
         parameters=[_etag(201)],
-        responses={201: s.ListingOutput, **_errors(400, 403)},
+        responses={201: s.ListingOutput, **_errors(400, 403, 429)},
     )
     def post(self, request):
         form = s.ListingCreateWithPhotosInput(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        photos = services.prepare_photos(data["photos"])
+        photos = services.prepare_photos(data["photos"], by=request.user)
         listing = services.create_listing(
             author=request.user, details=_details(data, user=request.user), photos=photos, publish=data["publish"]
         )
@@ -180,7 +183,7 @@ class ListingApi(APIView):
         form = s.ListingUpdateWithPhotosInput(data=request.data, partial=partial)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        photos = services.prepare_photos(data.get("photos", []))
+        photos = services.prepare_photos(data.get("photos", []), by=request.user)
         try:
             services.update_listing(
                 listing=listing,
@@ -205,7 +208,7 @@ class ListingApi(APIView):
         "`ETag` you read in `If-Match`, so that an edit made meanwhile is not overwritten.",
         request={"multipart/form-data": s.ListingUpdateWithPhotosInput, "application/json": s.ListingUpdateInput},
         parameters=[IF_MATCH, _etag(200)],
-        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409, 412)},
+        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409, 412, 429)},
     )
     def put(self, request, uuid):
         return self._update(request, uuid, partial=False)
@@ -217,7 +220,7 @@ class ListingApi(APIView):
         description="Send the `ETag` you read in `If-Match`, so that an edit made meanwhile is not overwritten.",
         request={"multipart/form-data": s.ListingUpdateWithPhotosInput, "application/json": s.ListingUpdateInput},
         parameters=[IF_MATCH, _etag(200)],
-        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409, 412)},
+        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409, 412, 429)},
     )
     def patch(self, request, uuid):
         return self._update(request, uuid, partial=True)
@@ -343,13 +346,12 @@ class CategoriesApi(APIView):
         responses={200: s.CategoryOutput(many=True), **_errors()},
     )
     def get(self, request):
-        nodes = selectors.categories()
-        roots = [{"id": node.pk, "display_name": node.display_name, "children": []} for node in nodes
-                 if node.parent_id is None]
-        by_id = {root["id"]: root for root in roots}
-        for node in nodes:
-            if node.parent_id in by_id:
-                by_id[node.parent_id]["children"].append(node)
+        # selectors.categories() lists each category after its parent, so every parent is placed before its children.
+        roots: list[dict] = []
+        by_id: dict[int, dict] = {}
+        for node in selectors.categories():
+            item = by_id[node.pk] = {"id": node.pk, "display_name": node.display_name, "children": []}
+            (by_id[node.parent_id]["children"] if node.parent_id is not None else roots).append(item)
         return Response(s.CategoryOutput(roots, many=True).data)
 
 
