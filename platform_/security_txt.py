@@ -11,15 +11,10 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from tenants.selectors import platform_base_url
+
 # RFC 9116 asks for an Expires under a year ahead; made per answer, so it never goes stale.
 EXPIRES_AFTER = timedelta(days=180)
-
-
-def platform_url(path: str) -> str:
-    """An absolute URL on the root domain, from settings only (never from the request's Host header)."""
-    scheme = "https" if settings.PRODUCTION else "http"
-    port = f":{settings.PLATFORM_PORT}" if settings.PLATFORM_PORT not in ("", "80", "443") else ""
-    return f"{scheme}://{settings.PLATFORM_DOMAIN}{port}{path}"
 
 
 @require_GET
@@ -30,8 +25,8 @@ def security_txt(request):
         f"Contact: mailto:{settings.SECURITY_CONTACT_EMAIL}",
         f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
         "Preferred-Languages: sv, en",
-        f"Canonical: {platform_url('/.well-known/security.txt')}",
-        f"Policy: {platform_url('/sakerhet/')}",
+        f"Canonical: {platform_base_url() + '/.well-known/security.txt'}",
+        f"Policy: {platform_base_url() + '/sakerhet/'}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
