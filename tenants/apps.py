@@ -7,4 +7,17 @@ class TenantsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from django.conf import settings
+
+        from platform_.celery import app
+
         from . import signals  # noqa: F401
+
+        # One beat entry for the daily jobs of every organisation (tenants/periodic.py). A dispatch that waited
+        # longer than one interval in the queue (no worker) is dropped: the next one does the same work.
+        app.add_periodic_task(
+            settings.PERIODIC_DISPATCH_SECONDS,
+            app.signature("tenants.tasks.dispatch_periodic_jobs"),
+            name="tenants.dispatch_periodic_jobs",
+            expires=settings.PERIODIC_DISPATCH_SECONDS,
+        )

@@ -1,8 +1,12 @@
+from zoneinfo import ZoneInfo
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
-from .validators import validate_municipality_code, validate_organisation_number, validate_slug
+from .validators import validate_municipality_code, validate_organisation_number, validate_slug, validate_time_zone
+
+DEFAULT_TIME_ZONE = "Europe/Stockholm"
 
 
 class OrganisationKind(models.TextChoices):
@@ -37,6 +41,10 @@ class Organisation(TenantMixin):
     status = models.CharField(
         _("status"), max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.PROVISIONING
     )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone],
+        help_text=_("Daily jobs such as reminders run by this clock."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -55,6 +63,10 @@ class Organisation(TenantMixin):
     @property
     def is_suspended(self) -> bool:
         return self.status == OrganisationStatus.SUSPENDED
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
 
 class Domain(DomainMixin):
@@ -81,3 +93,31 @@ class RoutingVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class PeriodicRun(models.Model):
+    """One daily job of one organisation on one of its local dates (tenants.periodic).
+
+    Recorded before the job is queued; the unique constraint makes sure it is queued once whoever dispatches it, and
+    ``finished_at`` is set in the job's own transaction, so a redelivered job does nothing.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    job = models.CharField(max_length=100)
+    local_date = models.DateField()
+    queued_at = models.DateTimeField()
+    times_queued = models.PositiveSmallIntegerField(default=1)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "job", "local_date"], name="periodic_run_once_a_day"),
+        ]
+        indexes = [
+            models.Index(fields=["queued_at"], condition=models.Q(finished_at__isnull=True),
+                         name="periodic_run_unfinished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.local_date}"

@@ -1,4 +1,4 @@
-"""Writes about organisations: provisioning, suspension. Public schema.
+"""Writes about organisations: provisioning, suspension, time zone, daily jobs. Public schema.
 
 provision_organisation() is idempotent and crash-safe. Every step first checks whether its result already
 exists; the schema is cloned from the migrated template in one statement, which PostgreSQL either completes or
@@ -23,7 +23,16 @@ from django_tenants.utils import schema_context, schema_exists
 from . import template
 from .cloning import clone_schema
 from .models import Domain, Organisation, OrganisationKind, OrganisationStatus
-from .validators import normalise_organisation_number, validate_municipality_code, validate_slug
+from .periodic import register_daily
+from .validators import (
+    normalise_organisation_number,
+    validate_municipality_code,
+    validate_slug,
+    validate_time_zone,
+)
+
+# Other apps register their daily jobs here (see tenants/periodic.py for how they run).
+__all__ = ["register_daily"]
 
 log = logging.getLogger("delbar.provisioning")
 
@@ -185,4 +194,18 @@ def set_status(*, organisation: Organisation, status: str) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.status = status
     organisation.save(update_fields=["status", "updated_at"])
+    return organisation
+
+
+@transaction.atomic
+def set_time_zone(*, organisation: Organisation, time_zone: str) -> Organisation:
+    """Set the time zone by whose clock the organisation's daily jobs run (an IANA name, e.g. Europe/Stockholm)."""
+    time_zone = time_zone.strip()
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as error:
+        raise ValidationError({"time_zone": error.messages}) from error
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.time_zone = time_zone
+    organisation.save(update_fields=["time_zone", "updated_at"])
     return organisation

@@ -1,6 +1,8 @@
-"""Validation of the identifiers an organisation is known by."""
+"""Validation of the identifiers an organisation is known by, and of its time zone."""
 
+import functools
 import re
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -54,3 +56,18 @@ def validate_slug(value: str) -> None:
 def validate_municipality_code(value: str) -> None:
     if not re.fullmatch(r"\d{4}", value or ""):
         raise ValidationError(_("A municipality code has four digits, for example 1286."), code="kommunkod")
+
+
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    """The IANA time zone names this machine's zoneinfo knows (e.g. Europe/Stockholm)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in time_zone_names():
+        raise ValidationError(
+            _("%(value)s is not a time zone. Use a name such as Europe/Stockholm."),
+            code="time_zone",
+            params={"value": value},
+        )
