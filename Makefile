@@ -20,7 +20,7 @@ demo: setup
 	$(PY) manage.py migrate_schemas --noinput -v 0
 	$(PY) manage.py seed_demo >/dev/null
 	@mkdir -p var
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 serve: setup
 	$(PY) manage.py runserver 0.0.0.0:8000

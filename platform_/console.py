@@ -1,6 +1,5 @@
 """The platform console at the root domain: Django admin for platform admins (public schema users)."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -8,7 +7,6 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from tenants.models import Domain, Organisation, OrganisationStatus
 from tenants.services import set_status, set_time_zone
-from tenants.validators import time_zone_names
 
 
 class ConsoleSite(admin.AdminSite):
@@ -29,17 +27,8 @@ class DomainInline(admin.TabularInline):
     fields = ["domain", "is_primary"]
 
 
-class OrganisationForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("time zone"), choices=lambda: [(n, n) for n in sorted(time_zone_names())])
-
-    class Meta:
-        model = Organisation
-        fields = ["name", "kind", "organisation_number", "municipality_code", "time_zone"]
-
-
 @admin.register(Organisation, site=console_site)
 class OrganisationAdmin(admin.ModelAdmin):
-    form = OrganisationForm
     list_display = ["name", "slug", "kind", "organisation_number", "municipality_code", "time_zone", "status",
                     "created_at"]
     list_filter = ["status", "kind"]
@@ -51,13 +40,9 @@ class OrganisationAdmin(admin.ModelAdmin):
     actions = ["suspend", "reactivate"]
 
     def save_model(self, request, obj, form, change):
-        # The time zone is written by its service (which validates it and locks the row); the rest as usual.
-        time_zone = obj.time_zone
-        if change and "time_zone" in form.changed_data:
-            obj.time_zone = form.initial["time_zone"]
+        if "time_zone" in form.changed_data:
+            obj.time_zone = set_time_zone(organisation=obj, time_zone=form.cleaned_data["time_zone"]).time_zone
         super().save_model(request, obj, form, change)
-        if obj.time_zone != time_zone:
-            obj.time_zone = set_time_zone(organisation=obj, time_zone=time_zone).time_zone
 
     def has_add_permission(self, request):
         return False  # organisations are created by provisioning (manage.py provision_organisation, sign-up)

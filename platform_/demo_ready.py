@@ -51,16 +51,15 @@ def beat_runs(pidfile: Path) -> bool:
 def login_lines(port: str) -> list[str]:
     from django.conf import settings
 
-    from accounts.models import Role
     from platform_.demo import DEMO_ORGANISATIONS, DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL
-    from tenants.services import domain_for
 
     suffix = f":{port}" if port else ""
     lines = [f"Logins (password for all: {DEMO_PASSWORD}):"]
     for demo in DEMO_ORGANISATIONS:
-        url = f"http://{domain_for(demo.details.slug)}{suffix}/"
+        # An organisation's host is <slug>.<PLATFORM_DOMAIN> (tenants.services.domain_for).
+        url = f"http://{demo.details.slug}.{settings.PLATFORM_DOMAIN}{suffix}/"
         for person in demo.people:
-            lines.append(f"  {url:<36} {demo.email(person):<28} {Role(person.role).label}")
+            lines.append(f"  {url:<36} {demo.email(person):<28} {person.role.label}")
     console = f"http://{settings.PLATFORM_DOMAIN}{suffix}/konsol/"
     lines.append(f"  {console:<36} {PLATFORM_ADMIN_EMAIL:<28} platform admin")
     return lines

@@ -1,10 +1,14 @@
-from zoneinfo import ZoneInfo
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
-from .validators import validate_municipality_code, validate_organisation_number, validate_slug, validate_time_zone
+from .validators import (
+    time_zone_choices,
+    validate_municipality_code,
+    validate_organisation_number,
+    validate_slug,
+    validate_time_zone,
+)
 
 DEFAULT_TIME_ZONE = "Europe/Stockholm"
 
@@ -38,12 +42,12 @@ class Organisation(TenantMixin):
     municipality_code = models.CharField(
         _("municipality code"), max_length=4, blank=True, validators=[validate_municipality_code]
     )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=DEFAULT_TIME_ZONE, choices=time_zone_choices,
+        validators=[validate_time_zone], help_text=_("Daily jobs such as reminders run by this clock."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.PROVISIONING
-    )
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone],
-        help_text=_("Daily jobs such as reminders run by this clock."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -63,10 +67,6 @@ class Organisation(TenantMixin):
     @property
     def is_suspended(self) -> bool:
         return self.status == OrganisationStatus.SUSPENDED
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.time_zone)
 
 
 class Domain(DomainMixin):

@@ -97,7 +97,7 @@ def dispatch(*, now: datetime) -> list[PeriodicRun]:
     }
     candidates = set()
     for organisation in organisations.values():
-        zone = organisation.zone
+        zone = ZoneInfo(organisation.time_zone)
         for job in jobs:
             local_date = due_date(at=job.at, zone=zone, now=now)
             if local_date is not None:
@@ -159,7 +159,7 @@ def _claim_unfinished(*, now: datetime, organisations: dict[int, Organisation]) 
     )
     ids = [
         run.pk for run in unfinished
-        if run.local_date == now.astimezone(organisations[run.organisation_id].zone).date()
+        if run.local_date == now.astimezone(ZoneInfo(organisations[run.organisation_id].time_zone)).date()
     ]
     if ids:
         PeriodicRun.objects.filter(pk__in=ids).update(queued_at=now, times_queued=F("times_queued") + 1)

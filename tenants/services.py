@@ -20,19 +20,15 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from . import template
+from . import periodic, template
 from .cloning import clone_schema
 from .models import Domain, Organisation, OrganisationKind, OrganisationStatus
-from .periodic import register_daily
 from .validators import (
     normalise_organisation_number,
     validate_municipality_code,
     validate_slug,
     validate_time_zone,
 )
-
-# Other apps register their daily jobs here (see tenants/periodic.py for how they run).
-__all__ = ["register_daily"]
 
 log = logging.getLogger("delbar.provisioning")
 
@@ -45,6 +41,11 @@ def register_default_data(step: Callable[[Organisation], None]) -> Callable[[Org
     if step not in _default_data_steps:
         _default_data_steps.append(step)
     return step
+
+
+# Apps register their daily jobs with register_daily(name=..., function=..., at=time(7, 0)) in ready(): it runs
+# function(organisation=..., local_date=...) once a day in each active organisation's schema (tenants/periodic.py).
+register_daily = periodic.register_daily
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,20 @@ def _ensure_default_data(organisation: Organisation) -> None:
 
 
 @transaction.atomic
+def set_time_zone(*, organisation: Organisation, time_zone: str) -> Organisation:
+    """Set the time zone by whose clock the organisation's daily jobs run (an IANA name, e.g. Europe/Stockholm)."""
+    time_zone = time_zone.strip()
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as error:
+        raise ValidationError({"time_zone": error.messages}) from error
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.time_zone = time_zone
+    organisation.save(update_fields=["time_zone", "updated_at"])
+    return organisation
+
+
+@transaction.atomic
 def delete_organisation(*, organisation: Organisation) -> None:
     """Remove an organisation for good: its schema with all its data, its domains and its row. Irreversible.
 
@@ -194,18 +209,4 @@ def set_status(*, organisation: Organisation, status: str) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.status = status
     organisation.save(update_fields=["status", "updated_at"])
-    return organisation
-
-
-@transaction.atomic
-def set_time_zone(*, organisation: Organisation, time_zone: str) -> Organisation:
-    """Set the time zone by whose clock the organisation's daily jobs run (an IANA name, e.g. Europe/Stockholm)."""
-    time_zone = time_zone.strip()
-    try:
-        validate_time_zone(time_zone)
-    except ValidationError as error:
-        raise ValidationError({"time_zone": error.messages}) from error
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    organisation.time_zone = time_zone
-    organisation.save(update_fields=["time_zone", "updated_at"])
     return organisation

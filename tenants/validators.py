@@ -43,6 +43,25 @@ def validate_organisation_number(value: str) -> None:
     normalise_organisation_number(value)
 
 
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    """The IANA time zone names this machine's zoneinfo knows (e.g. Europe/Stockholm)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(time_zone_names())]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in time_zone_names():
+        raise ValidationError(
+            _("%(value)s is not a time zone. Use a name such as Europe/Stockholm."),
+            code="time_zone",
+            params={"value": value},
+        )
+
+
 def validate_slug(value: str) -> None:
     if not SLUG_PATTERN.match(value):
         raise ValidationError(
@@ -56,18 +75,3 @@ def validate_slug(value: str) -> None:
 def validate_municipality_code(value: str) -> None:
     if not re.fullmatch(r"\d{4}", value or ""):
         raise ValidationError(_("A municipality code has four digits, for example 1286."), code="kommunkod")
-
-
-@functools.cache
-def time_zone_names() -> frozenset[str]:
-    """The IANA time zone names this machine's zoneinfo knows (e.g. Europe/Stockholm)."""
-    return frozenset(zoneinfo.available_timezones())
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in time_zone_names():
-        raise ValidationError(
-            _("%(value)s is not a time zone. Use a name such as Europe/Stockholm."),
-            code="time_zone",
-            params={"value": value},
-        )
