@@ -9,9 +9,8 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         from datetime import time
 
+        from celery import current_app as app  # platform_.celery's, created when the settings package loads
         from django.conf import settings
-
-        from platform_.celery import app
 
         from . import signals  # noqa: F401
         from .jobs import clear_expired_sessions
