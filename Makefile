@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo serve test test-fast browser lint messages db-stop bench clean
+.PHONY: setup demo serve test test-fast browser lint messages db-stop redis-stop stop bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Set up, migrate, seed Ystad, Skurup and Trelleborg, and serve on http://localhost:8000/
+## Set up, migrate, seed Ystad, Skurup and Trelleborg, then run the web server on http://localhost:8000/, a Celery
+## worker and Celery beat together (Procfile, with honcho) and print the logins once all three run. Ctrl-C stops them.
 demo: setup
 	$(PY) manage.py migrate_schemas --noinput -v 0
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 0.0.0.0:8000
+	$(PY) manage.py seed_demo >/dev/null
+	@mkdir -p var
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
 
 serve: setup
 	$(PY) manage.py runserver 0.0.0.0:8000
@@ -52,6 +54,13 @@ messages: setup
 ## Stop the embedded PostgreSQL (its data in .pgdata/ is kept)
 db-stop:
 	$(PY) -m platform_.embedded_db stop
+
+## Stop the embedded Redis (its data in .redisdata/ is kept)
+redis-stop:
+	$(PY) -m platform_.embedded_redis stop
+
+## Stop both
+stop: db-stop redis-stop
 
 bench: setup
 	$(PY) bench/tenancy_overhead.py

@@ -20,5 +20,7 @@ def announce_mode() -> None:
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         log.warning("REDIS_URL is not set: Celery tasks run eagerly inside the calling process (no worker).")
+    elif settings.EMBEDDED_REDIS:
+        log.info("REDIS_URL is not set: Celery tasks go to the embedded Redis at %s.", settings.REDIS_URL)
     else:
         log.info("Celery tasks are sent to the broker at REDIS_URL.")

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from tenants.models import Domain, Organisation, OrganisationStatus
-from tenants.services import normalise_email_domains, set_email_domains, set_status
+from tenants.services import normalise_email_domains, set_email_domains, set_status, set_time_zone
 
 
 class ConsoleSite(admin.AdminSite):
@@ -46,12 +46,13 @@ class OrganisationForm(forms.ModelForm):
 @admin.register(Organisation, site=console_site)
 class OrganisationAdmin(admin.ModelAdmin):
     form = OrganisationForm
-    list_display = ["name", "slug", "kind", "organisation_number", "municipality_code", "status", "created_at"]
+    list_display = ["name", "slug", "kind", "organisation_number", "municipality_code", "time_zone", "status",
+                    "created_at"]
     list_filter = ["status", "kind"]
     search_fields = ["name", "slug", "organisation_number"]
     readonly_fields = ["schema_name", "slug", "status", "created_at", "updated_at"]
-    fields = ["name", "slug", "kind", "organisation_number", "municipality_code", "email_domains", "status",
-              "schema_name", "created_at", "updated_at"]
+    fields = ["name", "slug", "kind", "organisation_number", "municipality_code", "email_domains", "time_zone",
+              "status", "schema_name", "created_at", "updated_at"]
     inlines = [DomainInline]
     actions = ["suspend", "reactivate"]
 
@@ -66,6 +67,8 @@ class OrganisationAdmin(admin.ModelAdmin):
             obj.email_domains = set_email_domains(
                 organisation=obj, domains=form.cleaned_data["email_domains"]
             ).email_domains
+        if "time_zone" in form.changed_data:
+            obj.time_zone = set_time_zone(organisation=obj, time_zone=form.cleaned_data["time_zone"]).time_zone
         super().save_model(request, obj, form, change)
 
     def _set_status(self, request, queryset, status):

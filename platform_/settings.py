@@ -1,8 +1,8 @@
 """Delbar settings, read from the environment (12-factor).
 
-Development needs nothing installed: without DATABASE_URL an embedded PostgreSQL starts, without REDIS_URL
-Celery runs tasks eagerly. ``DELBAR_ENV=production`` refuses to start without the settings production needs.
-See docs/configuration.md for every variable.
+Development needs nothing installed: without DATABASE_URL an embedded PostgreSQL starts, without REDIS_URL an
+embedded Redis (the tests, without REDIS_URL, run Celery tasks eagerly instead). ``DELBAR_ENV=production`` refuses
+to start without the settings production needs. See docs/configuration.md for every variable.
 """
 
 from __future__ import annotations
@@ -168,6 +168,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------------------------- cache
 REDIS_URL = env("REDIS_URL")
+# Without REDIS_URL: an embedded Redis in .redisdata/ (platform_/embedded_redis.py), so that the demo runs a real
+# worker and beat; only the tests, without REDIS_URL, run tasks eagerly in the calling process.
+EMBEDDED_REDIS = REDIS_URL is None and not TESTING
+if EMBEDDED_REDIS:
+    from platform_ import embedded_redis
+
+    REDIS_URL = embedded_redis.redis_url()
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -305,6 +312,9 @@ CELERY_BEAT_SCHEDULE = {
 # Messages a relay delivers before it queues the next relay; attempts before a message is given up.
 OUTBOX_BATCH_SIZE = int(env("OUTBOX_BATCH_SIZE", "50"))
 OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "10"))
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule"))
+# Periodic jobs per organisation: tenants adds one beat entry, its dispatcher, every this many seconds.
+PERIODIC_DISPATCH_SECONDS = float(env("PERIODIC_DISPATCH_SECONDS", "60"))
 
 # ---------------------------------------------------------------------------------------------- API
 REST_FRAMEWORK = {

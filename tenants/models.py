@@ -4,11 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 from .validators import (
+    time_zone_choices,
     validate_email_domain,
     validate_municipality_code,
     validate_organisation_number,
     validate_slug,
+    validate_time_zone,
 )
+
+DEFAULT_TIME_ZONE = "Europe/Stockholm"
 
 
 class OrganisationKind(models.TextChoices):
@@ -39,6 +43,10 @@ class Organisation(TenantMixin):
     )
     municipality_code = models.CharField(
         _("municipality code"), max_length=4, blank=True, validators=[validate_municipality_code]
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=DEFAULT_TIME_ZONE, choices=time_zone_choices,
+        validators=[validate_time_zone], help_text=_("Daily jobs such as reminders run by this clock."),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.PROVISIONING
@@ -96,3 +104,31 @@ class RoutingVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+class PeriodicRun(models.Model):
+    """One daily job of one organisation on one of its local dates (tenants.periodic).
+
+    Recorded before the job is queued; the unique constraint makes sure it is queued once whoever dispatches it, and
+    ``finished_at`` is set in the job's own transaction, so a redelivered job does nothing.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    job = models.CharField(max_length=100)
+    local_date = models.DateField()
+    queued_at = models.DateTimeField()
+    times_queued = models.PositiveSmallIntegerField(default=1)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "job", "local_date"], name="periodic_run_once_a_day"),
+        ]
+        indexes = [
+            models.Index(fields=["queued_at"], condition=models.Q(finished_at__isnull=True),
+                         name="periodic_run_unfinished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.local_date}"

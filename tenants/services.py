@@ -1,4 +1,4 @@
-"""Writes about organisations: provisioning, suspension. Public schema.
+"""Writes about organisations: provisioning, suspension, time zone, daily jobs. Public schema.
 
 provision_organisation() is idempotent and crash-safe. Every step first checks whether its result already
 exists; the schema is cloned from the migrated template in one statement, which PostgreSQL either completes or
@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from . import template
+from . import periodic, template
 from .cloning import clone_schema
 from .models import Domain, Organisation, OrganisationKind, OrganisationStatus
 from .validators import (
@@ -28,6 +28,7 @@ from .validators import (
     normalise_organisation_number,
     validate_municipality_code,
     validate_slug,
+    validate_time_zone,
 )
 
 log = logging.getLogger("delbar.provisioning")
@@ -41,6 +42,11 @@ def register_default_data(step: Callable[[Organisation], None]) -> Callable[[Org
     if step not in _default_data_steps:
         _default_data_steps.append(step)
     return step
+
+
+# Apps register their daily jobs with register_daily(name=..., function=..., at=time(7, 0)) in ready(): it runs
+# function(organisation=..., local_date=...) once a day in each active organisation's schema (tenants/periodic.py).
+register_daily = periodic.register_daily
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,20 @@ def _ensure_default_data(organisation: Organisation) -> None:
     with schema_context(organisation.schema_name), transaction.atomic():
         for step in _default_data_steps:
             step(organisation)
+
+
+@transaction.atomic
+def set_time_zone(*, organisation: Organisation, time_zone: str) -> Organisation:
+    """Set the time zone by whose clock the organisation's daily jobs run (an IANA name, e.g. Europe/Stockholm)."""
+    time_zone = time_zone.strip()
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as error:
+        raise ValidationError({"time_zone": error.messages}) from error
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.time_zone = time_zone
+    organisation.save(update_fields=["time_zone", "updated_at"])
+    return organisation
 
 
 @transaction.atomic

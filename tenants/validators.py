@@ -1,6 +1,8 @@
-"""Validation of the identifiers an organisation is known by."""
+"""Validation of the identifiers an organisation is known by, and of its time zone."""
 
+import functools
 import re
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,25 @@ def normalise_organisation_number(value: str) -> str:
 
 def validate_organisation_number(value: str) -> None:
     normalise_organisation_number(value)
+
+
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    """The IANA time zone names this machine's zoneinfo knows (e.g. Europe/Stockholm)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(time_zone_names())]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in time_zone_names():
+        raise ValidationError(
+            _("%(value)s is not a time zone. Use a name such as Europe/Stockholm."),
+            code="time_zone",
+            params={"value": value},
+        )
 
 
 def validate_slug(value: str) -> None:

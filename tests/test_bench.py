@@ -52,6 +52,8 @@ def test_the_bench_runs_in_its_small_size_from_a_fresh_database(bench_database, 
     # given: the environment `make bench` has, on the server this test run uses
     env = {key: value for key, value in os.environ.items() if key not in ("DELBAR_TESTING", "DATABASE_NAME")}
     env.update(DATABASE_URL=settings.DATABASE_URL, BENCH_DATABASE=bench_database)
+    # The server the tests use, not an embedded Redis left running in the checkout (the scripts queue nothing).
+    env.setdefault("REDIS_URL", os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15"))
     # when
     done = subprocess.run(
         [sys.executable, str(Path(settings.BASE_DIR) / "bench" / script), "--small"],

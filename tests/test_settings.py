@@ -45,10 +45,33 @@ def test_production_turns_on_secure_cookies_hsts_and_headers():
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
 
 
-def test_without_redis_tasks_run_eagerly_and_the_log_says_so():
+def test_without_redis_outside_the_tests_an_embedded_redis_is_the_broker_and_the_log_says_so(tmp_path):
+    # given no REDIS_URL, not under test, and a folder of the test's own for the embedded Redis
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DELBAR_TESTING"}}
-    env["DJANGO_SETTINGS_MODULE"] = "platform_.settings"
-    result = subprocess.run([sys.executable, "manage.py", "check"], env=env, cwd=settings.BASE_DIR,
-                            capture_output=True, text=True, timeout=60)
+    env.update(DJANGO_SETTINGS_MODULE="platform_.settings", EMBEDDED_REDIS_DIR=str(tmp_path / "redisdata"))
+    print_broker = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.CELERY_TASK_ALWAYS_EAGER, settings.CELERY_BROKER_URL == settings.REDIS_URL)"
+    )
+    try:
+        # when a process starts
+        result = subprocess.run([sys.executable, "-c", print_broker], env=env, cwd=settings.BASE_DIR,
+                                capture_output=True, text=True, timeout=60)
+
+        # then tasks go to the embedded Redis, not eagerly, and the log says where
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == "False True"
+        assert "REDIS_URL is not set: Celery tasks go to the embedded Redis at redis://127.0.0.1:" in result.stderr
+    finally:
+        from platform_ import embedded_redis
+
+        embedded_redis.stop(data_dir=tmp_path / "redisdata")
+
+
+def test_under_test_without_redis_tasks_run_eagerly():
+    # given no REDIS_URL under test (and the tests' own database server, if one is named)
+    result = _run({"DELBAR_TESTING": "1", **{k: v for k, v in os.environ.items() if k == "DATABASE_URL"}})
+
+    # then tasks run in the calling process
     assert result.returncode == 0, result.stderr
-    assert "REDIS_URL is not set: Celery tasks run eagerly" in result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["CELERY_TASK_ALWAYS_EAGER"] is True
