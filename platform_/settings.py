@@ -322,9 +322,18 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
-    CSRF_TRUSTED_ORIGINS = [f"https://*.{PLATFORM_DOMAIN}", f"https://{PLATFORM_DOMAIN}"]
-else:
-    CSRF_TRUSTED_ORIGINS = [f"http://*.{PLATFORM_DOMAIN}:{PLATFORM_PORT or 80}", "http://*.localhost"]
+    # __Host- cookies must be Secure, have Path=/ and no Domain: the browser then refuses them from (and never sends
+    # them to) any other host, so a sibling organisation's sub-domain can neither read nor plant them.
+    SESSION_COOKIE_NAME = "__Host-" + SESSION_COOKIE_NAME
+    CSRF_COOKIE_NAME = "__Host-" + CSRF_COOKIE_NAME
+    LANGUAGE_COOKIE_NAME = "__Host-" + LANGUAGE_COOKIE_NAME
+    LANGUAGE_COOKIE_SECURE = True
+# Every organisation is same-origin with itself, and CsrfViewMiddleware accepts an Origin (or, over HTTPS, a Referer)
+# equal to the request's own scheme and host without this list. A wildcard (https://*.<domain>) here would make every
+# sibling organisation a trusted origin for this one's forms. Only a genuinely cross-origin flow belongs here.
+CSRF_TRUSTED_ORIGINS = [origin.strip() for origin in (env("CSRF_TRUSTED_ORIGINS") or "").split(",") if origin.strip()]
+if any("*" in origin for origin in CSRF_TRUSTED_ORIGINS):
+    raise ImproperlyConfigured("CSRF_TRUSTED_ORIGINS must not contain wildcards: they trust sibling organisations.")
 
 # ---------------------------------------------------------------------------------------------- logging
 LOGGING = {
