@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.fields import get_error_detail
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -40,6 +41,17 @@ def error_body(code: str, message, fields: dict | None = None) -> dict:
 
 
 def exception_handler(exc, context):
+    response = _error_response(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        # Errors are JSON whatever the view renders otherwise (the schema's YAML, the docs pages' HTML):
+        # APIView.finalize_response takes the renderer from the request.
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def _error_response(exc, context):
     if isinstance(exc, CatalogError):
         return Response(error_body(exc.code, exc.message), status=exc.http_status)
     if isinstance(exc, RequestDataTooBig):
@@ -84,13 +96,50 @@ def not_found(request, path: str = ""):
     raise exceptions.NotFound()
 
 
+def is_api_path(request) -> bool:
+    """A plain prefix test on the decoded path: no regex, so no ``.`` or ``$`` that a newline could slip past."""
+    return request.path_info.startswith("/api/")
+
+
+def _json_error(code: str, message, status_code: int):
+    from django.http import JsonResponse
+
+    return JsonResponse(error_body(code, message), status=status_code)
+
+
+# Django's handler400/403/404/500: the URLconfs (urls_tenant, urls_public) name these. They answer whatever no view
+# answered itself — e.g. a path under /api/ that no route matches, such as one with a newline in it, which the
+# catch-all route's ``.*`` would not match before it had the DOTALL flag.
+
+
+def bad_request(request, exception, *args, **kwargs):
+    if is_api_path(request):
+        return _json_error("bad_request", _("The request could not be read."), 400)
+    from django.views.defaults import bad_request as page
+
+    return page(request, exception, *args, **kwargs)
+
+
+def permission_denied(request, exception, *args, **kwargs):
+    if is_api_path(request):
+        return _json_error("permission_denied", exceptions.PermissionDenied.default_detail, 403)
+    from django.views.defaults import permission_denied as page
+
+    return page(request, exception, *args, **kwargs)
+
+
+def page_not_found(request, exception, *args, **kwargs):
+    if is_api_path(request):
+        return _json_error("not_found", exceptions.NotFound.default_detail, 404)
+    from django.views.defaults import page_not_found as page
+
+    return page(request, exception, *args, **kwargs)
+
+
 def server_error(request, *args, **kwargs):
     """The 500 answer: the JSON error shape under /api/, the friendly page elsewhere (Django's handler500)."""
-    from django.http import JsonResponse
+    if is_api_path(request):
+        return _json_error("server_error", _("Something went wrong on our side. Try again in a moment."), 500)
     from django.views.defaults import server_error as page
 
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            error_body("server_error", _("Something went wrong on our side. Try again in a moment.")), status=500
-        )
     return page(request, *args, **kwargs)

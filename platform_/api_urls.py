@@ -18,5 +18,6 @@ urlpatterns = [
         name="api_redoc",
     ),
     path("", include("catalog.api.urls")),
-    re_path(r"^(?P<path>.*)$", not_found),
+    # (?s): a path with a newline in it (/api/foo%0Abar/) is still "anything" and gets the same JSON 404.
+    re_path(r"^(?P<path>(?s:.*))$", not_found),
 ]
