@@ -3,8 +3,9 @@
     {"error": {"code": "not_found", "message": "Hittades inte."}}
     {"error": {"code": "invalid", "message": "…", "fields": {"title": ["Detta fält får inte vara tomt."]}}}
 
-``fields`` appears only for invalid input. Business-rule refusals from the services (``catalog.errors``) carry
-their own code and HTTP status, e.g. 409 ``sold_out`` when someone else reserved the last item first.
+``fields`` appears only for invalid input, ``retry_after`` (seconds) only for 429 ``throttled``. Business-rule
+refusals from the services (``catalog.errors``) carry their own code and HTTP status, e.g. 409 ``sold_out`` when
+someone else reserved the last item first.
 """
 
 from __future__ import annotations
@@ -83,6 +84,12 @@ def _error_response(exc, context):
         code = "not_authenticated"
         response.status_code = status.HTTP_401_UNAUTHORIZED
     message = exc.detail if isinstance(exc.detail, str) else str(exc.default_detail)
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # DRF's own message cannot be translated (its msgid is formatted before the lookup).
+        response.data = error_body(code, _("Too many requests. Wait %(seconds)s s and try again.")
+                                   % {"seconds": exc.wait})
+        response.data["error"]["retry_after"] = int(exc.wait)  # seconds, as in the Retry-After header
+        return response
     response.data = error_body(code, message)
     return response
 

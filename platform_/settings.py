@@ -293,6 +293,20 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
+    # Per key, per person and (anonymous) per client address; over the limit: 429 `throttled` with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "platform_.api_throttles.KeyThrottle",
+        "platform_.api_throttles.PersonThrottle",
+        "platform_.api_throttles.AnonymousThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "key": env("API_RATE_PER_KEY", "300/minute"),
+        "person": env("API_RATE_PER_PERSON", "600/minute"),
+        "anon": env("API_RATE_ANONYMOUS", "60/minute"),
+    },
+    # The client address for the anonymous rate: REMOTE_ADDR, or with N trusted proxies in front the address the
+    # N-th proxy from us saw (X-Forwarded-For). 0 ignores X-Forwarded-For, which any client can write.
+    "NUM_PROXIES": int(env("TRUSTED_PROXY_COUNT", "0")),
 }
 REST_KNOX = {
     # Only a hash of each token is stored; a token is shown once, when it is created.

@@ -110,6 +110,19 @@ def _fresh_routing_between_tests(settings):
     connection.set_schema_to_public()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache_between_tests():
+    # The API's throttle histories live in the default cache; under test it is a per-process memory cache, which
+    # would otherwise carry one test's requests into the next. A Redis cache (REDIS_URL set) is never flushed here.
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def in_english():
     """Run the test in English (messages are translated when they are raised)."""

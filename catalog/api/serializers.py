@@ -210,6 +210,9 @@ class ErrorDetailOutput(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()), required=False,
         help_text="Only for `invalid`: messages per input field.",
     )
+    retry_after = serializers.IntegerField(
+        required=False, help_text="Only for `throttled` (429): seconds to wait, as in the `Retry-After` header."
+    )
 
 
 class ErrorOutput(serializers.Serializer):
