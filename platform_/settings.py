@@ -73,6 +73,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "accounts",
     "platform_",
 ]
@@ -105,6 +106,7 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     # Security headers and HTTPS redirects apply to every answer, and static files need no organisation.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # outermost after security: every answer, pages before any view included
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "platform_.middleware.OrganisationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -350,6 +352,19 @@ if PRODUCTION:
 CSRF_TRUSTED_ORIGINS = [origin.strip() for origin in (env("CSRF_TRUSTED_ORIGINS") or "").split(",") if origin.strip()]
 if any("*" in origin for origin in CSRF_TRUSTED_ORIGINS):
     raise ImproperlyConfigured("CSRF_TRUSTED_ORIGINS must not contain wildcards: they trust sibling organisations.")
+
+# Content-Security-Policy (django-csp), on every answer, in every mode: scripts, styles, images, fonts and requests
+# only from our own origin; no inline script, no inline style or event handler, no eval, no plugins, no framing, forms
+# only to ourselves. The API docs pages add only what they need, per view (platform_/api_urls.py; decision 0019).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # ---------------------------------------------------------------------------------------------- logging
 LOGGING = {
