@@ -26,12 +26,28 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from catalog.errors import CatalogError
 
 
-def _flatten(detail) -> object:
+def field_messages(detail, name: str = "") -> dict[str, list[str]]:
+    """Every message under the name of the input it is about, always ``{name: [message, …]}`` as documented.
+
+    A list's items get dotted names: a second upload that is not a file is ``photos.1``, not a nested object.
+    """
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
+        found: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            for field, messages in field_messages(value, f"{name}.{key}" if name else str(key)).items():
+                found.setdefault(field, []).extend(messages)
+        return found
     if isinstance(detail, list):
-        return [_flatten(item) if isinstance(item, dict | list) else str(item) for item in detail]
-    return str(detail)
+        found = {}
+        own = [str(item) for item in detail if not isinstance(item, dict | list)]
+        if own:
+            found[name or "non_field_errors"] = own
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list):
+                for field, messages in field_messages(item, f"{name}.{index}" if name else str(index)).items():
+                    found.setdefault(field, []).extend(messages)
+        return found
+    return {name or "non_field_errors": [str(detail)]}
 
 
 def error_body(code: str, message, fields: dict | None = None) -> dict:
@@ -77,7 +93,7 @@ def _error_response(exc, context):
         return None  # not an API error: a real bug, let it be a 500 and reach Sentry
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = error_body("invalid", _("Some of the information is missing or wrong."), _flatten(detail))
+        response.data = error_body("invalid", _("Some of the information is missing or wrong."), field_messages(detail))
         return response
     code = getattr(exc, "default_code", "error")
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):

@@ -51,3 +51,19 @@ class KeyThrottle(_RateFromSettings, SimpleRateThrottle):
         if not key:
             return None
         return self.cache_format % {"scope": self.scope, "ident": key}
+
+
+def document_retry_after(result, generator, request, public):
+    """drf-spectacular post-processing hook: every 429 answer in the document carries its ``Retry-After`` header."""
+    header = {
+        "Retry-After": {
+            "description": "Seconds to wait before the next request.",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    }
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            throttled = operation.get("responses", {}).get("429") if isinstance(operation, dict) else None
+            if throttled is not None:
+                throttled.setdefault("headers", {}).update(header)
+    return result

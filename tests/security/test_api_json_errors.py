@@ -96,3 +96,15 @@ def test_the_pages_keep_their_html_404(ystad):
     response = client.get("/finns-inte%0A/")
     assert response.status_code == 404
     assert "text/html" in response["Content-Type"]
+
+
+def test_errors_about_a_lists_items_keep_the_documented_shape(ystad):
+    # given a multipart post whose "photo" is not a file
+    client = token_client(ystad, user_in(ystad, "personal"), HTTP_ACCEPT_LANGUAGE="en")
+    # when
+    created = client.post("/api/listings/", {"title": "Bord", "photos": ["not a file"]}, format="multipart")
+    # then every entry of `fields` is a list of messages, named after the item it is about (never a nested object)
+    assert created.status_code == 400
+    fields = created.json()["error"]["fields"]
+    assert all(isinstance(messages, list) and all(isinstance(m, str) for m in messages) for messages in fields.values())
+    assert "photos.0" in fields, fields
