@@ -10,10 +10,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import connection
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import set_urlconf
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from platform_ import api_errors
 from platform_.language import language_for
 from tenants.selectors import organisation_for_host
 
@@ -23,15 +26,37 @@ else:
     tag_organisation = None
 
 
-def _page(request, template: str, status: int, context: dict | None = None):
-    """A page answered before any view: no URLs of an organisation work here, so no language switch either."""
+def _page(request, template: str, status: int, context: dict | None = None, *, code: str, message):
+    """A page answered before any view: no URLs of an organisation work here, so no language switch either.
+
+    Under /api/ the same answer is the API's JSON error (``code``, ``message``), not a page.
+    """
     language = language_for(request)
     with translation.override(language):
+        if api_errors.is_api_path(request):
+            response = JsonResponse(api_errors.error_body(code, message(context or {})), status=status)
+            response["Content-Language"] = language
+            return response
         context = {"hide_language_switch": True, **(context or {})}
         response = TemplateResponse(request, template, context, status=status)
         response.render()
     response["Content-Language"] = language
     return response
+
+
+# The pages' own sentences, so the JSON answers need no new translations.
+UNKNOWN = {"code": "unknown_organisation", "message": lambda context: _("There is no organisation at this address")}
+SUSPENDED = {
+    "code": "suspended",
+    "message": lambda context: _(
+        "The organisation's access to Delbar is suspended. Nothing has been deleted. Contact your organisation's "
+        "Delbar administrator."
+    ),
+}
+PROVISIONING = {
+    "code": "provisioning",
+    "message": lambda context: _("%(name)s is being set up") % {"name": context["organisation"].name},
+}
 
 
 class OrganisationMiddleware:
@@ -45,7 +70,7 @@ class OrganisationMiddleware:
         try:
             host = request.get_host().split(":", 1)[0].lower()
         except DisallowedHost:
-            return _page(request, "tenants/unknown_host.html", 404)
+            return _page(request, "tenants/unknown_host.html", 404, **UNKNOWN)
 
         if host in self.public_hosts:
             connection.set_schema_to_public()
@@ -59,13 +84,13 @@ class OrganisationMiddleware:
         organisation = organisation_for_host(host=host)
         if organisation is None:
             connection.set_schema_to_public()
-            return _page(request, "tenants/unknown_host.html", 404, {"host": host})
+            return _page(request, "tenants/unknown_host.html", 404, {"host": host}, **UNKNOWN)
         if organisation.is_suspended:
             connection.set_schema_to_public()
-            return _page(request, "tenants/suspended.html", 403, {"organisation": organisation})
+            return _page(request, "tenants/suspended.html", 403, {"organisation": organisation}, **SUSPENDED)
         if not organisation.is_active:
             connection.set_schema_to_public()
-            response = _page(request, "tenants/provisioning.html", 503, {"organisation": organisation})
+            response = _page(request, "tenants/provisioning.html", 503, {"organisation": organisation}, **PROVISIONING)
             response["Retry-After"] = "10"
             return response
 

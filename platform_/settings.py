@@ -73,6 +73,7 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "accounts",
     "outbox",
     "platform_",
@@ -107,6 +108,7 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     # Security headers and HTTPS redirects apply to every answer, and static files need no organisation.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # outermost after security: every answer, pages before any view included
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "platform_.middleware.OrganisationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -326,10 +328,23 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "platform_.api_errors.exception_handler",
+    # JSON only: no browsable HTML API (its pages would need their own CSP); people read /api/docs/ instead.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
-    # DRF's own client address (throttling) trusts as many proxies as allauth does; platform_.client_ip is the one
-    # function both should use.
+    # Per key, per person and (anonymous) per client address; over the limit: 429 `throttled` with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "platform_.api_throttles.KeyThrottle",
+        "platform_.api_throttles.PersonThrottle",
+        "platform_.api_throttles.AnonymousThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "key": env("API_RATE_PER_KEY", "300/minute"),
+        "person": env("API_RATE_PER_PERSON", "600/minute"),
+        "anon": env("API_RATE_ANONYMOUS", "60/minute"),
+    },
+    # DRF's own client address trusts as many proxies as allauth does; the anonymous throttle asks
+    # platform_.client_ip, the one answer for every rate limit (TRUSTED_PROXY_COUNT, TRUSTED_CLIENT_IP_HEADER).
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
 REST_KNOX = {
@@ -347,6 +362,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "platform_.api_throttles.document_retry_after",
+    ],
 }
 
 # ---------------------------------------------------------------------------------------------- security
@@ -362,9 +381,31 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
-    CSRF_TRUSTED_ORIGINS = [f"https://*.{PLATFORM_DOMAIN}", f"https://{PLATFORM_DOMAIN}"]
-else:
-    CSRF_TRUSTED_ORIGINS = [f"http://*.{PLATFORM_DOMAIN}:{PLATFORM_PORT or 80}", "http://*.localhost"]
+    # __Host- cookies must be Secure, have Path=/ and no Domain: the browser then refuses them from (and never sends
+    # them to) any other host, so a sibling organisation's sub-domain can neither read nor plant them.
+    SESSION_COOKIE_NAME = "__Host-" + SESSION_COOKIE_NAME
+    CSRF_COOKIE_NAME = "__Host-" + CSRF_COOKIE_NAME
+    LANGUAGE_COOKIE_NAME = "__Host-" + LANGUAGE_COOKIE_NAME
+    LANGUAGE_COOKIE_SECURE = True
+# Every organisation is same-origin with itself, and CsrfViewMiddleware accepts an Origin (or, over HTTPS, a Referer)
+# equal to the request's own scheme and host without this list. A wildcard (https://*.<domain>) here would make every
+# sibling organisation a trusted origin for this one's forms. Only a genuinely cross-origin flow belongs here.
+CSRF_TRUSTED_ORIGINS = [origin.strip() for origin in (env("CSRF_TRUSTED_ORIGINS") or "").split(",") if origin.strip()]
+if any("*" in origin for origin in CSRF_TRUSTED_ORIGINS):
+    raise ImproperlyConfigured("CSRF_TRUSTED_ORIGINS must not contain wildcards: they trust sibling organisations.")
+
+# Content-Security-Policy (django-csp), on every answer, in every mode: scripts, styles, images, fonts and requests
+# only from our own origin; no inline script, no inline style or event handler, no eval, no plugins, no framing, forms
+# only to ourselves. The API docs pages add only what they need, per view (platform_/api_urls.py; decision 0019).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Where vulnerabilities are reported: /.well-known/security.txt and /sakerhet/ on every host.
 SECURITY_CONTACT_EMAIL = env("SECURITY_CONTACT_EMAIL", f"security@{PLATFORM_DOMAIN}")

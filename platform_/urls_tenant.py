@@ -6,6 +6,9 @@ from accounts.admin import organisation_admin_site
 
 from . import security_txt, views
 
+handler400 = "platform_.api_errors.bad_request"
+handler403 = "platform_.api_errors.permission_denied"
+handler404 = "platform_.api_errors.page_not_found"
 handler500 = "platform_.api_errors.server_error"
 
 urlpatterns = [

@@ -111,14 +111,15 @@ def _fresh_routing_between_tests(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_memory_cache_between_tests():
-    # Counters kept in the cache (photo uploads an hour, catalog.photo_quota) must not carry over from one test's
-    # requests to the next. Only the per-process memory cache is cleared: a Redis cache may be someone else's.
+def _fresh_cache_between_tests():
+    # Counters kept in the cache (the API's throttle histories, photo uploads an hour) must not carry over from one
+    # test's requests to the next. Only the per-process memory cache is cleared: a Redis cache may be someone else's.
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    if isinstance(caches["default"], LocMemCache):
-        caches["default"].clear()
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
+        cache.clear()
     yield
 
 

@@ -105,9 +105,20 @@ class ReserveInput(serializers.Serializer):
 
 
 class CancelInput(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=REASON_MAX_LENGTH, allow_blank=True, default="", help_text="Required."
+    # Parsed leniently so that a missing or blank reason gets the service's own `reason_required` refusal;
+    # CancelInputDocumented says what is needed.
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, allow_blank=True, default="", help_text="Required.")
+
+
+class CancelInputDocumented(serializers.Serializer):
+    """CancelInput as the OpenAPI document shows it: the reason is required and not blank."""
+
+    reason = serializers.RegexField(
+        r"\S", max_length=300, help_text="Why the reservation is cancelled; told to the other side."
     )
+
+    class Meta:
+        ref_name = "CancelInput"
 
 
 # ------------------------------------------------------------------------------------------------ output
@@ -240,7 +251,10 @@ class ErrorDetailOutput(serializers.Serializer):
     message = serializers.CharField(help_text="For people, in the language of Accept-Language (sv or en).")
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()), required=False,
-        help_text="Only for `invalid`: messages per input field.",
+        help_text="Only for `invalid`: messages per input field; a list's items are named `photos.0`, `photos.1`.",
+    )
+    retry_after = serializers.IntegerField(
+        required=False, help_text="Only for `throttled` (429): seconds to wait, as in the `Retry-After` header."
     )
 
 

@@ -24,19 +24,33 @@ from . import serializers as s
 from . import versions
 from .pagination import SearchPagination
 
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=s.ErrorOutput, description=description)
+
+
+THROTTLED = OpenApiResponse(
+    response=s.ErrorOutput,
+    description="Too many requests for this key, person or address (`throttled`): wait `Retry-After` seconds "
+    "(also in `error.retry_after`).",
+)
 ERRORS = {
-    code: OpenApiResponse(response=s.ErrorOutput, description=description)
-    for code, description in {
-        400: "Invalid input (`invalid`, with `fields`) or a refused operation: `error.code` says which.",
-        401: "Not logged in, or the token is missing, expired or revoked (`not_authenticated`).",
-        403: "Not allowed for you (`not_allowed`, `permission_denied`).",
-        404: "No such listing or reservation that you may see (`not_found`).",
-        409: "Not possible in the current state, e.g. `sold_out` or `not_possible_now`.",
-        412: "`If-Match` names a version that is no longer the listing's: someone else edited it since you read it "
-        "(`edited_meanwhile`). Read it again.",
-        429: "Too many photos from you this hour (`too_many_uploads`); `Retry-After` says how many seconds to wait.",
-    }.items()
+    400: _error("Invalid input (`invalid`, with `fields`), a body that is not valid JSON (`parse_error`) or a "
+                "refused operation: `error.code` says which."),
+    401: _error("Not logged in, or the token is missing, expired or revoked (`not_authenticated`)."),
+    403: _error("Not allowed for you (`not_allowed`, `permission_denied`)."),
+    404: _error("No such listing or reservation that you may see (`not_found`)."),
+    409: _error("Not possible in the current state, e.g. `sold_out` or `not_possible_now`."),
+    412: _error("`If-Match` names a version that is no longer the listing's: someone else edited it since you read it "
+                "(`edited_meanwhile`). Read it again."),
+    413: _error("The request body is over the size limit (`too_large`)."),
+    415: _error("A body that is neither JSON nor a form (`unsupported_media_type`)."),
+    429: THROTTLED,
 }
+# A list's `page` beyond the last page, or not a number, is answered 404 like any other missing thing.
+PAGE_NOT_FOUND = {404: _error("No such page of results (`not_found`): `page` is past the last page or not a number.")}
+# Operations that read a body can also meet a body that is too large or of the wrong type.
+BODY = (400, 413, 415)
 
 
 def _etag(*statuses: int) -> OpenApiParameter:
@@ -58,7 +72,8 @@ DETAIL_FIELDS = services.DETAIL_FIELDS
 
 
 def _errors(*codes: int) -> dict:
-    return {code: ERRORS[code] for code in (401, *codes)}
+    """The error answers of an operation: these, plus 401 and 429, which any operation can give."""
+    return {code: ERRORS[code] for code in sorted({401, 429, *codes})}
 
 
 def _listing_or_404(request, uuid) -> Listing:
@@ -121,7 +136,7 @@ class ListingsApi(APIView):
         tags=["listings"],
         summary="Search and browse published listings",
         parameters=[s.ListingSearchInput],
-        responses={200: s.ListingSummaryOutput(many=True), **_errors(400)},
+        responses={200: s.ListingSummaryOutput(many=True), **_errors(400), **PAGE_NOT_FOUND},
     )
     def get(self, request):
         search = s.ListingSearchInput(data=request.query_params)
@@ -147,7 +162,7 @@ class ListingsApi(APIView):
         "person may add a limited number of photos an hour: over it, 429 `too_many_uploads` with `Retry-After`.",
         request={"multipart/form-data": s.ListingCreateWithPhotosInput, "application/json": s.ListingCreateInput},
         parameters=[_etag(201)],
-        responses={201: s.ListingOutput, **_errors(400, 403, 429)},
+        responses={201: s.ListingOutput, **_errors(*BODY, 403)},
     )
     def post(self, request):
         form = s.ListingCreateWithPhotosInput(data=request.data)
@@ -208,7 +223,7 @@ class ListingApi(APIView):
         "`ETag` you read in `If-Match`, so that an edit made meanwhile is not overwritten.",
         request={"multipart/form-data": s.ListingUpdateWithPhotosInput, "application/json": s.ListingUpdateInput},
         parameters=[IF_MATCH, _etag(200)],
-        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409, 412, 429)},
+        responses={200: s.ListingOutput, **_errors(*BODY, 403, 404, 409, 412)},
     )
     def put(self, request, uuid):
         return self._update(request, uuid, partial=False)
@@ -220,7 +235,7 @@ class ListingApi(APIView):
         description="Send the `ETag` you read in `If-Match`, so that an edit made meanwhile is not overwritten.",
         request={"multipart/form-data": s.ListingUpdateWithPhotosInput, "application/json": s.ListingUpdateInput},
         parameters=[IF_MATCH, _etag(200)],
-        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409, 412, 429)},
+        responses={200: s.ListingOutput, **_errors(*BODY, 403, 404, 409, 412)},
     )
     def patch(self, request, uuid):
         return self._update(request, uuid, partial=True)
@@ -248,7 +263,7 @@ class ListingWithdrawApi(APIView):
         description="Open reservations are cancelled with the same reason.",
         request=s.WithdrawInput,
         parameters=[_etag(200)],
-        responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
+        responses={200: s.ListingOutput, **_errors(*BODY, 403, 404, 409)},
     )
     def post(self, request, uuid):
         listing = _listing_or_404(request, uuid)
@@ -266,7 +281,7 @@ class ListingReserveApi(APIView):
         description="Of two people reserving the last item at the same moment one succeeds; the other gets 409 "
         "`sold_out`.",
         request=s.ReserveInput,
-        responses={201: s.ReservationOutput, **_errors(400, 404, 409)},
+        responses={201: s.ReservationOutput, **_errors(*BODY, 404, 409)},
     )
     def post(self, request, uuid):
         listing = _listing_or_404(request, uuid)
@@ -286,7 +301,7 @@ class MyReservationsApi(APIView):
         operation_id="my_reservations",
         tags=["reservations"],
         summary="My reservations, newest first",
-        responses={200: s.MyReservationOutput(many=True), **_errors()},
+        responses={200: s.MyReservationOutput(many=True), **_errors(), **PAGE_NOT_FOUND},
     )
     def get(self, request):
         return _paginated(self, request, selectors.my_reservations(user=request.user), s.MyReservationOutput)
@@ -324,8 +339,8 @@ class ReservationCancelApi(APIView):
         operation_id="reservation_cancel",
         tags=["reservations"],
         summary="Cancel a reservation, with a reason",
-        request=s.CancelInput,
-        responses={200: s.ReservationOutput, **_errors(400, 403, 404, 409)},
+        request=s.CancelInputDocumented,
+        responses={200: s.ReservationOutput, **_errors(*BODY, 403, 404, 409)},
     )
     def post(self, request, uuid):
         reservation = _reservation_or_404(request, uuid)

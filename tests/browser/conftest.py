@@ -69,8 +69,31 @@ def context(browser):
 
 
 @pytest.fixture
-def page(context):
-    return context.new_page()
+def csp_violations():
+    """Every Content-Security-Policy violation Chromium reports on the console, for any page of the test."""
+    return []
+
+
+# What the CSP is meant to block and may therefore be reported: ReDoc's "API docs by Redocly" logo, which its bundle
+# loads from Redocly's CDN (nothing may come from a CDN; the page works without it).
+EXPECTED_BLOCKS = ("Loading the image 'https://cdn.redoc.ly/",)
+
+
+def is_csp_violation(message) -> bool:
+    text = message.text
+    if not ("Content Security Policy" in text or "Content-Security-Policy" in text):
+        return False
+    return not text.startswith(EXPECTED_BLOCKS)
+
+
+@pytest.fixture
+def page(context, csp_violations):
+    page = context.new_page()
+    page.on("console", lambda message: is_csp_violation(message) and csp_violations.append(
+        f"{page.url}: {message.text}"))
+    yield page
+    # Every browser test checks that the pages it visited kept to the CSP (issue 13): nothing was refused.
+    assert not csp_violations, "\n".join(csp_violations)
 
 
 @pytest.fixture
