@@ -6,6 +6,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from knox.models import AuthToken
 
+from platform_.parties import Party
+from tenants.selectors import current_organisation_id
+
 from .models import Department, Invitation, User
 
 
@@ -57,3 +60,10 @@ def department(*, pk: int) -> Department | None:
 def active_people() -> QuerySet[User]:
     """Everyone in the organisation who can log in, by name: contact persons and the like."""
     return User.objects.filter(is_active=True).order_by("full_name", "email")
+
+
+def party_of(*, user: User) -> Party:
+    """``user`` of the current organisation as a Party: organisation, UUID and how to show and reach them now."""
+    return Party(
+        organisation_id=current_organisation_id(), person=user.uuid, name=user.get_full_name(), email=user.email
+    )

@@ -18,5 +18,6 @@ urlpatterns = [
         name="api_redoc",
     ),
     path("", include("catalog.api.urls")),
+    path("", include("bookings.api.urls")),
     re_path(r"^(?P<path>.*)$", not_found),
 ]

@@ -87,6 +87,7 @@ TENANT_APPS = [
     "knox",
     "accounts",
     "catalog",
+    "bookings",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,4 +1,5 @@
-"""E-mails about reservations: the contact person hears of a new reservation, the other side of a cancellation.
+"""E-mails about bookings: the contact person hears of a new reservation or loan and of an extension asked for, the
+borrower of the answer, the other side of a cancellation, the first on the waiting list that the item is back.
 
 Mail delivery is Django's locmem backend (the test outbox): the product's boundary, not our code.
 """
@@ -9,9 +10,10 @@ import pytest
 from django.core import mail
 from django_tenants.utils import schema_context
 
+from bookings import services as booking_services
+from bookings.models import BookingNotice
+from bookings.tasks import send_booking_notice
 from catalog import services
-from catalog.models import ReservationNotice
-from catalog.tasks import send_reservation_notice
 
 from .catalog_factories import make_listing
 from .conftest import user_in
@@ -31,7 +33,9 @@ def test_the_contact_person_is_told_of_a_new_reservation_in_swedish(ystad, peopl
 
         # when a colleague reserves it
         with django_capture_on_commit_callbacks(execute=True):
-            reservation = services.reserve_listing(listing=listing, by=people["chef"], message="Hämtar på fredag")
+            reservation = booking_services.reserve_listing(
+                listing=listing, by=people["chef"], message="Hämtar på fredag"
+            )
 
         # then the contact person gets one e-mail, in Swedish, with a link to confirm the handover at Ystad's host
         assert len(mail.outbox) == 1
@@ -40,7 +44,7 @@ def test_the_contact_person_is_told_of_a_new_reservation_in_swedish(ystad, peopl
         assert "Whiteboard på hjul notistest" in message.subject
         assert "Hämtar på fredag" in message.body
         assert "http://ystad.localhost:8000/mina-annonser/" in message.body
-        assert ReservationNotice.objects.get(reservation=reservation).sent_at is not None
+        assert BookingNotice.objects.get(event__booking=reservation).sent_at is not None
 
 
 def test_a_notice_is_sent_only_once_even_if_the_task_runs_again(ystad, people, django_capture_on_commit_callbacks):
@@ -48,11 +52,12 @@ def test_a_notice_is_sent_only_once_even_if_the_task_runs_again(ystad, people, d
         # given a reservation whose notice was sent
         listing = make_listing(author=people["personal"], title="Bokhylla ek notistest")
         with django_capture_on_commit_callbacks(execute=True):
-            reservation = services.reserve_listing(listing=listing, by=people["chef"])
+            reservation = booking_services.reserve_listing(listing=listing, by=people["chef"])
         assert len(mail.outbox) == 1
 
         # when the task is delivered again (a worker died after sending)
-        sent_again = send_reservation_notice.apply(args=[reservation.pk, "reserved"]).get()
+        event = reservation.events.get(step="reserved")
+        sent_again = send_booking_notice.apply(args=[event.pk, "reserved"]).get()
 
         # then nothing more is sent
         assert sent_again is False
@@ -64,11 +69,11 @@ def test_a_cancellation_is_told_to_the_other_side(ystad, people, canceller, told
     with schema_context(ystad.schema_name):
         # given a reservation
         listing = make_listing(author=people["personal"], title="Konferensbord notistest")
-        reservation = services.reserve_listing(listing=listing, by=people["chef"], notify=False)
+        reservation = booking_services.reserve_listing(listing=listing, by=people["chef"], notify=False)
 
         # when one side cancels
         with django_capture_on_commit_callbacks(execute=True):
-            services.cancel_reservation(reservation=reservation, by=people[canceller], reason="Behövs inte längre")
+            booking_services.cancel_booking(booking=reservation, by=people[canceller], reason="Behövs inte längre")
 
         # then the other side hears of it, with the reason
         assert [m.to for m in mail.outbox] == [[people[told].email]]
@@ -79,8 +84,8 @@ def test_withdrawing_tells_everyone_whose_reservation_was_cancelled(ystad, peopl
     with schema_context(ystad.schema_name):
         # given two reservations of one listing
         listing = make_listing(author=people["personal"], title="Kontorsstolar notistest", quantity=3)
-        services.reserve_listing(listing=listing, by=people["chef"], notify=False)
-        services.reserve_listing(listing=listing, by=people["operator"], notify=False)
+        booking_services.reserve_listing(listing=listing, by=people["chef"], notify=False)
+        booking_services.reserve_listing(listing=listing, by=people["operator"], notify=False)
 
         # when the owner withdraws the listing
         with django_capture_on_commit_callbacks(execute=True):
@@ -95,7 +100,7 @@ def test_nothing_is_sent_when_the_reservation_rolls_back(ystad, people, django_c
         listing = make_listing(author=people["personal"], title="Skärm notistest", quantity=1)
         # when a reservation is refused (more than there is)
         with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.CatalogError):
-            services.reserve_listing(listing=listing, by=people["chef"], quantity=5)
+            booking_services.reserve_listing(listing=listing, by=people["chef"], quantity=5)
         # then no e-mail
         assert mail.outbox == []
 
@@ -104,11 +109,11 @@ def test_when_an_operator_cancels_both_sides_are_told(ystad, people, django_capt
     with schema_context(ystad.schema_name):
         # given a reservation between two colleagues
         listing = make_listing(author=people["personal"], title="Soffgrupp notistest")
-        reservation = services.reserve_listing(listing=listing, by=people["chef"], notify=False)
+        reservation = booking_services.reserve_listing(listing=listing, by=people["chef"], notify=False)
 
         # when the labour-market unit's operator cancels it
         with django_capture_on_commit_callbacks(execute=True):
-            services.cancel_reservation(reservation=reservation, by=people["operator"], reason="Transporten uteblev")
+            booking_services.cancel_booking(booking=reservation, by=people["operator"], reason="Transporten uteblev")
 
         # then the one who reserved and the contact person both hear of it, once each
         assert sorted(m.to[0] for m in mail.outbox) == sorted([people["chef"].email, people["personal"].email])

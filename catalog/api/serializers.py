@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from accounts import selectors as people
 
-from ..lifecycle import ListingStatus, ReservationStatus
+from ..lifecycle import ListingStatus
 from ..models import Category, Condition, OfferType, RentPeriod
 from .schema import StatusField
 
@@ -81,15 +81,6 @@ class WithdrawInput(serializers.Serializer):
     reason = serializers.CharField(max_length=300, allow_blank=True, default="")
 
 
-class ReserveInput(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, default=1)
-    message = serializers.CharField(max_length=500, allow_blank=True, default="", help_text="To the contact person.")
-
-
-class CancelInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, allow_blank=True, default="", help_text="Required.")
-
-
 # ------------------------------------------------------------------------------------------------ output
 
 
@@ -136,7 +127,7 @@ class ListingSummaryOutput(serializers.Serializer):
     category = CategoryRefOutput()
     condition = serializers.ChoiceField(choices=Condition.choices)
     quantity = serializers.IntegerField()
-    quantity_available = serializers.IntegerField()
+    quantity_available = serializers.IntegerField(help_text="How many are free now (not reserved, handed over or out).")
     offer_type = serializers.ChoiceField(choices=OfferType.choices)
     price = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     rent_period = serializers.ChoiceField(choices=RentPeriod.choices, allow_blank=True)
@@ -162,37 +153,6 @@ class ListingOutput(ListingSummaryOutput):
 class ListingRefOutput(serializers.Serializer):
     uuid = serializers.UUIDField()
     title = serializers.CharField()
-
-
-class MyReservationOutput(serializers.Serializer):
-    """A reservation in the list of one's own reservations."""
-
-    uuid = serializers.UUIDField()
-    listing = ListingRefOutput()
-    contact_person = PersonOutput(source="listing.contact_person")
-    quantity = serializers.IntegerField()
-    status = StatusField(choices=ReservationStatus.choices, component="ReservationStatusEnum")
-    message = serializers.CharField()
-    reserved_at = serializers.DateTimeField()
-    handed_over_at = serializers.DateTimeField(allow_null=True)
-    cancelled_at = serializers.DateTimeField(allow_null=True)
-    cancel_reason = serializers.CharField()
-
-
-class ReservationOutput(serializers.Serializer):
-    """One reservation, as the person who reserved or the listing's owner side sees it."""
-
-    uuid = serializers.UUIDField()
-    listing = ListingRefOutput()
-    quantity = serializers.IntegerField()
-    status = StatusField(choices=ReservationStatus.choices, component="ReservationStatusEnum")
-    message = serializers.CharField()
-    reserved_by = PersonOutput()
-    receiving_department = NamedOutput(allow_null=True)
-    reserved_at = serializers.DateTimeField()
-    handed_over_at = serializers.DateTimeField(allow_null=True)
-    cancelled_at = serializers.DateTimeField(allow_null=True)
-    cancel_reason = serializers.CharField()
 
 
 class CategoryOutput(serializers.Serializer):

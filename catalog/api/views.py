@@ -1,8 +1,8 @@
 """The catalogue API: thin views that parse input, call catalog.services / catalog.selectors and render output.
 
-Listings and reservations are addressed by their uuid. Something the person may not see is answered like
-something that does not exist (404). Refusals from the services become ``{"error": {"code", "message"}}`` with
-their HTTP status in platform_.api_errors.
+Listings are addressed by their uuid; reservations and loans are ``bookings.api``. Something the person may not
+see is answered like something that does not exist (404). Refusals from the services become
+``{"error": {"code", "message"}}`` with their HTTP status in platform_.api_errors.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.fields import Field
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from .. import selectors, services
@@ -49,22 +48,10 @@ def _listing_or_404(request, uuid) -> Listing:
     return listing
 
 
-def _reservation_or_404(request, uuid):
-    reservation = selectors.reservation_for(uuid=uuid, user=request.user)
-    if reservation is None:
-        raise NotFound()
-    return reservation
-
-
 def _listing_response(request, uuid, status_code: int = status.HTTP_200_OK) -> Response:
     # Read back through the selector, so every answer about a listing has the same shape and query cost.
     listing = _listing_or_404(request, uuid)
     return Response(s.ListingOutput(listing, context={"request": request}).data, status=status_code)
-
-
-def _reservation_response(request, uuid, status_code: int = status.HTTP_200_OK) -> Response:
-    reservation = _reservation_or_404(request, uuid)
-    return Response(s.ReservationOutput(reservation, context={"request": request}).data, status=status_code)
 
 
 def _details(data: dict, *, user, listing: Listing | None = None) -> services.ListingDetails:
@@ -207,7 +194,7 @@ class ListingWithdrawApi(APIView):
         operation_id="listing_withdraw",
         tags=["listings"],
         summary="Withdraw a listing",
-        description="Open reservations are cancelled with the same reason.",
+        description="Open bookings (reservations, loans not picked up) are cancelled with the same reason.",
         request=s.WithdrawInput,
         responses={200: s.ListingOutput, **_errors(400, 403, 404, 409)},
     )
@@ -217,83 +204,6 @@ class ListingWithdrawApi(APIView):
         form.is_valid(raise_exception=True)
         services.withdraw_listing(listing=listing, by=request.user, reason=form.validated_data["reason"])
         return _listing_response(request, uuid)
-
-
-class ListingReserveApi(APIView):
-    @extend_schema(
-        operation_id="listing_reserve",
-        tags=["reservations"],
-        summary="Reserve (part of) a listing",
-        description="Of two people reserving the last item at the same moment one succeeds; the other gets 409 "
-        "`sold_out`.",
-        request=s.ReserveInput,
-        responses={201: s.ReservationOutput, **_errors(400, 404, 409)},
-    )
-    def post(self, request, uuid):
-        listing = _listing_or_404(request, uuid)
-        form = s.ReserveInput(data=request.data)
-        form.is_valid(raise_exception=True)
-        reservation = services.reserve_listing(listing=listing, by=request.user, **form.validated_data)
-        return _reservation_response(request, reservation.uuid, status.HTTP_201_CREATED)
-
-
-# ------------------------------------------------------------------------------------------------ reservations
-
-
-class MyReservationsApi(APIView):
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
-
-    @extend_schema(
-        operation_id="my_reservations",
-        tags=["reservations"],
-        summary="My reservations, newest first",
-        responses={200: s.MyReservationOutput(many=True), **_errors()},
-    )
-    def get(self, request):
-        return _paginated(self, request, selectors.my_reservations(user=request.user), s.MyReservationOutput)
-
-
-class ReservationApi(APIView):
-    @extend_schema(
-        operation_id="reservation_retrieve",
-        tags=["reservations"],
-        summary="One reservation",
-        description="Visible to the person who reserved and to the listing's owner side.",
-        responses={200: s.ReservationOutput, **_errors(404)},
-    )
-    def get(self, request, uuid):
-        reservation = _reservation_or_404(request, uuid)
-        return Response(s.ReservationOutput(reservation, context={"request": request}).data)
-
-
-class ReservationConfirmApi(APIView):
-    @extend_schema(
-        operation_id="reservation_confirm",
-        tags=["reservations"],
-        summary="Confirm the handover",
-        description="By the listing's owner side (poster, contact person, department manager or operator).",
-        request=None,
-        responses={200: s.ReservationOutput, **_errors(403, 404, 409)},
-    )
-    def post(self, request, uuid):
-        services.confirm_handover(reservation=_reservation_or_404(request, uuid), by=request.user)
-        return _reservation_response(request, uuid)
-
-
-class ReservationCancelApi(APIView):
-    @extend_schema(
-        operation_id="reservation_cancel",
-        tags=["reservations"],
-        summary="Cancel a reservation, with a reason",
-        request=s.CancelInput,
-        responses={200: s.ReservationOutput, **_errors(400, 403, 404, 409)},
-    )
-    def post(self, request, uuid):
-        reservation = _reservation_or_404(request, uuid)
-        form = s.CancelInput(data=request.data)
-        form.is_valid(raise_exception=True)
-        services.cancel_reservation(reservation=reservation, by=request.user, reason=form.validated_data["reason"])
-        return _reservation_response(request, uuid)
 
 
 # ------------------------------------------------------------------------------------------------ categories
