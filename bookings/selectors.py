@@ -31,20 +31,21 @@ LENT_OFFERS = ("lend", "rent")
 
 def spans(*, listing_id: int, start: datetime, end: datetime | None, exclude: int | None = None) -> list[Span]:
     """The holding bookings of a listing that touch [start, end), as spans. A loan that is out counts from when it
-    was picked up to its end or now, whichever is later: it is not back yet."""
+    was picked up to its end or, if that has passed, to the end of today: it is not back yet, and is expected back
+    (reminders chase it)."""
     window = DateTimeTZRange(start, end, "[)")
     rows = Booking.objects.filter(listing_id=listing_id, status__in=HOLDING).filter(
         Q(period__overlap=window) | Q(status=BookingStatus.OUT)
     )
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
-    now = timezone.now()
+    today_ends = periods.day_bounds(timezone.localdate(), timezone.get_current_timezone())[1]
     result = []
     for period, quantity, status, handed_over_at in rows.values_list("period", "quantity", "status", "handed_over_at"):
         begins, ends = period.lower, period.upper
         if status == BookingStatus.OUT:
             begins = min(begins, handed_over_at or begins)
-            ends = max(ends, now) if ends is not None else None
+            ends = max(ends, today_ends) if ends is not None else None
         result.append(Span(begins, ends, quantity))
     return result
 
