@@ -5,6 +5,7 @@ organisation and UUID, never by an integer id of one schema."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -453,3 +454,35 @@ def test_an_operator_is_on_the_owner_side_of_every_listing_but_a_member_is_not(y
         loan = book(projector, world["borrower"], day(0, 0), day(2))
         assert world["operator"].role == Role.OPERATOR
         assert services.confirm_pick_up(booking=loan, by=world["operator"]).status == BookingStatus.OUT
+
+
+def test_postgresqls_running_sum_agrees_with_a_plain_sweep(ystad, world):
+    import random
+
+    from bookings import periods
+
+    with schema_context(ystad.schema_name):
+        # given thirty loans and a reservation-like claim on eight chairs, at random
+        chairs = lendable(world["owner"], title="Fällstolar slump", quantity=40)
+        rng = random.Random(7)
+        for _ in range(30):
+            start = day(rng.randint(1, 40), rng.choice([0, 9, 12]))
+            book(chairs, world["borrower"], start, start + timedelta(hours=rng.choice([3, 7, 24, 48, 72])),
+                 quantity=rng.randint(1, 3))
+        for _ in range(40):
+            # when the busiest moment of a random window is asked for
+            start = day(rng.randint(0, 45), rng.choice([0, 8, 16]))
+            end = start + timedelta(hours=rng.choice([1, 12, 24, 96]))
+            expected = periods.peak(booking_selectors.spans(listing_id=chairs.pk, start=start, end=end), start, end)
+            # then PostgreSQL's answer is the sweep's
+            assert booking_selectors.booked_peak(listing=chairs, start=start, end=end) == expected
+        # and the calendar's days are too
+        first = day(1).date().replace(day=1) + timedelta(days=32)
+        calendar = booking_selectors.month_calendar(listing=chairs, first=first.replace(day=1))
+        zone = timezone.get_current_timezone()
+        for week in calendar.weeks:
+            for entry in week:
+                begins, ends = periods.day_bounds(entry.day, zone)
+                booked = periods.peak(booking_selectors.spans(listing_id=chairs.pk, start=begins, end=ends),
+                                      begins, ends)
+                assert entry.free == 40 - booked, entry.day
