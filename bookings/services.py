@@ -180,8 +180,9 @@ def cancel_booking(*, booking: Booking, by, reason: str, notify: bool = True) ->
 
 
 def cancel_open_bookings(*, listing, by, reason: str, at: datetime | None = None, notify: bool = True) -> list[Booking]:
-    """Cancel what still waits for a handover or a pick-up, when the listing is withdrawn. Loans already out stay
-    out until they are returned. The caller holds the listing's lock (catalog.services.withdraw_listing)."""
+    """Cancel what still waits for a handover or a pick-up, when the listing is withdrawn, and empty its waiting list.
+    Loans already out stay out until they are returned. The caller holds the listing's lock
+    (catalog.services.withdraw_listing)."""
     actor = party_of(user=by)
     now = at or timezone.now()
     open_bookings = list(listing.bookings.select_for_update().filter(status=BookingStatus.RESERVED))
@@ -193,6 +194,7 @@ def cancel_open_bookings(*, listing, by, reason: str, at: datetime | None = None
         booking.extension_until = None
         events.append(_event(booking, "cancelled", actor=actor, note=reason))
     Booking.objects.bulk_update(open_bookings, ["status", "cancelled_at", "cancel_reason", "extension_until"])
+    listing.waitlist.filter(told_at__isnull=True).delete()
     if notify:
         for event in events:
             _queue_notice(event, NoticeKind.CANCELLED)

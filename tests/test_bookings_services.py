@@ -380,6 +380,7 @@ def test_withdrawing_cancels_future_loans_but_not_one_that_is_out(ystad, world):
         future = book(chairs, world["borrower"], day(8), day(9))
         out = services.confirm_pick_up(booking=book(chairs, world["other"], day(0, 0), day(2)), by=world["owner"])
         catalog_services.withdraw_listing(listing=chairs, by=world["owner"], reason="Ska repareras", notify=False)
+        assert booking_selectors.waiting_count(listing=chairs) == 0
         future.refresh_from_db()
         out.refresh_from_db()
         assert (future.status, future.cancel_reason) == (BookingStatus.CANCELLED, "Ska repareras")

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django_tenants.utils import schema_context
 
+from bookings import errors as booking_errors
 from bookings import services as booking_services
 from bookings.lifecycle import BookingStatus as ReservationStatus
 from bookings.models import Booking
@@ -470,7 +471,7 @@ def test_reserving_the_last_one_someone_else_took_says_it_is_sold_out(ystad, own
 
     # then they are told it is gone, with 409 Conflict, and nothing is reserved for them
     assert response.status_code == 409
-    assert _sv(errors.SOLD_OUT[1]) in response.content.decode()
+    assert _sv(booking_errors.SOLD_OUT[1]) in response.content.decode()
     with schema_context(ystad.schema_name):
         assert not Booking.objects.filter(listing=listing, borrower_uuid=colleague.uuid).exists()
 
@@ -482,7 +483,7 @@ def test_the_owner_cannot_reserve_their_own_listing(ystad, owner, listing):
     response = client.post(f"/annonser/{listing.uuid}/reservera/", {"quantity": 1})
 
     assert response.status_code == 400
-    assert _sv(errors.OWN_LISTING[1]) in response.content.decode()
+    assert _sv(booking_errors.OWN_LISTING[1]) in response.content.decode()
 
 
 def test_the_owner_confirms_the_handover_from_my_listings_and_the_statistics_count_it(ystad, owner, colleague, listing):
@@ -522,7 +523,7 @@ def test_a_handover_cannot_be_confirmed_by_the_receiver(ystad, colleague, listin
 
     response = client_for(ystad, colleague).post(f"/reservationer/{reservation.uuid}/overlamnad/", follow=True)
 
-    assert _sv(errors.NOT_ALLOWED_RESERVATION[1]) in response.content.decode()
+    assert _sv(booking_errors.NOT_ALLOWED[1]) in response.content.decode()
     with schema_context(ystad.schema_name):
         reservation.refresh_from_db()
     assert reservation.status == ReservationStatus.RESERVED
