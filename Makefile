@@ -67,6 +67,7 @@ bench: setup
 	$(PY) bench/provisioning.py
 	$(PY) bench/migrate_noop.py
 	$(PY) bench/search.py
+	$(PY) bench/availability.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -2,6 +2,8 @@
 the controller of its staff's personal data. The public schema has the same tables, holding platform admins only.
 """
 
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -50,6 +52,9 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
+    # Stable across organisations and never reused: how bookings and (later) the exchange name a person
+    # (platform_.parties.Party). The integer id means something only inside one organisation's schema.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.MEMBER)

@@ -7,7 +7,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from knox.models import AuthToken
 
+from platform_.parties import Party
 from tenants import selectors as tenant_selectors
+from tenants.selectors import current_organisation_id
 
 from .models import Department, Invitation, Role, User
 
@@ -77,4 +79,11 @@ def org_admins_to_notify(*, about: User) -> list[str]:
     return list(
         User.objects.filter(role=Role.ORG_ADMIN, is_active=True).exclude(pk=about.pk)
         .order_by("email").values_list("email", flat=True)
+    )
+
+
+def party_of(*, user: User) -> Party:
+    """``user`` of the current organisation as a Party: organisation, UUID and how to show and reach them now."""
+    return Party(
+        organisation_id=current_organisation_id(), person=user.uuid, name=user.get_full_name(), email=user.email
     )

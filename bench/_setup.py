@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# BENCH_DATABASE picks another database, e.g. to run two checkouts' benchmarks side by side.
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE") or "delbar_bench"
 SETTINGS_MODULE = "bench.settings_bench"
 

@@ -7,7 +7,8 @@ a couple of reservations cancelled with a reason, one listing is a draft and one
 moved afterwards, so that the statistics page has the months of this year to show.
 
 Each organisation gets its own mix (picked with a random generator seeded by its slug, so the same every time),
-its own departments and its own addresses. Running it again adds nothing.
+its own departments and its own addresses, and every one of the things that are lent or rented out
+(``demo_items.LENDING``), whose loans ``bookings.demo`` plays. Running it again adds nothing.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.selectors import colleagues
 from accounts.selectors import departments as all_departments
+from bookings import demo as booking_demo
+from bookings import services as booking_services
 
 from . import demo_photos, services
-from .demo_items import ITEMS, DemoItem
-from .models import Category, Listing, Reservation
+from .demo_items import ITEMS, LENDING, DemoItem
+from .models import Category, Listing
 
 LISTINGS_PER_ORGANISATION = 40
 # What happens to the listings after they are posted; the rest stay published and open.
@@ -172,7 +175,8 @@ def seed_demo_listings(*, organisation) -> int:
         raise ValueError(f"There are no demo listings for {organisation.slug!r}.")
     rng = random.Random(f"delbar-demo-{organisation.slug}")
     mix = _mix(organisation.slug, places, rng)
-    if Listing.objects.filter(title__in=[item.title for item in mix]).exists():
+    lending = [item for item in LENDING if item.unit in places]
+    if Listing.objects.filter(title__in=[item.title for item in mix + lending]).exists():
         return 0
 
     people = [person for person in colleagues() if person.email.endswith(f"@{organisation.slug}.example")]
@@ -181,6 +185,9 @@ def seed_demo_listings(*, organisation) -> int:
     departments = {department.name: department for department in all_departments()}
     fates = FATES + ["published"] * (len(mix) - len(FATES))
     rng.shuffle(fates)
+    # Lent and rented out: published here; their loans are bookings.demo's.
+    mix += lending
+    fates += ["published"] * len(lending)
     pictures = [_pictures(item, n=n, seed=f"{organisation.slug}-{n}", rng=rng) for n, item in enumerate(mix)]
     # Drawing, decoding and re-encoding the photos is most of the work. Pillow lets go of the GIL while it codes
     # images, so two threads make them while this one writes the listings as their photos become ready.
@@ -255,23 +262,23 @@ def _reserve_and_so_on(listing, fate, *, author, contact, others, published_at, 
         shares = [listing.quantity]
     last = published_at
     for share, colleague in zip(shares, others, strict=False):
-        reservation = services.reserve_listing(
+        reservation = booking_services.reserve_listing(
             listing=listing, by=colleague, quantity=share, message=rng.choice(RESERVATION_MESSAGES), notify=False
         )
         reserved_at = _after(published_at, rng, days=10)
         times = {"reserved_at": reserved_at}
         if hand_over:
-            services.confirm_handover(reservation=reservation, by=rng.choice([author, contact]))
+            booking_services.confirm_handover(booking=reservation, by=rng.choice([author, contact]))
             times["handed_over_at"] = _after(reserved_at, rng, days=7)
         elif fate == "cancelled":
             by_colleague = rng.random() < 0.5
-            services.cancel_reservation(
-                reservation=reservation,
+            booking_services.cancel_booking(
+                booking=reservation,
                 by=colleague if by_colleague else contact,
                 reason=CANCEL_REASONS[0 if by_colleague else rng.randint(1, 2)],
                 notify=False,  # the demo's people are made up: no e-mail about their reservations
             )
             times["cancelled_at"] = _after(reserved_at, rng, days=5)
-        Reservation.objects.filter(pk=reservation.pk).update(**times)
+        booking_demo.backdate(booking=reservation, **times)
         last = max(last, *times.values())
     return last

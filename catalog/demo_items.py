@@ -79,22 +79,6 @@ ITEMS: list[DemoItem] = [
         condition="very_good", quantity=7, picture="headset", colour="black",
     ),
     DemoItem(
-        "Konferenstelefon Jabra Speak 510", "Ljud och bild", "it",
-        "Lånas ut till möten och utbildningar. Ansluts med USB eller Bluetooth. Hämtas och lämnas i IT-enhetens "
-        "reception.",
-        condition="very_good", offer="lend", picture="conference_phone", colour="black",
-    ),
-    DemoItem(
-        "Projektor Epson EB-W51", "Ljud och bild", "school",
-        "Projektor med HDMI och fjärrkontroll. Lånas ut veckovis, boka via kontaktpersonen. Väska och kablar ingår.",
-        offer="lend", colour="white",
-    ),
-    DemoItem(
-        "Högtalare med mikrofon, Bose S1 Pro", "Ljud och bild", "culture",
-        "Batteridriven högtalare med trådlös mikrofon, bra till utomhusevenemang och föreläsningar. Hyrs ut per dag.",
-        condition="very_good", offer="rent", price=150, rent_period="day", picture="speaker", colour="black",
-    ),
-    DemoItem(
         "Dokumentförstörare HSM, säkerhetsnivå P-4", "Tillbehör", "office",
         "Dokumentförstörare för kontor, tar tolv ark åt gången. Fungerar men är högljudd.",
         condition="worn", picture="shredder", colour="grey",
@@ -314,16 +298,6 @@ ITEMS: list[DemoItem] = [
     ),
     # --------------------------------------------------------------------------------------- Övrigt
     DemoItem(
-        "Släpkärra 750 kg", "Övrigt", "property",
-        "Obromsad släpkärra med flakmått 250×130 cm och kapell. Hyrs ut per dag till andra förvaltningar.",
-        offer="rent", price=100, rent_period="day", picture="trailer", colour="grey",
-    ),
-    DemoItem(
-        "Trappstege i aluminium, 6 steg", "Övrigt", "property",
-        "Lånas ut till den som behöver hänga tavlor eller byta armaturer. Lämnas tillbaka samma vecka.",
-        offer="lend", picture="ladder", colour="steel",
-    ),
-    DemoItem(
         "Flyttkartonger med handtag", "Övrigt", "amu",
         "Fyrtio flyttkartonger som använts en gång. Hämta så många ni behöver.",
         condition="very_good", quantity=40,
@@ -348,5 +322,37 @@ ITEMS: list[DemoItem] = [
         "Lampor och armaturer, blandat", "Belysning", "amu",
         "Skrivbordslampor och några pendlar från utrymda lokaler. Alla testade.",
         quantity=7,
+    ),
+]
+
+# Lent and rented out: every demo organisation has all of these, with loans in every state (bookings.demo), so that
+# the calendar and the statistics have something to show. Kept apart from ITEMS, whose listings are reserved and
+# handed over instead.
+LENDING: list[DemoItem] = [
+    DemoItem(
+        "Konferenstelefon Jabra Speak 510", "Ljud och bild", "it",
+        "Lånas ut till möten och utbildningar. Ansluts med USB eller Bluetooth. Hämtas och lämnas i IT-enhetens "
+        "reception.",
+        condition="very_good", offer="lend", picture="conference_phone", colour="black",
+    ),
+    DemoItem(
+        "Projektor Epson EB-W51", "Ljud och bild", "school",
+        "Projektor med HDMI och fjärrkontroll. Lånas ut veckovis, boka via kontaktpersonen. Väska och kablar ingår.",
+        offer="lend", colour="white",
+    ),
+    DemoItem(
+        "Högtalare med mikrofon, Bose S1 Pro", "Ljud och bild", "culture",
+        "Batteridriven högtalare med trådlös mikrofon, bra till utomhusevenemang och föreläsningar. Hyrs ut per dag.",
+        condition="very_good", offer="rent", price=150, rent_period="day", picture="speaker", colour="black",
+    ),
+    DemoItem(
+        "Släpkärra 750 kg", "Övrigt", "property",
+        "Obromsad släpkärra med flakmått 250×130 cm och kapell. Hyrs ut per dag till andra förvaltningar.",
+        offer="rent", price=100, rent_period="day", picture="trailer", colour="grey",
+    ),
+    DemoItem(
+        "Trappstege i aluminium, 6 steg", "Övrigt", "property",
+        "Lånas ut till den som behöver hänga tavlor eller byta armaturer. Lämnas tillbaka samma vecka.",
+        offer="lend", picture="ladder", colour="steel",
     ),
 ]

@@ -28,16 +28,7 @@ class RateLimited(CatalogError):
         self.retry_after = retry_after
 
 
-SOLD_OUT = ("sold_out", _("Someone else reserved the last one just before you. It is no longer available."), 409)
-NOT_ENOUGH = ("not_enough", _("Only %(available)s left to reserve."), 409)
-OWN_LISTING = ("own_listing", _("You cannot reserve your own listing."), 400)
-OWN_HANDOVER = (
-    "own_handover", _("Someone else must confirm the handover of what you reserved yourself."), 403
-)
 NOT_ALLOWED = ("not_allowed", _("You are not allowed to do this with this listing."), 403)
-NOT_ALLOWED_RESERVATION = (
-    "not_allowed", _("Only the person who reserved, the listing's owner or an operator can do this."), 403
-)
 QUANTITY_INVALID = ("quantity_invalid", _("The quantity must be at least 1."), 400)
 PRICE_INVALID = ("price_invalid", _("The price cannot be negative."), 400)
 INVALID_CHOICE = ("invalid_choice", _("The condition, offer or rent period is not one of the choices."), 400)

@@ -1,4 +1,5 @@
-"""An organisation's own listings, their photos and reservations. These tables live in each organisation's schema."""
+"""An organisation's own listings and their photos. These tables live in each organisation's schema; the claims on
+a listing (reservations, loans) are ``bookings``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.db.models.functions import Coalesce, Left
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .lifecycle import ListingStatus, ReservationStatus
+from .lifecycle import ListingStatus
 from .limits import (
     ADDRESS_MAX_LENGTH,
     BUILDING_MAX_LENGTH,
@@ -119,9 +120,9 @@ class Listing(models.Model):
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="listings"
     )
     condition = models.CharField(_("condition"), max_length=20, choices=Condition.choices, default=Condition.GOOD)
+    # How many there are. What is free in a period is derived from the bookings (bookings.selectors), and a
+    # listing's "quantity_available" in pages and the API is what is free now, annotated by the selectors.
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
-    # What is neither reserved nor handed over. Changed only under a row lock on the listing (services.reserve).
-    quantity_available = models.PositiveIntegerField(_("available"), default=1)
     offer_type = models.CharField(_("offer"), max_length=20, choices=OfferType.choices, default=OfferType.GIVE_AWAY)
     price = models.DecimalField(_("price (SEK)"), max_digits=10, decimal_places=2, null=True, blank=True)
     rent_period = models.CharField(_("rent period"), max_length=10, choices=RentPeriod.choices, blank=True)
@@ -178,9 +179,6 @@ class Listing(models.Model):
                 condition=models.Q(quantity__gte=1), name="listing_quantity_positive"
             ),
             models.CheckConstraint(
-                condition=models.Q(quantity_available__lte=models.F("quantity")), name="listing_available_le_quantity"
-            ),
-            models.CheckConstraint(
                 condition=models.Q(offer_type__in=["rent", "sell"], price__isnull=False)
                 | (~models.Q(offer_type__in=["rent", "sell"]) & models.Q(price__isnull=True)),
                 name="listing_price_only_when_priced",
@@ -222,72 +220,6 @@ class ListingPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
-
-
-class Reservation(models.Model):
-    """A colleague's claim on part of a listing's quantity, until it is handed over or cancelled."""
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    listing = models.ForeignKey(
-        Listing, verbose_name=_("listing"), on_delete=models.PROTECT, related_name="reservations"
-    )
-    quantity = models.PositiveIntegerField(_("quantity"), default=1)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ReservationStatus.choices, default=ReservationStatus.RESERVED
-    )
-    reserved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reserved by"), on_delete=models.PROTECT, related_name="reservations"
-    )
-    # The receiving department as it was when reserved: statistics must not move when a person changes department.
-    receiving_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("receiving department"), null=True, on_delete=models.PROTECT,
-        related_name="+",
-    )
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    reserved_at = models.DateTimeField(_("reserved"), auto_now_add=True)
-    handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
-    # The giving department when the handover was confirmed: what the statistics count it under, so that moving the
-    # listing to another department later does not move past handovers.
-    giving_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("giving department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )
-    handed_over_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("handover confirmed by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
-    )
-    cancel_reason = models.CharField(_("reason"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("reservation")
-        verbose_name_plural = _("reservations")
-        ordering = ["-reserved_at"]
-        indexes = [
-            models.Index(fields=["status", "handed_over_at"], name="reservation_handed_over"),
-            models.Index(fields=["reserved_by", "-reserved_at"], name="reservation_by_user"),
-        ]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="reservation_quantity_positive"),
-            models.CheckConstraint(
-                condition=~models.Q(status="handed_over") | models.Q(handed_over_at__isnull=False),
-                name="reservation_handover_has_time",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.listing} × {self.quantity}"
-
-
-class NoticeKind(models.TextChoices):
-    RESERVED = "reserved", _("Reserved")
-    CANCELLED = "cancelled", _("Cancelled")
-    # To the contact person when a third party (an operator, an admin) cancelled: both sides should know.
-    CANCELLED_FOR_CONTACT = "cancelled_contact", _("Cancelled (to the contact person)")
 
 
 class SearchWord(models.Model):

@@ -1,7 +1,9 @@
-"""Who may do what with a listing or a reservation, inside one organisation.
+"""Who may do what with a listing, inside one organisation.
 
 The owner side of a listing is the person who posted it, its contact person, the operators (the labour-market
 unit runs the service and posts for departments), organisation admins, and the manager of the owning department.
+People are compared by their stable UUID, never by the integer id of one organisation's schema. Who may take a step
+on a booking is ``bookings``' rule, built on ``can_manage_listing``.
 """
 
 from __future__ import annotations
@@ -9,9 +11,13 @@ from __future__ import annotations
 from accounts.roles import Role
 
 from .lifecycle import ListingStatus
-from .models import Listing, Reservation
+from .models import Listing
 
 RUNS_THE_SERVICE = {Role.OPERATOR, Role.ORG_ADMIN}
+
+
+def is_poster_or_contact(user, listing: Listing) -> bool:
+    return user.uuid in (listing.created_by.uuid, listing.contact_person.uuid)
 
 
 def can_manage_listing(user, listing: Listing) -> bool:
@@ -19,7 +25,7 @@ def can_manage_listing(user, listing: Listing) -> bool:
         return False
     if user.role in RUNS_THE_SERVICE:
         return True
-    if user.pk in (listing.created_by_id, listing.contact_person_id):
+    if is_poster_or_contact(user, listing):
         return True
     return (
         user.role == Role.DEPARTMENT_MANAGER
@@ -33,16 +39,6 @@ def can_see_listing(user, listing: Listing) -> bool:
     listings only for those who manage them."""
     hidden = listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN)
     return not hidden or can_manage_listing(user, listing)
-
-
-def can_confirm_handover(user, reservation: Reservation) -> bool:
-    return can_manage_listing(user, reservation.listing)
-
-
-def can_cancel_reservation(user, reservation: Reservation) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.pk == reservation.reserved_by_id or can_manage_listing(user, reservation.listing)
 
 
 def can_post_for_any_department(user) -> bool:

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.db.models import Case, F, Prefetch, QuerySet, Subquery, Value, When
 
+from bookings import selectors as bookings
+
 from .lifecycle import ListingStatus
 from .models import SEARCH_CONFIG, Listing, ListingPhoto, SearchWord
 from .search_text import query_terms
@@ -34,10 +36,12 @@ RANK_WEIGHTS = [0.1, 0.8, 0.4, 1.0]
 
 
 def with_photos(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
-    """Listings as lists and pages show them: category, department and photos loaded, the search columns not."""
+    """Listings as lists and pages show them: category, department, photos and how many are free now
+    (``quantity_available``, from the bookings) loaded, the search columns not."""
     return (
         queryset.select_related("category", "category__parent", "department")
         .prefetch_related(Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id")))
+        .annotate(quantity_available=bookings.free_now_expression())
         .defer("search_vector", "search_suffixes")
     )
 

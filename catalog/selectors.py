@@ -1,4 +1,5 @@
-"""Reads for listings, reservations and statistics, in the current organisation's schema.
+"""Reads for listings and statistics, in the current organisation's schema. Bookings have their own
+(``bookings.selectors``); a listing's ``quantity_available`` is what is free now, derived from them.
 
 Every function here issues a fixed number of queries whatever the amount of data (tests/test_catalog_page_queries.py,
 tests/test_api_isolation_and_queries.py).
@@ -11,20 +12,24 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from accounts import selectors as people
+from bookings import selectors as bookings
 
-from .lifecycle import ListingStatus, ReservationStatus
+from .lifecycle import LISTING, ListingStatus
 from .limits import CATEGORY_MAX_DEPTH
-from .models import Category, Listing, ListingPhoto, Reservation
-from .permissions import can_manage_listing, can_see_listing
+from .models import Category, Listing, ListingPhoto
+from .permissions import can_manage_listing, can_see_listing, is_poster_or_contact
 from .search import SearchResults, search, with_photos
 
 if TYPE_CHECKING:
     from accounts.models import Department
+
+# The rules other apps ask about a listing (bookings: who acts for the owner side).
+__all__ = ["LISTING", "ListingStatus", "can_manage_listing", "can_see_listing", "is_poster_or_contact"]
 
 
 def categories() -> list[Category]:
@@ -144,60 +149,30 @@ def listing_for(*, uuid, user) -> Listing | None:
     return listing if listing is not None and can_see_listing(user, listing) else None
 
 
+def listings_titled(*, titles: list[str]) -> dict[str, Listing]:
+    """Listings by their exact title (the demo seed finds the ones it posted)."""
+    queryset = Listing.objects.select_related("created_by", "contact_person", "department").filter(title__in=titles)
+    return {listing.title: listing for listing in queryset}
+
+
 def photo_for(*, pk: int, user) -> ListingPhoto | None:
     """A listing's photo if ``user`` may see the listing (drafts and withdrawn ones only for those who manage them)."""
-    photo = ListingPhoto.objects.select_related("listing").filter(pk=pk).first()
+    photo = (
+        ListingPhoto.objects.select_related("listing", "listing__created_by", "listing__contact_person")
+        .filter(pk=pk)
+        .first()
+    )
     return photo if photo is not None and can_see_listing(user, photo.listing) else None
 
 
-def listing_reservations(*, listing: Listing) -> list[Reservation]:
-    return list(
-        listing.reservations.select_related("reserved_by", "receiving_department", "handed_over_by", "cancelled_by")
-        .order_by("-reserved_at")
-    )
-
-
-def reservation_for(*, uuid, user) -> Reservation | None:
-    """A reservation the user is part of: the one who reserved, or the owner side of the listing."""
-    reservation = (
-        Reservation.objects.select_related("listing", "listing__department", "reserved_by", "receiving_department")
-        .filter(uuid=uuid)
-        .first()
-    )
-    if reservation is None:
-        return None
-    if reservation.reserved_by_id != user.pk and not can_manage_listing(user, reservation.listing):
-        return None
-    return reservation
-
-
 def my_listings(*, user, status: str = "") -> QuerySet[Listing]:
-    """Listings the user posted or is the contact person for, newest first, with their open reservations."""
+    """Listings the user posted or is the contact person for, newest first, with their open bookings (waiting for
+    a handover or a pick-up)."""
     queryset = Listing.objects.filter(Q(created_by=user) | Q(contact_person=user))
     if status:
         queryset = queryset.filter(status=status)
     return with_photos(
-        queryset.annotate(
-            open_reservations=Count("reservations", filter=Q(reservations__status=ReservationStatus.RESERVED))
-        ).order_by("-created_at", "-pk")
-    )
-
-
-def awaiting_handover(*, user) -> QuerySet[Reservation]:
-    """Open reservations of the user's own listings: the handovers they should confirm."""
-    return (
-        Reservation.objects.filter(status=ReservationStatus.RESERVED)
-        .filter(Q(listing__created_by=user) | Q(listing__contact_person=user))
-        .select_related("listing", "reserved_by", "receiving_department")
-        .order_by("reserved_at")
-    )
-
-
-def my_reservations(*, user) -> QuerySet[Reservation]:
-    return (
-        Reservation.objects.filter(reserved_by=user)
-        .select_related("listing", "listing__contact_person", "listing__department")
-        .order_by("-reserved_at")
+        queryset.annotate(open_reservations=bookings.open_bookings_expression()).order_by("-created_at", "-pk")
     )
 
 
@@ -206,6 +181,7 @@ class MonthFigures:
     month: date
     posted: int
     mediated: int
+    loans: int
 
 
 @dataclass(frozen=True)
@@ -214,6 +190,7 @@ class DepartmentFigures:
     administration: str
     posted: int
     mediated: int
+    loans: int
 
 
 @dataclass(frozen=True)
@@ -222,6 +199,7 @@ class Statistics:
     posted: int
     mediated: int
     handovers: int
+    loans: int
     months: list[MonthFigures]
     departments: list[DepartmentFigures]
 
@@ -232,51 +210,47 @@ def _year_range(year: int) -> tuple[datetime, datetime]:
 
 
 def statistics(*, year: int) -> Statistics:
-    """Listings posted (published) and items mediated (handed-over quantity) in ``year``, per month and department.
+    """Listings posted (published), items mediated (the quantity of reservations handed over) and loans (loans and
+    rentals picked up) in ``year``, per month and department.
 
-    Months and years are counted in Swedish time. Five queries, whatever the amount of data. Handovers count
-    under the department that gave them when they were confirmed (Reservation.giving_department).
+    Months and years are counted in Swedish time. Five queries, whatever the amount of data. Handovers and loans
+    count under the department that gave them when they changed hands (the booking's giving department). A loan is
+    not an item mediated: it comes back.
     """
     start, end = _year_range(year)
     posted = Listing.objects.filter(published_at__gte=start, published_at__lt=end)
-    handed = Reservation.objects.filter(
-        status=ReservationStatus.HANDED_OVER, handed_over_at__gte=start, handed_over_at__lt=end
-    )
     posted_by_month = dict(
         posted.annotate(m=ExtractMonth("published_at")).values("m").annotate(n=Count("pk")).values_list("m", "n")
     )
-    mediated_by_month = {
-        row["m"]: (row["items"] or 0, row["n"])
-        for row in handed.annotate(m=ExtractMonth("handed_over_at"))
-        .values("m")
-        .annotate(items=Sum("quantity"), n=Count("pk"))
-    }
+    changes = bookings.changed_hands(start=start, end=end)
     months = [
         MonthFigures(
-            month=date(year, m, 1), posted=posted_by_month.get(m, 0), mediated=mediated_by_month.get(m, (0, 0))[0]
+            month=date(year, m, 1),
+            posted=posted_by_month.get(m, 0),
+            mediated=changes.mediated_by_month.get(m, 0),
+            loans=changes.loans_by_month.get(m, 0),
         )
         for m in range(1, 13)
     ]
     posted_by_department = dict(posted.values("department").annotate(n=Count("pk")).values_list("department", "n"))
-    mediated_by_department = dict(
-        handed.values("giving_department").annotate(items=Sum("quantity")).values_list("giving_department", "items")
-    )
-    ids = set(posted_by_department) | set(mediated_by_department)
+    ids = set(posted_by_department) | set(changes.mediated_by_department) | set(changes.loans_by_department)
     departments = [
         DepartmentFigures(
             department=department.name,
             administration=department.parent.name if department.parent_id else "",
             posted=posted_by_department.get(department.pk, 0),
-            mediated=mediated_by_department.get(department.pk, 0) or 0,
+            mediated=changes.mediated_by_department.get(department.pk, 0),
+            loans=changes.loans_by_department.get(department.pk, 0),
         )
         for department in people.departments().filter(pk__in=ids)
     ]
-    departments.sort(key=lambda row: (-row.mediated, -row.posted, row.administration, row.department))
+    departments.sort(key=lambda row: (-row.mediated, -row.loans, -row.posted, row.administration, row.department))
     return Statistics(
         year=year,
         posted=sum(month.posted for month in months),
         mediated=sum(month.mediated for month in months),
-        handovers=sum(count for _items, count in mediated_by_month.values()),
+        handovers=sum(changes.handovers_by_month.values()),
+        loans=sum(month.loans for month in months),
         months=months,
         departments=departments,
     )

@@ -1,4 +1,6 @@
-"""Writes for listings, photos and reservations. One transaction per operation, in the current organisation's schema.
+"""Writes for listings and photos. One transaction per operation, in the current organisation's schema. Claims on a
+listing (reservations, loans) are ``bookings.services``; they lock the listing through ``lock_listing`` and let its
+status follow them through ``settle_status``.
 
 Photos are decoded and re-encoded before the transaction starts, so a bad file refuses the whole operation before
 anything is written; files written during a transaction that then rolls back are removed again.
@@ -18,9 +20,12 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 
+from bookings import selectors as bookings
+from bookings import services as booking_services
+
 from . import errors, lifecycle, permissions, photo_quota, selectors
 from .errors import CatalogError
-from .lifecycle import LISTING, RESERVATION, ListingStatus, ReservationStatus, TransitionNotAllowed
+from .lifecycle import LISTING, ListingStatus, TransitionNotAllowed
 from .limits import (
     ADDRESS_MAX_LENGTH,
     BUILDING_MAX_LENGTH,
@@ -31,18 +36,7 @@ from .limits import (
     ROOM_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
-from .models import (
-    PRICED_OFFERS,
-    Category,
-    Condition,
-    Listing,
-    ListingPhoto,
-    NoticeKind,
-    OfferType,
-    RentPeriod,
-    Reservation,
-    SearchWord,
-)
+from .models import PRICED_OFFERS, Category, Condition, Listing, ListingPhoto, OfferType, RentPeriod, SearchWord
 from .photos import ProcessedPhoto, check_pixel_budget, process_photo
 from .search_text import normalized, title_suffixes, words
 
@@ -205,7 +199,7 @@ def create_listing(
     stored = _StoredFiles()
     try:
         with transaction.atomic():
-            listing = Listing(created_by=author, quantity=details.quantity, quantity_available=details.quantity)
+            listing = Listing(created_by=author, quantity=details.quantity)
             _apply_details(listing, details)
             _check_texts(listing)
             if publish:
@@ -221,7 +215,38 @@ def create_listing(
 
 
 def _locked(listing: Listing) -> Listing:
-    return Listing.objects.select_for_update(of=("self",)).get(pk=listing.pk)
+    # With the poster and contact person, whom the permission rules compare the acting person with.
+    return (
+        Listing.objects.select_related("created_by", "contact_person")
+        .select_for_update(of=("self",))
+        .get(pk=listing.pk)
+    )
+
+
+def lock_listing(*, listing: Listing) -> Listing:
+    """The listing's row, locked until the transaction ends. Every claim on a listing is decided under this lock
+    (bookings.services), the listing first and then the booking, so that steps queue instead of deadlocking."""
+    return _locked(listing)
+
+
+def settle_status(*, listing: Listing) -> Listing:
+    """Let a locked listing's status follow its claims for good (reservations, reserved or handed over): reserved
+    when nothing is left, published again when some came back, handed over when all of it changed hands. Loans
+    come back, so they leave the status as it is."""
+    if listing.status not in (ListingStatus.PUBLISHED, ListingStatus.RESERVED):
+        return listing
+    claimed, still_open = bookings.claims(listing=listing)
+    status = listing.status
+    if status == ListingStatus.RESERVED and claimed < listing.quantity:
+        status = _step(LISTING, status, "reopen")
+    elif status == ListingStatus.PUBLISHED and claimed >= listing.quantity:
+        status = _step(LISTING, status, "fully_reserve")
+    if status == ListingStatus.RESERVED and not still_open:
+        status = _step(LISTING, status, "hand_over_all")
+    if status != listing.status:
+        listing.status = status
+        listing.save(update_fields=["status", "updated_at"])
+    return listing
 
 
 def update_listing(
@@ -250,22 +275,20 @@ def update_listing(
             _step(LISTING, current.status, "edit")
             if unchanged_since is not None and current.edited_at != unchanged_since:
                 errors.raise_error(errors.EDITED_MEANWHILE)
-            claimed = current.quantity - current.quantity_available
+            # What is booked at the busiest moment from now on: reserved, handed over, or lent in some period.
+            claimed = bookings.booked_peak(listing=current, start=timezone.now())
             if details.quantity < claimed:
                 errors.raise_error(errors.QUANTITY_BELOW_CLAIMED, claimed=claimed)
+            quantity_changed = details.quantity != current.quantity
             _apply_details(current, details)
             _check_texts(current)
             current.quantity = details.quantity
-            current.quantity_available = details.quantity - claimed
-            if current.status == ListingStatus.RESERVED and current.quantity_available > 0:
-                current.status = _step(LISTING, current.status, "reopen")
-            elif current.status == ListingStatus.PUBLISHED and current.quantity_available == 0:
-                current.status = _step(LISTING, current.status, "fully_reserve")
-            if current.status == ListingStatus.RESERVED and not _has_open_reservations(current):
-                # Lowered to what was already handed over: nothing is left to hand over.
-                current.status = _step(LISTING, current.status, "hand_over_all")
             current.edited_at = timezone.now()
             current.save()
+            if quantity_changed:
+                booking_services.listing_quantity_changed(listing=current)
+            # Raised: some is free again; lowered to what was already handed over: nothing is left to hand over.
+            settle_status(listing=current)
             _remember_words(current)
             to_remove = list(current.photos.filter(pk__in=list(remove_photo_ids)))
             for photo in to_remove:
@@ -284,10 +307,6 @@ def update_listing(
     return current
 
 
-def _has_open_reservations(listing: Listing) -> bool:
-    return listing.reservations.filter(status=ReservationStatus.RESERVED).exists()
-
-
 def _delete_files(names: Iterable[str]) -> None:
     from django.core.files.storage import default_storage
 
@@ -303,7 +322,7 @@ def publish_listing(*, listing: Listing, by) -> Listing:
     current.status = _step(LISTING, current.status, "publish")
     if not current.photos.exists():
         errors.raise_error(errors.PHOTO_REQUIRED)
-    if current.quantity_available == 0:
+    if bookings.claims(listing=current)[0] >= current.quantity:
         # Everything was handed over before it was withdrawn: there is nothing left to offer.
         errors.raise_error(errors.NOTHING_LEFT)
     current.published_at = current.published_at or timezone.now()
@@ -316,7 +335,8 @@ def publish_listing(*, listing: Listing, by) -> Listing:
 
 @transaction.atomic
 def withdraw_listing(*, listing: Listing, by, reason: str = "", notify: bool = True) -> Listing:
-    """Take a listing down. Open reservations are cancelled with the same reason, and those who made them told."""
+    """Take a listing down. Open bookings (reservations, loans not picked up) are cancelled with the same reason, and
+    those who made them told; loans that are out stay out until they are returned."""
     if not permissions.can_manage_listing(by, listing):
         errors.raise_error(errors.NOT_ALLOWED)
     _check_length(Listing, "withdrawn_reason", reason.strip(), REASON_MAX_LENGTH, field="reason")
@@ -326,116 +346,10 @@ def withdraw_listing(*, listing: Listing, by, reason: str = "", notify: bool = T
     # Stored text, read by colleagues whatever language the person withdrawing uses: the organisation's.
     with translation.override(settings.LANGUAGE_CODE):
         cancel_reason = reason.strip() or str(errors.WITHDRAWN_REASON)
-    open_reservations = list(current.reservations.select_for_update().filter(status=ReservationStatus.RESERVED))
-    for reservation in open_reservations:
-        reservation.status = _step(RESERVATION, reservation.status, "cancel")
-        reservation.cancelled_at = now
-        reservation.cancelled_by = by
-        reservation.cancel_reason = cancel_reason
-        current.quantity_available += reservation.quantity
-    Reservation.objects.bulk_update(open_reservations, ["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+    booking_services.cancel_open_bookings(listing=current, by=by, reason=cancel_reason, at=now, notify=notify)
     current.withdrawn_at = now
     current.withdrawn_reason = reason.strip()
-    current.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "quantity_available", "updated_at"])
-    if notify:
-        for reservation in open_reservations:
-            _queue_notice(reservation, NoticeKind.CANCELLED)
-    return current
-
-
-@transaction.atomic
-def reserve_listing(
-    *, listing: Listing, by, quantity: int = 1, message: str = "", notify: bool = True
-) -> Reservation:
-    """Reserve ``quantity`` of a listing for ``by``; the contact person is e-mailed once it is committed.
-
-    The listing row is locked first, so of two people reserving the last item at the same moment the second waits,
-    then sees nothing left and is told so; the check constraint on quantity_available backs this up.
-    """
-    current = _locked(listing)
-    if by.pk in (current.created_by_id, current.contact_person_id):
-        errors.raise_error(errors.OWN_LISTING)
-    if current.status == ListingStatus.RESERVED or (
-        current.status == ListingStatus.PUBLISHED and current.quantity_available == 0
-    ):
-        errors.raise_error(errors.SOLD_OUT)
-    _step(LISTING, current.status, "reserve")
-    if quantity < 1:
-        errors.raise_error(errors.QUANTITY_INVALID)
-    if quantity > current.quantity_available:
-        errors.raise_error(errors.NOT_ENOUGH, available=current.quantity_available)
-    current.quantity_available -= quantity
-    if current.quantity_available == 0:
-        current.status = _step(LISTING, current.status, "fully_reserve")
-    current.save(update_fields=["quantity_available", "status", "updated_at"])
-    reservation = Reservation.objects.create(
-        listing=current,
-        quantity=quantity,
-        reserved_by=by,
-        receiving_department_id=by.department_id,
-        message=message.strip(),
-    )
-    if notify:
-        _queue_notice(reservation, NoticeKind.RESERVED)
-    return reservation
-
-
-def _queue_notice(reservation: Reservation, kind: str) -> None:
-    """E-mail about the reservation: written to the outbox in this transaction, sent once it has committed."""
-    from .notices import enqueue_notice
-
-    enqueue_notice(reservation=reservation, kind=kind)
-
-
-def _locked_pair(reservation: Reservation) -> tuple[Listing, Reservation]:
-    # Always listing first, then reservation: the same order as reserve_listing, so no deadlock.
-    listing = _locked(reservation.listing)
-    current = Reservation.objects.select_for_update(of=("self",)).get(pk=reservation.pk)
-    current.listing = listing
-    return listing, current
-
-
-@transaction.atomic
-def confirm_handover(*, reservation: Reservation, by) -> Reservation:
-    """The owner side confirms that the item changed hands: it now counts as mediated."""
-    listing, current = _locked_pair(reservation)
-    if not permissions.can_confirm_handover(by, current):
-        errors.raise_error(errors.NOT_ALLOWED_RESERVATION)
-    if by.pk == current.reserved_by_id:
-        # A handover takes two: whoever reserved cannot also confirm receiving it, whatever their role.
-        errors.raise_error(errors.OWN_HANDOVER)
-    current.status = _step(RESERVATION, current.status, "hand_over")
-    current.handed_over_at = timezone.now()
-    current.handed_over_by = by
-    current.giving_department_id = listing.department_id
-    current.save(update_fields=["status", "handed_over_at", "handed_over_by", "giving_department"])
-    if listing.status == ListingStatus.RESERVED and not _has_open_reservations(listing):
-        listing.status = _step(LISTING, listing.status, "hand_over_all")
-        listing.save(update_fields=["status", "updated_at"])
-    return current
-
-
-@transaction.atomic
-def cancel_reservation(*, reservation: Reservation, by, reason: str, notify: bool = True) -> Reservation:
-    """Either side cancels, with a reason; the quantity becomes available again and the other side is e-mailed."""
-    if not reason.strip():
-        errors.raise_error(errors.REASON_REQUIRED)
-    listing, current = _locked_pair(reservation)
-    if not permissions.can_cancel_reservation(by, current):
-        errors.raise_error(errors.NOT_ALLOWED_RESERVATION)
-    current.status = _step(RESERVATION, current.status, "cancel")
-    current.cancelled_at = timezone.now()
-    current.cancelled_by = by
-    current.cancel_reason = reason.strip()
-    current.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
-    if listing.status in (ListingStatus.PUBLISHED, ListingStatus.RESERVED):
-        listing.quantity_available += current.quantity
-        listing.status = _step(LISTING, listing.status, "reopen")
-        listing.save(update_fields=["quantity_available", "status", "updated_at"])
-    if notify:
-        _queue_notice(current, NoticeKind.CANCELLED)
-        if by.pk not in (current.reserved_by_id, listing.contact_person_id):
-            _queue_notice(current, NoticeKind.CANCELLED_FOR_CONTACT)
+    current.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "updated_at"])
     return current
 
 
@@ -550,15 +464,14 @@ __all__ = [
     "CatalogError",
     "CategoryDetails",
     "ListingDetails",
-    "cancel_reservation",
     "check_category",
-    "confirm_handover",
     "create_category",
     "create_listing",
     "ensure_categories",
+    "lock_listing",
     "prepare_photos",
     "publish_listing",
-    "reserve_listing",
+    "settle_status",
     "update_category",
     "update_listing",
     "withdraw_listing",

@@ -10,10 +10,7 @@ urlpatterns = [
     path("annonser/<uuid:uuid>/publicera/", views.listing_publish, name="listing_publish"),
     path("annonser/<uuid:uuid>/ta-ned/", views.listing_withdraw, name="listing_withdraw"),
     path("annonser/<uuid:uuid>/reservera/", views.listing_reserve, name="listing_reserve"),
-    path("reservationer/<uuid:uuid>/overlamnad/", views.reservation_confirm, name="reservation_confirm"),
-    path("reservationer/<uuid:uuid>/avboka/", views.reservation_cancel, name="reservation_cancel"),
     path("mina-annonser/", views.my_listings, name="my_listings"),
-    path("mina-reservationer/", views.my_reservations, name="my_reservations"),
     path("statistik/", views.statistics, name="statistics"),
     path("bilder/<int:pk>/<str:size>/", views.photo, name="listing_photo"),
 ]

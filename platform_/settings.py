@@ -90,6 +90,7 @@ TENANT_APPS = [
     "accounts",
     "catalog",
     "outbox",
+    "bookings",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

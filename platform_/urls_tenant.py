@@ -13,6 +13,7 @@ handler500 = "platform_.api_errors.server_error"
 
 urlpatterns = [
     path("", include("catalog.urls")),
+    path("", include("bookings.urls")),
     path("", include("accounts.urls")),
     path("api/", include("platform_.api_urls")),
     path("konto/", include("allauth.urls")),

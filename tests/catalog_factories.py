@@ -57,3 +57,28 @@ def make_listing(
         photos=prepared,
         publish=publish,
     )
+
+
+def available(listing) -> int:
+    """How many of ``listing`` are free now: what the pages and the API show as ``quantity_available``."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bookings.selectors import free_quantity
+
+    listing.refresh_from_db()
+    now = timezone.now()
+    return free_quantity(listing=listing, start=now, end=now + timedelta(seconds=1))
+
+
+def party(user):
+    """``user`` of the current organisation as a booking names them (organisation, UUID, name, e-mail)."""
+    from accounts.selectors import party_of
+
+    return party_of(user=user)
+
+
+def actor_of(booking, step: str):
+    """Who took ``step`` of a booking ("handed_over", "cancelled", ...), as a Party."""
+    return booking.events.get(step=step).actor

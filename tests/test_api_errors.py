@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 from django_tenants.utils import schema_context
 
-from catalog import errors
+from bookings import errors
 from tests.api_support import api_client, category_id
 from tests.catalog_factories import make_listing
 from tests.conftest import user_in

@@ -8,6 +8,7 @@ import yaml
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
+from bookings import services as booking_services
 from catalog import selectors, services
 from catalog.models import Listing
 from tests.api_support import api_client, error_code
@@ -123,7 +124,7 @@ def test_a_reservation_does_not_change_the_version(ystad):
     client = api_client(ystad, user_in(ystad, "chef"))
     before = client.get(url)["ETag"]
     with schema_context(ystad.schema_name):
-        services.reserve_listing(listing=listing, by=user_in(ystad, "personal"), notify=False)
+        booking_services.reserve_listing(listing=listing, by=user_in(ystad, "personal"), notify=False)
     # when
     after = client.patch(url, {"title": "Kontorsstol, svart"}, format="json", HTTP_IF_MATCH=before)
     # then

@@ -20,6 +20,11 @@ OPERATIONS = {
     ("/api/reservations/", "get"), ("/api/reservations/{uuid}/", "get"),
     ("/api/reservations/{uuid}/confirm/", "post"), ("/api/reservations/{uuid}/cancel/", "post"),
     ("/api/categories/", "get"), ("/api/photos/{id}/{size}/", "get"),
+    ("/api/listings/{uuid}/loans/", "post"), ("/api/listings/{uuid}/availability/", "get"),
+    ("/api/listings/{uuid}/waitlist/", "post"), ("/api/listings/{uuid}/waitlist/", "delete"),
+    ("/api/loans/{uuid}/pick-up/", "post"), ("/api/loans/{uuid}/return/", "post"),
+    ("/api/loans/{uuid}/extension/", "post"), ("/api/loans/{uuid}/extension/accept/", "post"),
+    ("/api/loans/{uuid}/extension/refuse/", "post"),
 }
 
 

@@ -1,4 +1,5 @@
-"""The demo listings: about 40 per organisation, with photos, some reserved and handed over this year."""
+"""The demo listings: about 40 per organisation, with photos, some reserved and handed over this year, and loans of
+the things lent and rented out in every state."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from PIL import Image
 
+from bookings.demo import seed_demo_loans
+from bookings.lifecycle import BookingKind, BookingStatus
+from bookings.models import Booking, WaitlistEntry
 from catalog import selectors
 from catalog.demo import seed_demo_listings
-from catalog.lifecycle import ListingStatus, ReservationStatus
-from catalog.models import Listing, ListingPhoto, Reservation
+from catalog.lifecycle import ListingStatus
+from catalog.models import Listing, ListingPhoto
 from platform_.demo import seed_demo
 
 from .conftest import PASSWORD
@@ -27,7 +31,7 @@ def _organisations(request):
 
 def _counts(organisation) -> tuple[int, int, int]:
     with schema_context(organisation.schema_name):
-        return Listing.objects.count(), ListingPhoto.objects.count(), Reservation.objects.count()
+        return Listing.objects.count(), ListingPhoto.objects.count(), Booking.objects.count()
 
 
 def test_each_demo_organisation_has_about_40_listings_with_photos(request):
@@ -39,7 +43,7 @@ def test_each_demo_organisation_has_about_40_listings_with_photos(request):
             statuses = {status: sum(1 for listing in listings if listing.status == status)
                         for status in ListingStatus.values}
             # then there are about 40, each with a photo, in every state of the lifecycle
-            assert 35 <= len(listings) <= 45, organisation.slug
+            assert 35 <= len(listings) <= 50, organisation.slug
             assert all(listing.photos.all() for listing in listings)
             assert any(len(listing.photos.all()) > 1 for listing in listings)
             assert statuses[ListingStatus.DRAFT] == 1
@@ -58,17 +62,21 @@ def test_demo_reservations_are_handed_over_this_year_and_some_cancelled_with_a_r
     for organisation in _organisations(request):
         with schema_context(organisation.schema_name):
             # given the demo reservations
-            handed = list(Reservation.objects.filter(status=ReservationStatus.HANDED_OVER))
-            cancelled = list(Reservation.objects.filter(status=ReservationStatus.CANCELLED))
+            reservations = Booking.objects.filter(kind=BookingKind.RESERVATION).select_related(
+                "listing__created_by", "listing__contact_person"
+            )
+            handed = list(reservations.filter(status=BookingStatus.HANDED_OVER))
+            cancelled = list(reservations.filter(status=BookingStatus.CANCELLED))
             # then several were handed over this year, never in the future, after the listing was published
             assert len(handed) >= 5
             for reservation in handed:
                 assert reservation.handed_over_at.year == timezone.localtime(now).year
                 assert reservation.listing.published_at <= reservation.reserved_at
                 assert reservation.reserved_at <= reservation.handed_over_at <= now
-                assert reservation.reserved_by_id not in (
-                    reservation.listing.created_by_id, reservation.listing.contact_person_id
+                assert reservation.borrower.person not in (
+                    reservation.listing.created_by.uuid, reservation.listing.contact_person.uuid
                 )
+                assert reservation.period.lower == reservation.reserved_at and reservation.period.upper is None
             # and one or two were cancelled, each with a reason
             assert 1 <= len(cancelled) <= 3
             assert all(reservation.cancel_reason for reservation in cancelled)
@@ -85,6 +93,37 @@ def test_the_statistics_page_has_months_and_departments_to_show(request):
             assert figures.mediated >= 5
             assert sum(1 for month in figures.months if month.posted) >= min(4, timezone.localdate().month)
             assert sum(1 for row in figures.departments if row.mediated) >= 2
+            # and loans are counted as loans, not as items mediated
+            assert figures.loans >= 3
+
+
+def test_demo_loans_are_in_every_state(request):
+    now = timezone.now()
+    for organisation in _organisations(request):
+        with schema_context(organisation.schema_name):
+            # given the demo loans
+            loans = list(Booking.objects.filter(kind=BookingKind.LOAN).select_related("listing"))
+            by_title = {}
+            for loan in loans:
+                by_title.setdefault(loan.listing.title, []).append(loan)
+            # then the projector was lent and returned, and is booked again
+            projector = sorted(by_title["Projektor Epson EB-W51"], key=lambda loan: loan.period.lower)
+            assert [loan.status for loan in projector] == [BookingStatus.RETURNED, BookingStatus.RESERVED]
+            assert projector[0].returned_at < now < projector[1].period.lower
+            # one loan is out now, with an extension asked for and someone waiting
+            (phone,) = by_title["Konferenstelefon Jabra Speak 510"]
+            assert phone.status == BookingStatus.OUT and phone.period.lower < now < phone.period.upper
+            assert phone.extension_until is not None
+            assert WaitlistEntry.objects.filter(listing=phone.listing, told_at__isnull=True).count() == 1
+            # one is due back today
+            (ladder,) = by_title["Trappstege i aluminium, 6 steg"]
+            assert ladder.status == BookingStatus.OUT
+            assert timezone.localtime(ladder.period.upper).date() == timezone.localdate()
+            # and a rental was returned with its fee recorded: three days at 150 SEK
+            rented = [loan for loan in by_title["Högtalare med mikrofon, Bose S1 Pro"]
+                      if loan.status == BookingStatus.RETURNED]
+            assert [(loan.fee_units, loan.fee_amount) for loan in rented] == [(3, 450)]
+            assert rented[0].cost_centre
 
 
 def test_demo_organisations_have_their_own_mix(request):
@@ -114,6 +153,7 @@ def test_seeding_again_adds_nothing(request):
     for organisation in organisations:
         with schema_context(organisation.schema_name):
             assert seed_demo_listings(organisation=organisation) == 0
+            assert seed_demo_loans(organisation=organisation) == 0
     seed_demo(password=PASSWORD)
     # then nothing was added
     assert [_counts(organisation) for organisation in organisations] == before

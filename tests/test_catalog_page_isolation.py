@@ -14,11 +14,12 @@ from django.conf import settings
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from catalog import services
-from catalog.lifecycle import ListingStatus, ReservationStatus
+from bookings import services as booking_services
+from bookings.lifecycle import BookingStatus as ReservationStatus
+from catalog.lifecycle import ListingStatus
 from catalog.models import Category, Listing, ListingPhoto
 
-from .catalog_factories import make_listing, photo_upload
+from .catalog_factories import available, make_listing, photo_upload
 from .conftest import client_for, host_of, user_in
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,9 @@ def in_ystad(ystad):
     """A published Ystad listing with a photo and a colleague's open reservation, plus a Ystad-only category."""
     with schema_context(ystad.schema_name):
         listing = make_listing(author=user_in(ystad, "personal"), title=TITLE, quantity=2)
-        reservation = services.reserve_listing(listing=listing, by=user_in(ystad, "chef"), message="Ystad hämtar")
+        reservation = booking_services.reserve_listing(
+            listing=listing, by=user_in(ystad, "chef"), message="Ystad hämtar"
+        )
         Category.objects.create(name="Ystadkategori X9Q", position=99)
         return {"listing": listing, "reservation": reservation, "photo": listing.photos.get()}
 
@@ -96,8 +99,8 @@ def _request(client: Client, method: str, url: str):
 def _ystad_unchanged(ystad, data) -> None:
     with schema_context(ystad.schema_name):
         listing = Listing.objects.get(pk=data["listing"].pk)
-        reservation = listing.reservations.get()
-        assert (listing.title, listing.status, listing.quantity_available) == (TITLE, ListingStatus.PUBLISHED, 1)
+        reservation = listing.bookings.get()
+        assert (listing.title, listing.status, available(listing)) == (TITLE, ListingStatus.PUBLISHED, 1)
         assert reservation.status == ReservationStatus.RESERVED
         assert listing.photos.count() == 1
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
+from bookings import services as booking_services
 from catalog import services
 from catalog.models import Category
 
@@ -59,7 +60,7 @@ class World:
             self.furniture = Category.objects.get(name="Möbler", parent=None)
             # One listing gathers reservations, another photos.
             self.main = make_listing(author=self.owner, title=f"Stor {WORD}", quantity=500)
-            services.reserve_listing(listing=self.main, by=self.colleague, message="Kollegans")
+            booking_services.reserve_listing(listing=self.main, by=self.colleague, message="Kollegans")
             self.gallery = make_listing(author=self.owner, title=f"Bildrik {WORD}", photos=1)
 
     def grow_to(self, size: int) -> None:
@@ -79,18 +80,20 @@ class World:
         # the owner's listing: one handed over to the member, one open reservation by the colleague
         own = make_listing(author=self.owner, title=f"{WORD} {i}", quantity=3,
                            category_name=self.categories[i % len(self.categories)].name)
-        services.confirm_handover(reservation=services.reserve_listing(listing=own, by=member), by=self.owner)
-        services.reserve_listing(listing=own, by=self.colleague, message=f"Hämtar {i}")
+        handed = booking_services.reserve_listing(listing=own, by=member)
+        booking_services.confirm_handover(booking=handed, by=self.owner)
+        booking_services.reserve_listing(listing=own, by=self.colleague, message=f"Hämtar {i}")
         # the member's listing, in their own department: reserved by the colleague, and by the owner, handed over
         theirs = make_listing(author=member, title=f"{WORD} hos enhet {i}", quantity=2, condition="very_good")
-        services.reserve_listing(listing=theirs, by=self.colleague)
-        services.confirm_handover(reservation=services.reserve_listing(listing=theirs, by=self.owner), by=member)
+        booking_services.reserve_listing(listing=theirs, by=self.colleague)
+        received = booking_services.reserve_listing(listing=theirs, by=self.owner)
+        booking_services.confirm_handover(booking=received, by=member)
         # the main listing: reserved by the member, then handed over, cancelled or left open
-        reservation = services.reserve_listing(listing=self.main, by=member, message=f"Till enhet {i}")
+        reservation = booking_services.reserve_listing(listing=self.main, by=member, message=f"Till enhet {i}")
         if i % 3 == 0:
-            services.confirm_handover(reservation=reservation, by=self.owner)
+            booking_services.confirm_handover(booking=reservation, by=self.owner)
         elif i % 3 == 1:
-            services.cancel_reservation(reservation=reservation, by=member, reason=f"Ändrade planer {i}")
+            booking_services.cancel_booking(booking=reservation, by=member, reason=f"Ändrade planer {i}")
         services.ensure_categories(tree=[("Möbler", "Furniture", [(f"Mätkategori {i}", f"Test category {i}")])])
 
     @staticmethod

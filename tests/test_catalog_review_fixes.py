@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from bookings import services as booking_services
 from catalog import search, selectors, services
 from catalog.errors import CatalogError
 from catalog.models import SearchWord
@@ -25,13 +26,13 @@ def test_whoever_reserved_cannot_confirm_their_own_handover(ystad):
         # given an operator who reserved something from a colleague
         operator = user_in(ystad, "operator")
         listing = make_listing(author=user_in(ystad, "personal"), title="Ritbord granskning")
-        reservation = services.reserve_listing(listing=listing, by=operator, notify=False)
+        reservation = booking_services.reserve_listing(listing=listing, by=operator, notify=False)
 
         # then the operator may not confirm it; the owner may
         with pytest.raises(CatalogError) as refused:
-            services.confirm_handover(reservation=reservation, by=operator)
+            booking_services.confirm_handover(booking=reservation, by=operator)
         assert refused.value.code == "own_handover"
-        services.confirm_handover(reservation=reservation, by=user_in(ystad, "personal"))
+        booking_services.confirm_handover(booking=reservation, by=user_in(ystad, "personal"))
 
 
 def test_moving_a_listing_does_not_move_its_past_handovers_in_the_statistics(ystad):
@@ -40,8 +41,8 @@ def test_moving_a_listing_does_not_move_its_past_handovers_in_the_statistics(yst
         giver, other = DepartmentFactory(name="Givande enheten"), DepartmentFactory(name="Andra enheten")
         owner = UserFactory(department=giver)
         listing = make_listing(author=owner, title="Arkivskåp granskning", quantity=2)
-        reservation = services.reserve_listing(listing=listing, by=user_in(ystad, "chef"), notify=False)
-        services.confirm_handover(reservation=reservation, by=owner)
+        reservation = booking_services.reserve_listing(listing=listing, by=user_in(ystad, "chef"), notify=False)
+        booking_services.confirm_handover(booking=reservation, by=owner)
 
         # when an operator moves the listing to another department
         listing.refresh_from_db()
@@ -110,7 +111,7 @@ def test_an_edit_started_before_someone_elses_is_refused_but_a_reservation_meanw
             )
 
         # when a colleague reserves one meanwhile, the first edit still goes through
-        services.reserve_listing(listing=listing, by=user_in(ystad, "chef"), notify=False)
+        booking_services.reserve_listing(listing=listing, by=user_in(ystad, "chef"), notify=False)
         services.update_listing(listing=listing, editor=owner, details=details("Whiteboard, stor"),
                                 unchanged_since=started)
 

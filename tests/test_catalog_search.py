@@ -17,9 +17,13 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import Role
+from bookings import selectors as booking_selectors
+from bookings import services as booking_services
+from bookings.lifecycle import BookingStatus as ReservationStatus
+from bookings.models import Booking as Reservation
 from catalog import selectors, services
-from catalog.lifecycle import ListingStatus, ReservationStatus
-from catalog.models import Category, Listing, Reservation
+from catalog.lifecycle import ListingStatus
+from catalog.models import Category, Listing
 from tests.catalog_factories import make_listing
 from tests.conftest import user_in
 from tests.factories import DepartmentFactory, UserFactory
@@ -255,9 +259,9 @@ def test_only_published_listings_are_found(world):
     post(world, "Quuxbord utkast", publish=False)
     withdrawn = post(world, "Quuxbord tillbakadraget")
     services.withdraw_listing(listing=withdrawn, by=world.owner)
-    services.reserve_listing(listing=post(world, "Quuxbord reserverat"), by=world.colleague)
-    handed = services.reserve_listing(listing=post(world, "Quuxbord överlämnat"), by=world.colleague)
-    services.confirm_handover(reservation=handed, by=world.owner)
+    booking_services.reserve_listing(listing=post(world, "Quuxbord reserverat"), by=world.colleague)
+    handed = booking_services.reserve_listing(listing=post(world, "Quuxbord överlämnat"), by=world.colleague)
+    booking_services.confirm_handover(booking=handed, by=world.owner)
 
     # when / then
     assert titles(selectors.search_listings(query="quuxbord")) == [published.title]
@@ -267,7 +271,7 @@ def test_only_published_listings_are_found(world):
 def test_a_listing_with_some_items_left_is_still_found(world):
     # given
     listing = post(world, "Quuxstol", quantity=3)
-    services.reserve_listing(listing=listing, by=world.colleague, quantity=2)
+    booking_services.reserve_listing(listing=listing, by=world.colleague, quantity=2)
 
     # when / then
     assert search(world, "quuxstol") == ["Quuxstol"]
@@ -312,14 +316,14 @@ def test_a_published_listing_is_visible_to_every_colleague_with_its_photos(world
 
 def test_a_reservation_is_visible_to_its_two_sides_only(world):
     # given
-    reservation = services.reserve_listing(listing=post(world, "Lampa"), by=world.colleague)
+    reservation = booking_services.reserve_listing(listing=post(world, "Lampa"), by=world.colleague)
 
     # when / then
     for party in (world.colleague, world.owner, world.manager, world.operator):
-        assert selectors.reservation_for(uuid=reservation.uuid, user=party) == reservation
+        assert booking_selectors.booking_for(uuid=reservation.uuid, user=party) == reservation
     for outsider in (world.elsewhere, AnonymousUser()):
-        assert selectors.reservation_for(uuid=reservation.uuid, user=outsider) is None
-    assert selectors.reservation_for(uuid="00000000-0000-0000-0000-000000000000", user=world.owner) is None
+        assert booking_selectors.booking_for(uuid=reservation.uuid, user=outsider) is None
+    assert booking_selectors.booking_for(uuid="00000000-0000-0000-0000-000000000000", user=world.owner) is None
 
 
 # --- personal pages ------------------------------------------------------------------------------------------------
@@ -332,9 +336,9 @@ def test_my_listings_are_those_i_posted_or_am_contact_for_newest_first(world):
     third = post(world, "Operatören lade upp", author=world.operator, department=world.department,
                  contact_person=world.owner)
     post(world, "Någon annans", author=world.elsewhere)
-    services.reserve_listing(listing=second, by=world.colleague)
-    cancelled = services.reserve_listing(listing=second, by=world.elsewhere)
-    services.cancel_reservation(reservation=cancelled, by=world.elsewhere, reason="Ångrade mig")
+    booking_services.reserve_listing(listing=second, by=world.colleague)
+    cancelled = booking_services.reserve_listing(listing=second, by=world.elsewhere)
+    booking_services.cancel_booking(booking=cancelled, by=world.elsewhere, reason="Ångrade mig")
 
     # when
     mine = list(selectors.my_listings(user=world.owner))
@@ -349,16 +353,16 @@ def test_my_listings_are_those_i_posted_or_am_contact_for_newest_first(world):
 def test_awaiting_handover_lists_the_open_reservations_of_my_listings_oldest_first(world):
     # given
     chair = post(world, "Stol att lämna", quantity=4)
-    first = services.reserve_listing(listing=chair, by=world.colleague)
-    second = services.reserve_listing(listing=chair, by=world.elsewhere)
-    done = services.reserve_listing(listing=chair, by=world.colleague)
-    services.confirm_handover(reservation=done, by=world.owner)
-    gone = services.reserve_listing(listing=chair, by=world.elsewhere)
-    services.cancel_reservation(reservation=gone, by=world.elsewhere, reason="Fel stol")
-    services.reserve_listing(listing=post(world, "Annans", author=world.elsewhere), by=world.colleague)
+    first = booking_services.reserve_listing(listing=chair, by=world.colleague)
+    second = booking_services.reserve_listing(listing=chair, by=world.elsewhere)
+    done = booking_services.reserve_listing(listing=chair, by=world.colleague)
+    booking_services.confirm_handover(booking=done, by=world.owner)
+    gone = booking_services.reserve_listing(listing=chair, by=world.elsewhere)
+    booking_services.cancel_booking(booking=gone, by=world.elsewhere, reason="Fel stol")
+    booking_services.reserve_listing(listing=post(world, "Annans", author=world.elsewhere), by=world.colleague)
 
     # when
-    awaiting = list(selectors.awaiting_handover(user=world.owner))
+    awaiting = list(booking_selectors.awaiting_owner(user=world.owner))
 
     # then
     assert awaiting == [first, second]
@@ -366,13 +370,13 @@ def test_awaiting_handover_lists_the_open_reservations_of_my_listings_oldest_fir
 
 def test_my_reservations_in_every_state_newest_first(world):
     # given
-    first = services.reserve_listing(listing=post(world, "Ett"), by=world.colleague)
-    second = services.reserve_listing(listing=post(world, "Två"), by=world.colleague)
-    services.cancel_reservation(reservation=second, by=world.colleague, reason="Behövs inte")
-    services.reserve_listing(listing=post(world, "Annans"), by=world.elsewhere)
+    first = booking_services.reserve_listing(listing=post(world, "Ett"), by=world.colleague)
+    second = booking_services.reserve_listing(listing=post(world, "Två"), by=world.colleague)
+    booking_services.cancel_booking(booking=second, by=world.colleague, reason="Behövs inte")
+    booking_services.reserve_listing(listing=post(world, "Annans"), by=world.elsewhere)
 
     # when
-    mine = list(selectors.my_reservations(user=world.colleague))
+    mine = list(booking_selectors.my_bookings(user=world.colleague))
 
     # then
     assert mine == [second, first]
@@ -405,8 +409,8 @@ def month_deltas(before, after) -> dict[int, tuple[int, int]]:
 
 
 def handover(world: World, listing: Listing, quantity: int, when: datetime) -> Reservation:
-    reservation = services.reserve_listing(listing=listing, by=world.colleague, quantity=quantity)
-    services.confirm_handover(reservation=reservation, by=world.owner)
+    reservation = booking_services.reserve_listing(listing=listing, by=world.colleague, quantity=quantity)
+    booking_services.confirm_handover(booking=reservation, by=world.owner)
     return handed_over_at(reservation, when)
 
 
@@ -420,9 +424,10 @@ def test_statistics_count_posted_listings_and_handed_over_items_per_month_and_de
     handover(world, chairs, 3, at(2011, 4, 2))
     handover(world, chairs, 2, at(2011, 4, 28))
     handover(world, chairs, 4, at(2012, 2, 1))
-    services.reserve_listing(listing=chairs, by=world.colleague)  # reserved, not handed over: not mediated
-    cancelled = services.reserve_listing(listing=published_at(post(world, "Skåp"), at(2011, 9, 9)), by=world.colleague)
-    services.cancel_reservation(reservation=cancelled, by=world.colleague, reason="Fel mått")
+    booking_services.reserve_listing(listing=chairs, by=world.colleague)  # reserved, not handed over: not mediated
+    cupboard = published_at(post(world, "Skåp"), at(2011, 9, 9))
+    cancelled = booking_services.reserve_listing(listing=cupboard, by=world.colleague)
+    booking_services.cancel_booking(booking=cancelled, by=world.colleague, reason="Fel mått")
 
     # when
     figures = selectors.statistics(year=2011)

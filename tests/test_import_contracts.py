@@ -99,7 +99,7 @@ def test_an_import_across_a_boundary_breaks_its_contract(graph, importer, import
     [
         ("bookings.services", "catalog.models", {"no-foreign-models"}),
         ("bookings.views", "catalog.forms", {"apps-meet-through-services"}),
-        ("catalog.views", "bookings.tasks", {"apps-meet-through-services"}),
+        ("catalog.views", "bookings.notices", {"apps-meet-through-services"}),
         ("platform_.middleware", "bookings.selectors", {"platform-imports-no-app"}),
         ("bookings.services", "catalog.services", set()),
         ("bookings.errors", "platform_.errors", set()),

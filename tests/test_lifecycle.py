@@ -1,4 +1,5 @@
-"""The lifecycle state machines: the generic ``Lifecycle`` and the rules of listings and reservations, as tables."""
+"""The lifecycle state machines: the generic ``Lifecycle`` (platform_.lifecycle) and the rules of listings,
+reservations and loans, as tables."""
 
 from __future__ import annotations
 
@@ -7,15 +8,9 @@ from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
 
-from catalog.lifecycle import (
-    LISTING,
-    RESERVATION,
-    Lifecycle,
-    ListingStatus,
-    ReservationStatus,
-    Transition,
-    TransitionNotAllowed,
-)
+from bookings.lifecycle import HOLDING, LOAN, RESERVATION, BookingStatus
+from catalog.lifecycle import LISTING, ListingStatus
+from platform_.lifecycle import Lifecycle, Transition, TransitionNotAllowed
 
 
 class Door(models.TextChoices):
@@ -200,11 +195,12 @@ def test_listing_refusals_explain_themselves_in_english(state, transition, messa
 
 # --- the reservation's rules ---------------------------------------------------------------------------------------
 
-R = ReservationStatus
+R = BookingStatus
 
 RESERVATION_RULES = {
     "hand_over": {R.RESERVED: R.HANDED_OVER},
     "cancel": {R.RESERVED: R.CANCELLED},
+    "lapse": {R.RESERVED: R.LAPSED},
 }
 
 
@@ -229,9 +225,10 @@ def test_reservation_rules(transition, state):
 
 def test_a_reservation_that_is_handed_over_or_cancelled_is_final():
     # when / then
-    assert RESERVATION.allowed(R.RESERVED) == ["hand_over", "cancel"]
+    assert RESERVATION.allowed(R.RESERVED) == ["hand_over", "cancel", "lapse"]
     assert RESERVATION.allowed(R.HANDED_OVER) == []
     assert RESERVATION.allowed(R.CANCELLED) == []
+    assert RESERVATION.allowed(R.LAPSED) == []
 
 
 def test_confirming_a_cancelled_reservation_is_refused_with_its_message():
@@ -242,3 +239,50 @@ def test_confirming_a_cancelled_reservation_is_refused_with_its_message():
     # then
     with translation.override("en"):
         assert str(refused.value.message) == "Only an active reservation can be handed over."
+
+
+# --- the loan's rules ----------------------------------------------------------------------------------------------
+
+LOAN_RULES = {
+    "pick_up": {R.RESERVED: R.OUT},
+    "return": {R.OUT: R.RETURNED},
+    "cancel": {R.RESERVED: R.CANCELLED},
+    "extend": {R.RESERVED: R.RESERVED, R.OUT: R.OUT},
+    "lapse": {R.RESERVED: R.LAPSED},
+}
+
+
+def test_the_loan_machine_has_exactly_the_transitions_in_the_table():
+    assert set(LOAN.transitions) == set(LOAN_RULES)
+
+
+@pytest.mark.parametrize(("transition", "state"), [(t, s) for t in LOAN_RULES for s in list(R)], ids=str)
+def test_loan_rules(transition, state):
+    # given
+    expected = LOAN_RULES[transition].get(state)
+
+    # when / then
+    if expected is not None:
+        assert LOAN.next_state(state, transition) == expected
+    else:
+        with pytest.raises(TransitionNotAllowed) as refused:
+            LOAN.next_state(state, transition)
+        assert isinstance(refused.value.message, Promise), "refusals are lazily translated"
+
+
+def test_a_returned_cancelled_or_lapsed_loan_is_final_and_holds_nothing():
+    # when / then
+    for state in (R.RETURNED, R.CANCELLED, R.LAPSED):
+        assert LOAN.allowed(state) == []
+        assert state not in HOLDING
+    assert set(HOLDING) == {R.RESERVED, R.HANDED_OVER, R.OUT}
+
+
+def test_returning_a_loan_that_was_never_picked_up_is_refused_with_its_message():
+    # when
+    with translation.override("en"), pytest.raises(TransitionNotAllowed) as refused:
+        LOAN.next_state(R.RESERVED, "return")
+
+    # then
+    with translation.override("en"):
+        assert str(refused.value.message) == "Only a loan that has been picked up can be returned."

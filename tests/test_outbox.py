@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts import selectors as accounts_selectors
-from catalog import services as catalog_services
+from bookings import services as booking_services
 from outbox import registry, selectors, tasks
 from outbox.email import message_id
 from outbox.models import MessageState, OutboxMessage
@@ -59,18 +59,18 @@ def test_a_reservation_writes_its_email_in_its_own_transaction_and_a_rollback_ta
 
         # when a reservation is made, and its transaction then fails
         with pytest.raises(RuntimeError), transaction.atomic():
-            refused = catalog_services.reserve_listing(listing=listing, by=chef)
-            assert _pending(key=f"reservation:{refused.uuid}:reserved") == 1
+            refused = booking_services.reserve_listing(listing=listing, by=chef)
+            assert _pending(key__startswith=f"booking:{refused.uuid}:", key__endswith=":reserved") == 1
             raise RuntimeError("the request failed after reserving")
 
         # then neither the reservation nor its e-mail is left
         assert not OutboxMessage.objects.filter(key__contains=str(refused.uuid)).exists()
 
         # when one succeeds
-        reservation = catalog_services.reserve_listing(listing=listing, by=chef)
+        reservation = booking_services.reserve_listing(listing=listing, by=chef)
 
         # then its e-mail waits to be sent, to the contact person, and nothing was sent before the commit
-        message = OutboxMessage.objects.get(key=f"reservation:{reservation.uuid}:reserved")
+        message = OutboxMessage.objects.get(key__startswith=f"booking:{reservation.uuid}:", key__endswith=":reserved")
         assert (message.kind, message.payload["to"], message.state) == ("email", [personal.email], "pending")
         assert "Ritbord outboxtest" in message.payload["subject"]
         assert mail.outbox == []

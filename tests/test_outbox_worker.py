@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
 from accounts.models import Invitation, User
-from catalog.models import Listing, ListingPhoto, Reservation, SearchWord
+from bookings.models import Booking, BookingEvent
+from catalog.models import Listing, ListingPhoto, SearchWord
 from outbox import tasks
 from outbox.models import OutboxMessage
 from outbox.services import enqueue_email
@@ -68,9 +69,9 @@ def ystad_committed(django_db_setup, django_db_blocker):
                 from django.core.files.storage import default_storage
 
                 listings = Listing.objects.filter(title=TITLE)
-                reservations = Reservation.objects.filter(listing__in=listings).values_list("uuid", flat=True)
+                reservations = Booking.objects.filter(listing__in=listings).values_list("uuid", flat=True)
                 invitations = Invitation.objects.filter(email=INVITED).values_list("pk", flat=True)
-                keys = [f"reservation:{uuid}:" for uuid in reservations] + [f"invitation:{pk}" for pk in invitations]
+                keys = [f"booking:{uuid}:" for uuid in reservations] + [f"invitation:{pk}" for pk in invitations]
                 for key in keys:
                     OutboxMessage.objects.filter(key__startswith=key).delete()
                 OutboxMessage.objects.filter(key__startswith="test:worker-").delete()
@@ -78,7 +79,8 @@ def ystad_committed(django_db_setup, django_db_blocker):
                     for name in (photo.image.name, photo.thumbnail.name):
                         if name:
                             default_storage.delete(name)
-                Reservation.objects.filter(listing__in=listings).delete()
+                BookingEvent.objects.filter(booking__listing__in=listings).delete()
+                Booking.objects.filter(listing__in=listings).delete()
                 ListingPhoto.objects.filter(listing__in=listings).delete()
                 listings.delete()
                 Invitation.objects.filter(email=INVITED).delete()
@@ -120,9 +122,10 @@ def test_with_the_broker_stopped_actions_succeed_and_their_emails_go_out_once_wh
         # then both actions succeed, and their e-mails wait in Ystad's outbox
         assert (reserved.status_code, invited.status_code) == (302, 302)
         with schema_context(SCHEMA):
-            reservation = Reservation.objects.get(listing=listing)
+            reservation = Booking.objects.get(listing=listing)
+            event = reservation.events.get(step="reserved")
             invitation = Invitation.objects.get(email=INVITED)
-        keys = [f"reservation:{reservation.uuid}:reserved", f"invitation:{invitation.pk}"]
+        keys = [f"booking:{reservation.uuid}:{event.pk}:reserved", f"invitation:{invitation.pk}"]
         assert [m.state for m in _messages(key__in=keys)] == ["pending", "pending"]
 
         # when the broker is back, a worker runs, and beat's sweep arrives

@@ -1,4 +1,5 @@
-"""E-mails about reservations: the contact person hears of a new reservation, the other side of a cancellation.
+"""E-mails about bookings: the contact person hears of a new reservation or loan and of an extension asked for, the
+borrower of the answer, the other side of a cancellation, the first on the waiting list that the item is back.
 
 Mail delivery is Django's locmem backend (the test outbox): the product's boundary, not our code.
 """
@@ -9,6 +10,7 @@ import pytest
 from django.core import mail
 from django_tenants.utils import schema_context
 
+from bookings import services as booking_services
 from catalog import services
 from outbox import services as outbox
 from outbox.models import OutboxMessage
@@ -31,7 +33,9 @@ def test_the_contact_person_is_told_of_a_new_reservation_in_swedish(ystad, peopl
 
         # when a colleague reserves it
         with django_capture_on_commit_callbacks(execute=True):
-            reservation = services.reserve_listing(listing=listing, by=people["chef"], message="Hämtar på fredag")
+            reservation = booking_services.reserve_listing(
+                listing=listing, by=people["chef"], message="Hämtar på fredag"
+            )
 
         # then the contact person gets one e-mail, in Swedish, with a link to confirm the handover at Ystad's host
         assert len(mail.outbox) == 1
@@ -40,7 +44,8 @@ def test_the_contact_person_is_told_of_a_new_reservation_in_swedish(ystad, peopl
         assert "Whiteboard på hjul notistest" in message.subject
         assert "Hämtar på fredag" in message.body
         assert "http://ystad.localhost:8000/mina-annonser/" in message.body
-        sent = OutboxMessage.objects.get(key=f"reservation:{reservation.uuid}:reserved")
+        event = reservation.events.get(step="reserved")
+        sent = OutboxMessage.objects.get(key=f"booking:{reservation.uuid}:{event.pk}:reserved")
         assert sent.delivered_at is not None
         assert message.extra_headers["Message-ID"] == sent.payload["message_id"]
 
@@ -50,7 +55,7 @@ def test_a_notice_is_sent_only_once_even_if_the_relay_runs_again(ystad, people, 
         # given a reservation whose notice was sent
         listing = make_listing(author=people["personal"], title="Bokhylla ek notistest")
         with django_capture_on_commit_callbacks(execute=True):
-            services.reserve_listing(listing=listing, by=people["chef"])
+            booking_services.reserve_listing(listing=listing, by=people["chef"])
         assert len(mail.outbox) == 1
 
         # when the relay runs again (a second trigger, the sweep)
@@ -66,11 +71,11 @@ def test_a_cancellation_is_told_to_the_other_side(ystad, people, canceller, told
     with schema_context(ystad.schema_name):
         # given a reservation
         listing = make_listing(author=people["personal"], title="Konferensbord notistest")
-        reservation = services.reserve_listing(listing=listing, by=people["chef"], notify=False)
+        reservation = booking_services.reserve_listing(listing=listing, by=people["chef"], notify=False)
 
         # when one side cancels
         with django_capture_on_commit_callbacks(execute=True):
-            services.cancel_reservation(reservation=reservation, by=people[canceller], reason="Behövs inte längre")
+            booking_services.cancel_booking(booking=reservation, by=people[canceller], reason="Behövs inte längre")
 
         # then the other side hears of it, with the reason
         assert [m.to for m in mail.outbox] == [[people[told].email]]
@@ -81,8 +86,8 @@ def test_withdrawing_tells_everyone_whose_reservation_was_cancelled(ystad, peopl
     with schema_context(ystad.schema_name):
         # given two reservations of one listing
         listing = make_listing(author=people["personal"], title="Kontorsstolar notistest", quantity=3)
-        services.reserve_listing(listing=listing, by=people["chef"], notify=False)
-        services.reserve_listing(listing=listing, by=people["operator"], notify=False)
+        booking_services.reserve_listing(listing=listing, by=people["chef"], notify=False)
+        booking_services.reserve_listing(listing=listing, by=people["operator"], notify=False)
 
         # when the owner withdraws the listing
         with django_capture_on_commit_callbacks(execute=True):
@@ -97,7 +102,7 @@ def test_nothing_is_sent_when_the_reservation_rolls_back(ystad, people, django_c
         listing = make_listing(author=people["personal"], title="Skärm notistest", quantity=1)
         # when a reservation is refused (more than there is)
         with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.CatalogError):
-            services.reserve_listing(listing=listing, by=people["chef"], quantity=5)
+            booking_services.reserve_listing(listing=listing, by=people["chef"], quantity=5)
         # then no e-mail
         assert mail.outbox == []
 
@@ -106,11 +111,11 @@ def test_when_an_operator_cancels_both_sides_are_told(ystad, people, django_capt
     with schema_context(ystad.schema_name):
         # given a reservation between two colleagues
         listing = make_listing(author=people["personal"], title="Soffgrupp notistest")
-        reservation = services.reserve_listing(listing=listing, by=people["chef"], notify=False)
+        reservation = booking_services.reserve_listing(listing=listing, by=people["chef"], notify=False)
 
         # when the labour-market unit's operator cancels it
         with django_capture_on_commit_callbacks(execute=True):
-            services.cancel_reservation(reservation=reservation, by=people["operator"], reason="Transporten uteblev")
+            booking_services.cancel_booking(booking=reservation, by=people["operator"], reason="Transporten uteblev")
 
         # then the one who reserved and the contact person both hear of it, once each
         assert sorted(m.to[0] for m in mail.outbox) == sorted([people["chef"].email, people["personal"].email])

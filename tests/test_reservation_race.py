@@ -1,6 +1,9 @@
 """Races against real PostgreSQL: several people reserve the last item, or confirm and cancel the same reservation, at
 the same moment. Exactly one wins, by the row lock on the listing, and the others are told why.
 
+The races of loans (overlapping periods, an extension against a booking) are in tests/test_booking_race.py, with
+this machinery.
+
 Threads need data they can all see and a connection each, so these tests do not use the per-test transaction: they
 create a listing in Ystad's schema in committed state (as the browser tests do, see tests/conftest.py), run the
 threads, and delete everything they created in a ``finally``.
@@ -22,12 +25,16 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from accounts.models import User
+from bookings import services as booking_services
+from bookings.lifecycle import BookingStatus as ReservationStatus
+from bookings.models import Booking as Reservation
+from bookings.models import WaitlistEntry
 from catalog import services
 from catalog.errors import CatalogError
-from catalog.lifecycle import ListingStatus, ReservationStatus
-from catalog.models import Listing, ListingPhoto, Reservation
+from catalog.lifecycle import ListingStatus
+from catalog.models import Listing, ListingPhoto
 from tenants.models import Organisation
-from tests.catalog_factories import make_listing
+from tests.catalog_factories import available, make_listing
 from tests.conftest import demo_email
 
 WAIT_SECONDS = 15
@@ -169,15 +176,16 @@ def committed_world(settings, tmp_path, django_db_blocker):
 
 
 @contextmanager
-def committed_listing(organisation, *, author, quantity: int):
+def committed_listing(organisation, *, author, quantity: int, **details):
     """A published listing committed in the organisation's schema; deleted with all it has afterwards."""
     with schema_context(organisation.schema_name):
-        listing = make_listing(author=author, title="Kapplöpningsstol Qwzx", quantity=quantity)
+        listing = make_listing(author=author, title="Kapplöpningsstol Qwzx", quantity=quantity, **details)
     try:
         yield listing
     finally:
         with schema_context(organisation.schema_name):
-            Reservation.objects.filter(listing_id=listing.pk).delete()
+            WaitlistEntry.objects.filter(listing_id=listing.pk).delete()
+            Reservation.objects.filter(listing_id=listing.pk).delete()  # with their events and notices
             for photo in ListingPhoto.objects.filter(listing_id=listing.pk):
                 photo.image.delete(save=False)
                 photo.thumbnail.delete(save=False)
@@ -186,12 +194,17 @@ def committed_listing(organisation, *, author, quantity: int):
 
 
 def reserving(listing, by, quantity: int = 1) -> Callable[[], Reservation]:
-    return lambda: services.reserve_listing(listing=listing, by=by, quantity=quantity)
+    return lambda: booking_services.reserve_listing(listing=listing, by=by, quantity=quantity)
 
 
 def reload_listing(organisation, listing) -> Listing:
     with schema_context(organisation.schema_name):
         return Listing.objects.get(pk=listing.pk)
+
+
+def available_in(organisation, listing) -> int:
+    with schema_context(organisation.schema_name):
+        return available(listing)
 
 
 # --- reserving the last item ---------------------------------------------------------------------------------------
@@ -224,7 +237,7 @@ def test_of_people_reserving_the_last_item_at_once_exactly_one_gets_it(
             assert all(str(loser.error.message) for loser in race.losers())
             # and the books balance: nothing oversold, never below zero
             after = reload_listing(organisation, listing)
-            assert (after.quantity_available, after.status) == (0, ListingStatus.RESERVED)
+            assert (available_in(organisation, after), after.status) == (0, ListingStatus.RESERVED)
             with schema_context(organisation.schema_name):
                 reservations = list(Reservation.objects.filter(listing_id=listing.pk))
             assert [reservation.pk for reservation in reservations] == [race.winners()[0].result.pk]
@@ -253,7 +266,7 @@ def test_eight_people_reserving_five_items_at_once_get_exactly_five(
             assert len(race.winners()) == 5
             assert sorted(loser.refusal for loser in race.losers()) == ["sold_out"] * 3
             after = reload_listing(organisation, listing)
-            assert (after.quantity_available, after.status) == (0, ListingStatus.RESERVED)
+            assert (available_in(organisation, after), after.status) == (0, ListingStatus.RESERVED)
             with schema_context(organisation.schema_name):
                 assert Reservation.objects.filter(listing_id=listing.pk).count() == 5
 
@@ -281,7 +294,7 @@ def test_two_people_wanting_more_than_is_left_one_gets_it_the_other_hears_what_i
             assert len(race.winners()) == 1
             assert loser.refusal == "not_enough"
             assert "1" in str(loser.error.message)
-            assert reload_listing(organisation, listing).quantity_available == 1
+            assert available_in(organisation, listing) == 1
 
 
 # --- confirming and cancelling the same reservation ----------------------------------------------------------------
@@ -298,15 +311,15 @@ def test_of_two_people_confirming_or_cancelling_the_same_reservation_exactly_one
         with committed_listing(organisation, author=people["operator"], quantity=1) as listing:
             # given a reservation by a colleague; the owner side may confirm, either side may cancel
             with schema_context(organisation.schema_name):
-                reservation = services.reserve_listing(listing=listing, by=people["personal"])
+                reservation = booking_services.reserve_listing(listing=listing, by=people["personal"])
             act = {
-                ("confirm", 0): lambda: services.confirm_handover(reservation=reservation, by=people["operator"]),
-                ("confirm", 1): lambda: services.confirm_handover(reservation=reservation, by=people["admin"]),
-                ("cancel", 0): lambda: services.cancel_reservation(
-                    reservation=reservation, by=people["personal"], reason="Behövs inte längre"
+                ("confirm", 0): lambda: booking_services.confirm_handover(booking=reservation, by=people["operator"]),
+                ("confirm", 1): lambda: booking_services.confirm_handover(booking=reservation, by=people["admin"]),
+                ("cancel", 0): lambda: booking_services.cancel_booking(
+                    booking=reservation, by=people["personal"], reason="Behövs inte längre"
                 ),
-                ("cancel", 1): lambda: services.cancel_reservation(
-                    reservation=reservation, by=people["operator"], reason="Den gick sönder"
+                ("cancel", 1): lambda: booking_services.cancel_booking(
+                    booking=reservation, by=people["operator"], reason="Den gick sönder"
                 ),
             }
             race = Race(
@@ -331,11 +344,11 @@ def test_of_two_people_confirming_or_cancelling_the_same_reservation_exactly_one
             with schema_context(organisation.schema_name):
                 reservation = Reservation.objects.get(pk=reservation.pk)
                 after = Listing.objects.get(pk=listing.pk)
-            if first == "confirm":
-                assert reservation.status == ReservationStatus.HANDED_OVER
-                assert reservation.handed_over_by_id == people["operator"].pk
-                assert (after.status, after.quantity_available) == (ListingStatus.HANDED_OVER, 0)
-            else:
-                assert reservation.status == ReservationStatus.CANCELLED
-                assert reservation.cancel_reason == "Behövs inte längre"
-                assert (after.status, after.quantity_available) == (ListingStatus.PUBLISHED, 1)
+                if first == "confirm":
+                    assert reservation.status == ReservationStatus.HANDED_OVER
+                    assert reservation.events.get(step="handed_over").actor_uuid == people["operator"].uuid
+                    assert (after.status, available(after)) == (ListingStatus.HANDED_OVER, 0)
+                else:
+                    assert reservation.status == ReservationStatus.CANCELLED
+                    assert reservation.cancel_reason == "Behövs inte längre"
+                    assert (after.status, available(after)) == (ListingStatus.PUBLISHED, 1)

@@ -10,21 +10,20 @@ from django.utils.text import Truncator
 from rest_framework import serializers
 
 from accounts import selectors as people
+from platform_.api_docs import StatusField
 
-from ..lifecycle import ListingStatus, ReservationStatus
+from ..lifecycle import ListingStatus
 from ..limits import (
     ADDRESS_MAX_LENGTH,
     BUILDING_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
     EXCERPT_LENGTH,
-    MESSAGE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     ROOM_MAX_LENGTH,
     SEARCH_QUERY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
 from ..models import Category, Condition, OfferType, RentPeriod
-from .schema import StatusField
 
 # ------------------------------------------------------------------------------------------------ input
 
@@ -97,30 +96,6 @@ class WithdrawInput(serializers.Serializer):
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH, allow_blank=True, default="")
 
 
-class ReserveInput(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, default=1)
-    message = serializers.CharField(
-        max_length=MESSAGE_MAX_LENGTH, allow_blank=True, default="", help_text="To the contact person."
-    )
-
-
-class CancelInput(serializers.Serializer):
-    # Parsed leniently so that a missing or blank reason gets the service's own `reason_required` refusal;
-    # CancelInputDocumented says what is needed.
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH, allow_blank=True, default="", help_text="Required.")
-
-
-class CancelInputDocumented(serializers.Serializer):
-    """CancelInput as the OpenAPI document shows it: the reason is required and not blank."""
-
-    reason = serializers.RegexField(
-        r"\S", max_length=300, help_text="Why the reservation is cancelled; told to the other side."
-    )
-
-    class Meta:
-        ref_name = "CancelInput"
-
-
 # ------------------------------------------------------------------------------------------------ output
 
 
@@ -170,7 +145,7 @@ class ListingSummaryOutput(serializers.Serializer):
     category = CategoryRefOutput()
     condition = serializers.ChoiceField(choices=Condition.choices)
     quantity = serializers.IntegerField()
-    quantity_available = serializers.IntegerField()
+    quantity_available = serializers.IntegerField(help_text="How many are free now (not reserved, handed over or out).")
     offer_type = serializers.ChoiceField(choices=OfferType.choices)
     price = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     rent_period = serializers.ChoiceField(choices=RentPeriod.choices, allow_blank=True)
@@ -203,37 +178,6 @@ class ListingRefOutput(serializers.Serializer):
     title = serializers.CharField()
 
 
-class MyReservationOutput(serializers.Serializer):
-    """A reservation in the list of one's own reservations."""
-
-    uuid = serializers.UUIDField()
-    listing = ListingRefOutput()
-    contact_person = PersonOutput(source="listing.contact_person")
-    quantity = serializers.IntegerField()
-    status = StatusField(choices=ReservationStatus.choices, component="ReservationStatusEnum")
-    message = serializers.CharField()
-    reserved_at = serializers.DateTimeField()
-    handed_over_at = serializers.DateTimeField(allow_null=True)
-    cancelled_at = serializers.DateTimeField(allow_null=True)
-    cancel_reason = serializers.CharField()
-
-
-class ReservationOutput(serializers.Serializer):
-    """One reservation, as the person who reserved or the listing's owner side sees it."""
-
-    uuid = serializers.UUIDField()
-    listing = ListingRefOutput()
-    quantity = serializers.IntegerField()
-    status = StatusField(choices=ReservationStatus.choices, component="ReservationStatusEnum")
-    message = serializers.CharField()
-    reserved_by = PersonOutput()
-    receiving_department = NamedOutput(allow_null=True)
-    reserved_at = serializers.DateTimeField()
-    handed_over_at = serializers.DateTimeField(allow_null=True)
-    cancelled_at = serializers.DateTimeField(allow_null=True)
-    cancel_reason = serializers.CharField()
-
-
 class CategoryOutput(serializers.Serializer):
     """A category with its subcategories, each with theirs (the tree is at most four levels deep);
     ``name`` is in the language asked for."""
@@ -244,21 +188,3 @@ class CategoryOutput(serializers.Serializer):
 
 # Declared after the class, which cannot name itself in its own body; drf-spectacular gives it one component.
 CategoryOutput._declared_fields["children"] = CategoryOutput(many=True)
-
-
-class ErrorDetailOutput(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable, for programs: e.g. `sold_out`, `not_found`, `invalid`.")
-    message = serializers.CharField(help_text="For people, in the language of Accept-Language (sv or en).")
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False,
-        help_text="Only for `invalid`: messages per input field; a list's items are named `photos.0`, `photos.1`.",
-    )
-    retry_after = serializers.IntegerField(
-        required=False, help_text="Only for `throttled` (429): seconds to wait, as in the `Retry-After` header."
-    )
-
-
-class ErrorOutput(serializers.Serializer):
-    """The shape of every error answer (platform_.api_errors)."""
-
-    error = ErrorDetailOutput()

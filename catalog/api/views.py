@@ -1,21 +1,22 @@
 """The catalogue API: thin views that parse input, call catalog.services / catalog.selectors and render output.
 
-Listings and reservations are addressed by their uuid. Something the person may not see is answered like
-something that does not exist (404). Refusals from the services become ``{"error": {"code", "message"}}`` with
-their HTTP status in platform_.api_errors.
+Listings are addressed by their uuid; reservations and loans are ``bookings.api``. Something the person may not
+see is answered like something that does not exist (404). Refusals from the services become
+``{"error": {"code", "message"}}`` with their HTTP status in platform_.api_errors.
 """
 
 from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.fields import Field
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
+
+from platform_.api_docs import BODY, PAGE_NOT_FOUND, errors_for, paginated
 
 from .. import errors, selectors, services
 from ..models import PRICED_OFFERS, Listing
@@ -24,33 +25,9 @@ from . import serializers as s
 from . import versions
 from .pagination import SearchPagination
 
-
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response=s.ErrorOutput, description=description)
-
-
-THROTTLED = OpenApiResponse(
-    response=s.ErrorOutput,
-    description="Too many requests for this key, person or address (`throttled`): wait `Retry-After` seconds "
-    "(also in `error.retry_after`).",
-)
-ERRORS = {
-    400: _error("Invalid input (`invalid`, with `fields`), a body that is not valid JSON (`parse_error`) or a "
-                "refused operation: `error.code` says which."),
-    401: _error("Not logged in, or the token is missing, expired or revoked (`not_authenticated`)."),
-    403: _error("Not allowed for you (`not_allowed`, `permission_denied`)."),
-    404: _error("No such listing or reservation that you may see (`not_found`)."),
-    409: _error("Not possible in the current state, e.g. `sold_out` or `not_possible_now`."),
-    412: _error("`If-Match` names a version that is no longer the listing's: someone else edited it since you read it "
-                "(`edited_meanwhile`). Read it again."),
-    413: _error("The request body is over the size limit (`too_large`)."),
-    415: _error("A body that is neither JSON nor a form (`unsupported_media_type`)."),
-    429: THROTTLED,
-}
-# A list's `page` beyond the last page, or not a number, is answered 404 like any other missing thing.
-PAGE_NOT_FOUND = {404: _error("No such page of results (`not_found`): `page` is past the last page or not a number.")}
-# Operations that read a body can also meet a body that is too large or of the wrong type.
-BODY = (400, 413, 415)
+# The API's shared declarations (platform_.api_docs), under the names this module and bookings.api use.
+_errors = errors_for
+_paginated = paginated
 
 
 def _etag(*statuses: int) -> OpenApiParameter:
@@ -71,23 +48,11 @@ IF_MATCH = OpenApiParameter(
 DETAIL_FIELDS = services.DETAIL_FIELDS
 
 
-def _errors(*codes: int) -> dict:
-    """The error answers of an operation: these, plus 401 and 429, which any operation can give."""
-    return {code: ERRORS[code] for code in sorted({401, 429, *codes})}
-
-
 def _listing_or_404(request, uuid) -> Listing:
     listing = selectors.listing_for(uuid=uuid, user=request.user)
     if listing is None:
         raise NotFound()
     return listing
-
-
-def _reservation_or_404(request, uuid):
-    reservation = selectors.reservation_for(uuid=uuid, user=request.user)
-    if reservation is None:
-        raise NotFound()
-    return reservation
 
 
 def _listing_response(request, uuid, status_code: int = status.HTTP_200_OK) -> Response:
@@ -96,11 +61,6 @@ def _listing_response(request, uuid, status_code: int = status.HTTP_200_OK) -> R
     response = Response(s.ListingOutput(listing, context={"request": request}).data, status=status_code)
     response["ETag"] = versions.etag(listing)
     return response
-
-
-def _reservation_response(request, uuid, status_code: int = status.HTTP_200_OK) -> Response:
-    reservation = _reservation_or_404(request, uuid)
-    return Response(s.ReservationOutput(reservation, context={"request": request}).data, status=status_code)
 
 
 def _details(data: dict, *, user, listing: Listing | None = None) -> services.ListingDetails:
@@ -117,10 +77,6 @@ def _details(data: dict, *, user, listing: Listing | None = None) -> services.Li
     return services.ListingDetails(**values)
 
 
-def _paginated(view: APIView, request, queryset, serializer_class) -> Response:
-    paginator = view.pagination_class()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True, context={"request": request}).data)
 
 
 # ------------------------------------------------------------------------------------------------ listings
@@ -260,7 +216,7 @@ class ListingWithdrawApi(APIView):
         operation_id="listing_withdraw",
         tags=["listings"],
         summary="Withdraw a listing",
-        description="Open reservations are cancelled with the same reason.",
+        description="Open bookings (reservations, loans not picked up) are cancelled with the same reason.",
         request=s.WithdrawInput,
         parameters=[_etag(200)],
         responses={200: s.ListingOutput, **_errors(*BODY, 403, 404, 409)},
@@ -271,83 +227,6 @@ class ListingWithdrawApi(APIView):
         form.is_valid(raise_exception=True)
         services.withdraw_listing(listing=listing, by=request.user, reason=form.validated_data["reason"])
         return _listing_response(request, uuid)
-
-
-class ListingReserveApi(APIView):
-    @extend_schema(
-        operation_id="listing_reserve",
-        tags=["reservations"],
-        summary="Reserve (part of) a listing",
-        description="Of two people reserving the last item at the same moment one succeeds; the other gets 409 "
-        "`sold_out`.",
-        request=s.ReserveInput,
-        responses={201: s.ReservationOutput, **_errors(*BODY, 404, 409)},
-    )
-    def post(self, request, uuid):
-        listing = _listing_or_404(request, uuid)
-        form = s.ReserveInput(data=request.data)
-        form.is_valid(raise_exception=True)
-        reservation = services.reserve_listing(listing=listing, by=request.user, **form.validated_data)
-        return _reservation_response(request, reservation.uuid, status.HTTP_201_CREATED)
-
-
-# ------------------------------------------------------------------------------------------------ reservations
-
-
-class MyReservationsApi(APIView):
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
-
-    @extend_schema(
-        operation_id="my_reservations",
-        tags=["reservations"],
-        summary="My reservations, newest first",
-        responses={200: s.MyReservationOutput(many=True), **_errors(), **PAGE_NOT_FOUND},
-    )
-    def get(self, request):
-        return _paginated(self, request, selectors.my_reservations(user=request.user), s.MyReservationOutput)
-
-
-class ReservationApi(APIView):
-    @extend_schema(
-        operation_id="reservation_retrieve",
-        tags=["reservations"],
-        summary="One reservation",
-        description="Visible to the person who reserved and to the listing's owner side.",
-        responses={200: s.ReservationOutput, **_errors(404)},
-    )
-    def get(self, request, uuid):
-        reservation = _reservation_or_404(request, uuid)
-        return Response(s.ReservationOutput(reservation, context={"request": request}).data)
-
-
-class ReservationConfirmApi(APIView):
-    @extend_schema(
-        operation_id="reservation_confirm",
-        tags=["reservations"],
-        summary="Confirm the handover",
-        description="By the listing's owner side (poster, contact person, department manager or operator).",
-        request=None,
-        responses={200: s.ReservationOutput, **_errors(403, 404, 409)},
-    )
-    def post(self, request, uuid):
-        services.confirm_handover(reservation=_reservation_or_404(request, uuid), by=request.user)
-        return _reservation_response(request, uuid)
-
-
-class ReservationCancelApi(APIView):
-    @extend_schema(
-        operation_id="reservation_cancel",
-        tags=["reservations"],
-        summary="Cancel a reservation, with a reason",
-        request=s.CancelInputDocumented,
-        responses={200: s.ReservationOutput, **_errors(*BODY, 403, 404, 409)},
-    )
-    def post(self, request, uuid):
-        reservation = _reservation_or_404(request, uuid)
-        form = s.CancelInput(data=request.data)
-        form.is_valid(raise_exception=True)
-        services.cancel_reservation(reservation=reservation, by=request.user, reason=form.validated_data["reason"])
-        return _reservation_response(request, uuid)
 
 
 # ------------------------------------------------------------------------------------------------ categories

@@ -214,7 +214,8 @@ def _full_name(django_db_blocker, email: str) -> str:
 def _clean_up(django_db_blocker) -> None:
     from django.core.files.storage import default_storage
 
-    from catalog.models import Listing, ListingPhoto, Reservation
+    from bookings.models import Booking
+    from catalog.models import Listing, ListingPhoto
 
     with django_db_blocker.unblock(), schema_context("org_ystad"):
         listings = Listing.objects.filter(title=TITLE)
@@ -222,6 +223,6 @@ def _clean_up(django_db_blocker) -> None:
             for name in (record.image.name, record.thumbnail.name):
                 if name:
                     default_storage.delete(name)
-        Reservation.objects.filter(listing__in=listings).delete()
+        Booking.objects.filter(listing__in=listings).delete()
         ListingPhoto.objects.filter(listing__in=listings).delete()
         listings.delete()

@@ -75,10 +75,11 @@ def _failures(error: BaseException) -> list[str]:
 
 def _real_path_parameters(organisation) -> dict[str, dict]:
     """A listing with an open reservation and a photo, in the organisation's demo data."""
-    from catalog.models import ListingPhoto, Reservation
+    from bookings.models import Booking
+    from catalog.models import ListingPhoto
 
     with schema_context(organisation.schema_name):
-        reservation = Reservation.objects.select_related("listing").filter(status="reserved").order_by("pk").first()
+        reservation = Booking.objects.select_related("listing").filter(status="reserved").order_by("pk").first()
         photo = reservation.listing.photos.order_by("pk").first() or ListingPhoto.objects.order_by("pk").first()
         return {
             "listing": {"uuid": str(reservation.listing.uuid)},

@@ -12,7 +12,7 @@ from django.core import mail
 from django_tenants.utils import schema_context
 
 from accounts.models import Department, Role
-from catalog import services as catalog_services
+from bookings import services as booking_services
 from tests.catalog_factories import make_listing
 from tests.conftest import client_for, user_in
 
@@ -54,7 +54,7 @@ def test_a_reservation_notice_subject_shows_the_listing_title_as_written(ystad, 
     with schema_context(ystad.schema_name):
         listing = make_listing(author=user_in(ystad, "personal"), title=title)
         with django_capture_on_commit_callbacks(execute=True):
-            catalog_services.reserve_listing(listing=listing, by=user_in(ystad, "chef"))
+            booking_services.reserve_listing(listing=listing, by=user_in(ystad, "chef"))
     subject = mail.outbox[-1].subject
     assert title in subject
     assert "&amp;" not in subject and "&#x27;" not in subject and "&quot;" not in subject
@@ -69,7 +69,8 @@ def test_allauths_subjects_show_the_organisation_name_as_written(awkward_ystad):
 
 def _subject_templates() -> list[Path]:
     roots = [Path(settings.BASE_DIR) / "templates"] + [
-        Path(settings.BASE_DIR) / app / "templates" for app in ("accounts", "catalog", "tenants", "platform_")
+        Path(settings.BASE_DIR) / app / "templates"
+        for app in ("accounts", "catalog", "bookings", "tenants", "platform_")
     ]
     return sorted(path for root in roots if root.is_dir() for path in root.rglob("*_subject.txt"))
 

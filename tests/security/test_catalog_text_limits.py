@@ -142,7 +142,7 @@ def test_a_description_stored_before_the_limit_cannot_break_the_search_vector(ys
     # given a listing
     owner = user_in(ystad, "personal")
     with schema_context(ystad.schema_name):
-        listing = make_listing(author=owner, title="Plåtskåp")
+        listing = make_listing(author=owner, title="Plåtskåp textgränsprov")
 
         # when a description of 2 MB of distinct words is written to it directly, as it could be before the limit
         with connection.cursor() as cursor:
@@ -151,7 +151,7 @@ def test_a_description_stored_before_the_limit_cannot_break_the_search_vector(ys
             )
 
     # then the row was written, and the listing is still found by its title
-    found = token_client(ystad, owner).get("/api/listings/?q=plåtskåp").json()["results"]
+    found = token_client(ystad, owner).get("/api/listings/?q=textgränsprov").json()["results"]
     assert [item["uuid"] for item in found] == [str(listing.uuid)]
 
 
@@ -160,9 +160,9 @@ def test_api_search_answers_carry_an_excerpt_and_stay_small(ystad):
     owner = user_in(ystad, "personal")
     with schema_context(ystad.schema_name):
         at_limit = make_listing(
-            author=owner, title="Arkivskåp ett", description=distinct_words(DESCRIPTION_MAX_LENGTH)
+            author=owner, title="Arkivskåp sidstorleksprov ett", description=distinct_words(DESCRIPTION_MAX_LENGTH)
         )
-        huge = make_listing(author=owner, title="Arkivskåp två")
+        huge = make_listing(author=owner, title="Arkivskåp sidstorleksprov två")
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE catalog_listing SET description = %s WHERE id = %s",
@@ -171,7 +171,7 @@ def test_api_search_answers_carry_an_excerpt_and_stay_small(ystad):
     client = token_client(ystad, owner)
 
     # when a program searches
-    response = client.get("/api/listings/?q=arkivskåp")
+    response = client.get("/api/listings/?q=sidstorleksprov")
 
     # then each result has a short excerpt, no description, and the page is small
     results = {item["uuid"]: item for item in response.json()["results"]}

@@ -1,0 +1,343 @@
+"""Reads for bookings: availability for any period, a month's calendar, the bookings a person takes part in, and
+the figures the statistics count. In the current organisation's schema.
+
+Availability is derived from the holding bookings (lifecycle.HOLDING) every time, from the GiST index on
+(listing, period); nothing is counted ahead. A loan that is out holds until it is back, even past its end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import BigIntegerField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, ExtractMonth
+from django.utils import timezone
+
+from accounts.selectors import party_of
+
+from . import periods, permissions
+from .lifecycle import HOLDING, BookingKind, BookingStatus
+from .models import Booking, WaitlistEntry
+from .parties import is_party
+from .periods import Span
+
+LENT_OFFERS = ("lend", "rent")
+
+
+# ---------------------------------------------------------------------------------------------- availability
+
+
+def spans(*, listing_id: int, start: datetime, end: datetime | None, exclude: int | None = None) -> list[Span]:
+    """The holding bookings of a listing that touch [start, end), as spans. A loan that is out counts from when it
+    was picked up to its end or, if that has passed, to the end of today: it is not back yet, and is expected back
+    (reminders chase it)."""
+    window = DateTimeTZRange(start, end, "[)")
+    everything = Booking.objects.exclude(pk=exclude) if exclude is not None else Booking.objects.all()
+    # Two arms, each one index scan, and the listing as a bigint, as in _RUNNING below.
+    listing = Cast(Value(listing_id), BigIntegerField())
+    rows = everything.filter(listing_id=listing, status__in=HOLDING, period__overlap=window).order_by().union(
+        everything.filter(listing_id=listing, status=BookingStatus.OUT).exclude(period__overlap=window).order_by(),
+        all=True,
+    )
+    today_ends = periods.day_bounds(timezone.localdate(), timezone.get_current_timezone())[1]
+    result = []
+    for period, quantity, status, handed_over_at in rows.values_list("period", "quantity", "status", "handed_over_at"):
+        begins, ends = period.lower, period.upper
+        if status == BookingStatus.OUT:
+            begins = min(begins, handed_over_at or begins)
+            ends = max(ends, today_ends) if ends is not None else None
+        result.append(Span(begins, ends, quantity))
+    return result
+
+
+# What is booked at every moment of [start, end) something changes, computed by PostgreSQL: each holding booking
+# that touches the period becomes +quantity at its (clipped) start and -quantity at its (clipped) end, and a running
+# sum over them, ends before starts at the same moment, is how much is booked from that moment on. A loan that is
+# out counts from its pick-up to its end or the end of today, whichever is later (as spans() above). Returning only
+# these numbers keeps an availability check at about a millisecond however many bookings overlap (bench/availability).
+_RUNNING = """
+WITH touching AS (
+    -- Two arms, each one index scan: what overlaps, by (listing, period); loans out past their end, by
+    -- (listing, status). The listing is cast to bigint, the column's type: btree_gist compares bigint with
+    -- bigint only, and an integer literal would leave the listing out of the index scan.
+    SELECT period, status, handed_over_at, quantity FROM {table}
+    WHERE listing_id = %(listing)s::bigint AND status = ANY(%(holding)s)
+      AND period && tstzrange(%(start)s::timestamptz, %(end)s::timestamptz, '[)')
+      AND (%(exclude)s::bigint IS NULL OR id <> %(exclude)s::bigint)
+    UNION ALL
+    SELECT period, status, handed_over_at, quantity FROM {table}
+    WHERE listing_id = %(listing)s::bigint AND status = %(out)s
+      AND NOT period && tstzrange(%(start)s::timestamptz, %(end)s::timestamptz, '[)')
+      AND (%(exclude)s::bigint IS NULL OR id <> %(exclude)s::bigint)
+), spans AS (
+    SELECT greatest(CASE WHEN status = %(out)s THEN least(lower(period), coalesce(handed_over_at, lower(period)))
+                         ELSE lower(period) END, %(start)s::timestamptz) AS s,
+           CASE WHEN upper_inf(period) THEN %(end)s::timestamptz
+                WHEN status = %(out)s THEN least(greatest(upper(period), %(today_ends)s::timestamptz), %(until)s)
+                ELSE least(upper(period), %(until)s) END AS e,
+           quantity AS q
+    FROM touching
+), events AS (
+    SELECT s AS t, q AS d FROM spans WHERE e IS NULL OR e > s
+    UNION ALL
+    SELECT e, -q FROM spans WHERE e > s
+)
+SELECT {select} FROM (
+    SELECT t, d, sum(d) OVER (ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS booked FROM events
+) running {order}
+"""
+
+
+def _running(select: str, *, listing_id: int, start: datetime, end: datetime | None, exclude: int | None = None,
+             order: str = ""):
+    from django.db import connection
+
+    params = {
+        "listing": listing_id, "start": start, "end": end, "until": end or datetime.max.replace(tzinfo=start.tzinfo),
+        "holding": list(HOLDING), "out": BookingStatus.OUT, "exclude": exclude,
+        "today_ends": periods.day_bounds(timezone.localdate(), timezone.get_current_timezone())[1],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_RUNNING.format(table=Booking._meta.db_table, select=select, order=order), params)
+        return cursor.fetchall()
+
+
+def booked_peak(*, listing, start: datetime, end: datetime | None = None, exclude: int | None = None) -> int:
+    """The most of ``listing`` booked at any one moment of [start, end) (no end: from ``start`` on, for good)."""
+    ((peak,),) = _running("coalesce(max(booked), 0)", listing_id=listing.pk, start=start, end=end, exclude=exclude)
+    return int(peak)
+
+
+def _daily_peaks(listing, days: list[date]) -> dict[date, int]:
+    """The most booked at any moment of each of ``days`` (consecutive), from one query."""
+    zone = timezone.get_current_timezone()
+    bounds = [periods.day_bounds(day, zone) for day in days]
+    changes = _running("extract(epoch FROM t)::float8, booked", order="ORDER BY t, d", listing_id=listing.pk,
+                       start=bounds[0][0], end=bounds[-1][1])
+    result, level, index = {}, 0, 0
+    for day, (day_start, day_end) in zip(days, bounds, strict=True):
+        begins, ends = day_start.timestamp(), day_end.timestamp()
+        # What holds at the day's first moment: everything up to and including what changes at midnight.
+        while index < len(changes) and changes[index][0] <= begins:
+            level = changes[index][1]
+            index += 1
+        peak = level
+        while index < len(changes) and changes[index][0] < ends:
+            level = changes[index][1]
+            peak = max(peak, level)
+            index += 1
+        result[day] = int(peak)
+    return result
+
+
+def free_quantity(*, listing, start: datetime, end: datetime | None = None) -> int:
+    """How many of ``listing`` are free for the whole of [start, end)."""
+    return max(listing.quantity - booked_peak(listing=listing, start=start, end=end), 0)
+
+
+def free_now_expression():
+    """For a query of listings: how many are free now (the quantity, less what holding bookings cover now and
+    loans that are out). Two correlated sums, each served by an index, for the rows of a page only."""
+    now = timezone.now()
+
+    def held(condition: Q):
+        total = (
+            Booking.objects.filter(condition, listing=OuterRef("pk"))
+            .order_by()
+            .values("listing")
+            .annotate(total=Sum("quantity"))
+            .values("total")
+        )
+        return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+    covering_now = Q(status__in=HOLDING, period__contains=now)
+    out_past_its_end = Q(status=BookingStatus.OUT) & ~Q(period__contains=now)
+    return F("quantity") - held(covering_now) - held(out_past_its_end)
+
+
+def open_bookings_expression():
+    """For a query of listings: how many of their bookings wait for the owner (a handover or a pick-up)."""
+    return Count("bookings", filter=Q(bookings__status=BookingStatus.RESERVED))
+
+
+def claims(*, listing) -> tuple[int, int]:
+    """What is claimed for good (reserved or handed over, with no end) and how many of those claims are still
+    open: what the listing's own status follows (catalog.services.settle_status)."""
+    rows = Booking.objects.filter(listing=listing, kind=BookingKind.RESERVATION, status__in=HOLDING).aggregate(
+        claimed=Sum("quantity"), open=Count("pk", filter=Q(status=BookingStatus.RESERVED))
+    )
+    return rows["claimed"] or 0, rows["open"] or 0
+
+
+# ---------------------------------------------------------------------------------------------- calendar
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    in_month: bool
+    past: bool
+    free: int
+    selected: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.past:
+            return "past"
+        return "booked" if self.free == 0 else "free"
+
+
+@dataclass(frozen=True)
+class MonthCalendar:
+    first: date  # the first of the month shown
+    weeks: list[list[Day]]
+    quantity: int
+    today: date
+
+    @property
+    def previous(self) -> date | None:
+        """The month before, unless it is wholly in the past."""
+        before = (self.first - timedelta(days=1)).replace(day=1)
+        return before if before >= self.today.replace(day=1) else None
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=32)).replace(day=1)
+
+
+def month_calendar(*, listing, first: date, start: date | None = None, end: date | None = None) -> MonthCalendar:
+    """The days of ``first``'s month (whole weeks, Monday first), each with how many are free all that day.
+
+    One query, whatever the number of bookings: the holding bookings that touch the six weeks shown.
+    """
+    today = timezone.localdate()
+    weeks = periods.month_weeks(first.year, first.month)
+    peaks = _daily_peaks(listing, [day for week in weeks for day in week])
+    last = end or start
+    rows = [
+        [
+            Day(
+                day=day,
+                in_month=day.month == first.month,
+                past=day < today,
+                free=max(listing.quantity - peaks[day], 0),
+                selected=start is not None and start <= day <= last,
+            )
+            for day in week
+        ]
+        for week in weeks
+    ]
+    return MonthCalendar(first=first.replace(day=1), weeks=rows, quantity=listing.quantity, today=today)
+
+
+def daily_availability(*, listing, first: date, last: date) -> list[tuple[date, int]]:
+    """How many are free all day, for each day from ``first`` to ``last`` (at most 366 days), in one query."""
+    last = min(last, first + timedelta(days=365))
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    peaks = _daily_peaks(listing, days) if days else {}
+    return [(day, max(listing.quantity - peaks[day], 0)) for day in days]
+
+
+# ---------------------------------------------------------------------------------------------- bookings
+
+
+def _with_listing(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
+    return queryset.select_related(
+        "listing", "listing__created_by", "listing__contact_person", "listing__department", "receiving_department"
+    )
+
+
+def booking_for(*, uuid, user) -> Booking | None:
+    """A booking ``user`` takes part in: as its borrower, or on the owner side of its listing."""
+    booking = _with_listing(Booking.objects.all()).filter(uuid=uuid).first()
+    if booking is None or not permissions.can_see(user, booking):
+        return None
+    return booking
+
+
+def listing_bookings(*, listing) -> list[Booking]:
+    """Every booking of a listing, newest first (for its owner side)."""
+    return list(listing.bookings.select_related("receiving_department").order_by("-reserved_at"))
+
+
+def my_bookings_of(*, listing, user) -> list[Booking]:
+    """``user``'s own bookings of one listing, newest first."""
+    party = party_of(user=user)
+    return list(listing.bookings.filter(is_party("borrower", party)).order_by("-reserved_at"))
+
+
+def my_bookings(*, user) -> QuerySet[Booking]:
+    """Everything ``user`` has reserved or borrowed, newest first."""
+    return (
+        Booking.objects.filter(is_party("borrower", party_of(user=user)))
+        .select_related("listing", "listing__department", "receiving_department")
+        .order_by("-reserved_at", "-pk")
+    )
+
+
+def awaiting_owner(*, user) -> QuerySet[Booking]:
+    """Bookings of the user's own listings that wait for them: handovers and pick-ups to confirm, loans out to be
+    returned, extensions to answer."""
+    waiting = Q(status=BookingStatus.RESERVED) | Q(status=BookingStatus.OUT)
+    return (
+        Booking.objects.filter(waiting)
+        .filter(Q(listing__created_by=user) | Q(listing__contact_person=user))
+        .select_related("listing", "receiving_department")
+        .order_by("period")
+    )
+
+
+def events_of(*, booking: Booking) -> list:
+    return list(booking.events.order_by("at", "pk"))
+
+
+# ---------------------------------------------------------------------------------------------- waiting list
+
+
+def waitlist_entry(*, listing, user) -> WaitlistEntry | None:
+    return listing.waitlist.filter(is_party("person", party_of(user=user)), told_at__isnull=True).first()
+
+
+def waiting_count(*, listing) -> int:
+    return listing.waitlist.filter(told_at__isnull=True).count()
+
+
+# ---------------------------------------------------------------------------------------------- statistics
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed hands in a period, by month and by giving department."""
+
+    mediated_by_month: dict[int, int]  # items handed over (reservations: give away, sell)
+    handovers_by_month: dict[int, int]  # handovers confirmed
+    loans_by_month: dict[int, int]  # loans and rentals picked up
+    mediated_by_department: dict[int | None, int]
+    loans_by_department: dict[int | None, int]
+
+
+def changed_hands(*, start: datetime, end: datetime) -> Changes:
+    """Reservations handed over (items mediated) and loans picked up in [start, end), in two queries."""
+    handed = Booking.objects.filter(handed_over_at__gte=start, handed_over_at__lt=end).exclude(
+        status__in=[BookingStatus.CANCELLED, BookingStatus.LAPSED]
+    )
+    by_month = (
+        handed.annotate(m=ExtractMonth("handed_over_at")).values("m", "kind")
+        .annotate(items=Sum("quantity"), n=Count("pk")).order_by()
+    )
+    mediated, handovers, loans = {}, {}, {}
+    for row in by_month:
+        if row["kind"] == BookingKind.RESERVATION:
+            mediated[row["m"]] = row["items"] or 0
+            handovers[row["m"]] = row["n"]
+        else:
+            loans[row["m"]] = row["n"]
+    mediated_by_department, loans_by_department = {}, {}
+    for row in handed.values("giving_department", "kind").annotate(items=Sum("quantity"), n=Count("pk")).order_by():
+        if row["kind"] == BookingKind.RESERVATION:
+            mediated_by_department[row["giving_department"]] = row["items"] or 0
+        else:
+            loans_by_department[row["giving_department"]] = row["n"]
+    return Changes(mediated, handovers, loans, mediated_by_department, loans_by_department)

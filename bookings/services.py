@@ -1,0 +1,443 @@
+"""Writes for bookings: reserve, hand over, cancel; book a loan or rental, confirm its pick-up and return, ask for
+and answer an extension; join and leave the waiting list. One transaction per operation.
+
+Every step on a listing's bookings locks the listing's row first (catalog.services.lock_listing), then the booking:
+always in that order, so steps never deadlock, and two people asking for the last item in the same period are
+served one after the other; the second sees the first's booking and is told it is taken. For a one-of-a-kind
+listing, PostgreSQL's exclusion constraint refuses an overlap even if a step forgot the lock.
+
+Who acts is compared as a Party (organisation and UUID), never by a user's integer id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.utils import formats, timezone
+
+from accounts.selectors import party_of
+from catalog import selectors as listings
+from catalog import services as listing_services
+from catalog.selectors import LISTING, ListingStatus
+from platform_.lifecycle import Lifecycle, TransitionNotAllowed
+from platform_.parties import Party
+
+from . import errors, periods, permissions, selectors
+from .lifecycle import HOLDING, LOAN, MACHINES, RESERVATION, BookingKind, BookingStatus
+from .models import Booking, BookingEvent, NoticeKind, WaitlistEntry
+from .parties import is_party
+
+MAX_LOAN_DAYS = 366
+EXCLUSION = "booking_one_of_a_kind_no_overlap"
+
+
+def _step(machine: Lifecycle, state: str, transition: str) -> str:
+    try:
+        return machine.next_state(state, transition)
+    except TransitionNotAllowed as refused:
+        raise errors.from_transition(refused) from None
+
+
+def _event(booking: Booking, step: str, *, actor: Party | None, note: str = "", until=None) -> BookingEvent:
+    event = BookingEvent(booking=booking, step=step, note=note[:500], until=until)
+    event.actor = actor
+    event.save()
+    return event
+
+
+def _queue_notice(event: BookingEvent, kind: str) -> None:
+    """E-mail about a booking's step: written to the outbox in this transaction, sent once it has committed."""
+    from .notices import enqueue_booking_notice
+
+    enqueue_booking_notice(event=event, kind=kind)
+
+
+def _queue_waitlist_notice(entry: WaitlistEntry) -> None:
+    """Tell the first in line that the item is back: written to the outbox in this transaction."""
+    from .notices import enqueue_waitlist_notice
+
+    enqueue_waitlist_notice(entry=entry)
+
+
+def _locked_pair(booking: Booking):
+    # Always the listing first, then the booking: the same order as every other step.
+    listing = listing_services.lock_listing(listing=booking.listing)
+    current = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
+    current.listing = listing
+    return listing, current
+
+
+def _insert(booking: Booking, taken: tuple, **params) -> None:
+    """Save, turning the exclusion constraint's refusal (an overlap of a one-of-a-kind listing) into ``taken``."""
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        if EXCLUSION in str(error):
+            errors.raise_error(taken, **params)
+        raise
+
+
+def _receiving(by, booking: Booking) -> None:
+    department = by.department
+    booking.receiving_department = department
+    booking.cost_centre = department.name if department else ""
+
+
+# ---------------------------------------------------------------------------------------------- reservations
+
+
+@transaction.atomic
+def reserve_listing(*, listing, by, quantity: int = 1, message: str = "", notify: bool = True) -> Booking:
+    """Reserve ``quantity`` of a listing given away or sold, from now on; the contact person is e-mailed once it is
+    committed. Of two people reserving the last item at the same moment, the second waits for the first's lock,
+    then sees nothing left and is told so."""
+    current = listing_services.lock_listing(listing=listing)
+    actor = party_of(user=by)
+    if listings.is_poster_or_contact(by, current):
+        errors.raise_error(errors.OWN_LISTING)
+    if current.offer_type in selectors.LENT_OFFERS:
+        errors.raise_error(errors.NEEDS_PERIOD)
+    now = timezone.now()
+    free = current.quantity - selectors.booked_peak(listing=current, start=now)
+    if current.status == ListingStatus.RESERVED or (
+        current.status == ListingStatus.PUBLISHED and free <= 0
+    ):
+        errors.raise_error(errors.SOLD_OUT)
+    _step(LISTING, current.status, "reserve")
+    if quantity < 1:
+        errors.raise_error(errors.QUANTITY_INVALID)
+    if quantity > free:
+        errors.raise_error(errors.NOT_ENOUGH, available=free)
+    booking = Booking(
+        listing=current, kind=BookingKind.RESERVATION, quantity=quantity, period=DateTimeTZRange(now, None, "[)"),
+        exclusive=current.quantity == 1, message=message.strip(), reserved_at=now,
+    )
+    booking.borrower = actor
+    booking.contact = party_of(user=current.contact_person)
+    _receiving(by, booking)
+    _insert(booking, errors.SOLD_OUT)
+    event = _event(booking, "reserved", actor=actor, note=booking.message)
+    listing_services.settle_status(listing=current)
+    if notify:
+        _queue_notice(event, NoticeKind.RESERVED)
+    return booking
+
+
+@transaction.atomic
+def confirm_handover(*, booking: Booking, by) -> Booking:
+    """The owner side confirms that a reservation changed hands: it now counts as mediated."""
+    listing, current = _locked_pair(booking)
+    if not permissions.acts_for_owner(by, current):
+        errors.raise_error(errors.NOT_ALLOWED)
+    actor = party_of(user=by)
+    if actor == current.borrower:
+        # A handover takes two: whoever reserved cannot also confirm receiving it, whatever their role.
+        errors.raise_error(errors.OWN_HANDOVER)
+    if current.kind != BookingKind.RESERVATION:
+        errors.raise_error(errors.NOT_A_RESERVATION)
+    current.status = _step(RESERVATION, current.status, "hand_over")
+    current.handed_over_at = timezone.now()
+    current.giving_department_id = listing.department_id
+    current.save(update_fields=["status", "handed_over_at", "giving_department"])
+    _event(current, "handed_over", actor=actor)
+    listing_services.settle_status(listing=listing)
+    return current
+
+
+@transaction.atomic
+def cancel_booking(*, booking: Booking, by, reason: str, notify: bool = True) -> Booking:
+    """Either side cancels a reservation, or a loan not yet picked up, with a reason; what it held is free again
+    and the other side is e-mailed."""
+    if not reason.strip():
+        errors.raise_error(errors.REASON_REQUIRED)
+    listing, current = _locked_pair(booking)
+    if not permissions.can_cancel(by, current):
+        errors.raise_error(errors.NOT_ALLOWED)
+    actor = party_of(user=by)
+    current.status = _step(MACHINES[current.kind], current.status, "cancel")
+    current.cancelled_at = timezone.now()
+    current.cancel_reason = reason.strip()
+    current.extension_until = None
+    current.save(update_fields=["status", "cancelled_at", "cancel_reason", "extension_until"])
+    event = _event(current, "cancelled", actor=actor, note=current.cancel_reason)
+    listing_services.settle_status(listing=listing)
+    if notify:
+        _queue_notice(event, NoticeKind.CANCELLED)
+        if actor not in (current.borrower, current.contact):
+            _queue_notice(event, NoticeKind.CANCELLED_FOR_CONTACT)
+    return current
+
+
+def cancel_open_bookings(*, listing, by, reason: str, at: datetime | None = None, notify: bool = True) -> list[Booking]:
+    """Cancel what still waits for a handover or a pick-up, when the listing is withdrawn, and empty its waiting list.
+    Loans already out stay out until they are returned. The caller holds the listing's lock
+    (catalog.services.withdraw_listing)."""
+    actor = party_of(user=by)
+    now = at or timezone.now()
+    open_bookings = list(listing.bookings.select_for_update().filter(status=BookingStatus.RESERVED))
+    events = []
+    for booking in open_bookings:
+        booking.status = _step(MACHINES[booking.kind], booking.status, "cancel")
+        booking.cancelled_at = now
+        booking.cancel_reason = reason
+        booking.extension_until = None
+        events.append(_event(booking, "cancelled", actor=actor, note=reason))
+    Booking.objects.bulk_update(open_bookings, ["status", "cancelled_at", "cancel_reason", "extension_until"])
+    listing.waitlist.filter(told_at__isnull=True).delete()
+    if notify:
+        for event in events:
+            _queue_notice(event, NoticeKind.CANCELLED)
+    return open_bookings
+
+
+def listing_quantity_changed(*, listing) -> None:
+    """A listing's quantity changed (the caller holds its lock): its holding bookings are one of a kind exactly
+    when it has one item, so that the exclusion constraint guards what it should."""
+    listing.bookings.filter(status__in=HOLDING).exclude(exclusive=listing.quantity == 1).update(
+        exclusive=listing.quantity == 1
+    )
+
+
+# ---------------------------------------------------------------------------------------------- loans
+
+
+@dataclass(frozen=True)
+class Fee:
+    unit_price: Decimal
+    unit: str
+    units: int
+    amount: Decimal
+
+
+def rental_fee(*, listing, start: datetime, end: datetime) -> Fee | None:
+    """The fee of renting ``listing`` for [start, end): its price per day, week or month, for each one begun."""
+    if listing.offer_type != "rent" or listing.price is None or not listing.rent_period:
+        return None
+    units, amount = periods.fee(
+        unit_price=listing.price, unit=listing.rent_period, start=start, end=end, zone=timezone.get_current_timezone()
+    )
+    return Fee(unit_price=listing.price, unit=listing.rent_period, units=units, amount=amount)
+
+
+def _record_fee(booking: Booking, listing) -> None:
+    fee = rental_fee(listing=listing, start=booking.period.lower, end=booking.period.upper)
+    if fee is None and booking.fee_unit_price is not None:
+        # The listing stopped being rented out after this was booked: the fee agreed stays, for the new period.
+        units, amount = periods.fee(unit_price=booking.fee_unit_price, unit=booking.fee_unit,
+                                    start=booking.period.lower, end=booking.period.upper,
+                                    zone=timezone.get_current_timezone())
+        fee = Fee(booking.fee_unit_price, booking.fee_unit, units, amount)
+    if fee is not None:
+        booking.fee_unit_price, booking.fee_unit, booking.fee_units, booking.fee_amount = (
+            fee.unit_price, fee.unit, fee.units, fee.amount
+        )
+
+
+def check_period(*, start: datetime, end: datetime) -> None:
+    """A loan's period, before anything is locked: it ends after it starts, not before today, and not too long."""
+    if end <= start:
+        errors.raise_error(errors.RETURN_BEFORE_PICKUP)
+    today_began = periods.day_bounds(timezone.localdate(), timezone.get_current_timezone())[0]
+    if start < today_began or end <= timezone.now():
+        errors.raise_error(errors.IN_THE_PAST)
+    if end - start > timedelta(days=MAX_LOAN_DAYS):
+        errors.raise_error(errors.TOO_LONG, days=MAX_LOAN_DAYS)
+
+
+@transaction.atomic
+def book_loan(
+    *, listing, by, start: datetime, end: datetime, quantity: int = 1, message: str = "", notify: bool = True
+) -> Booking:
+    """Book ``quantity`` of a listing lent or rented out, to be picked up at ``start`` and returned at ``end``.
+
+    Refused if any moment of the period has fewer free: two people booking overlapping periods of the last item at
+    once are served one after the other, and the second is told it is taken.
+    """
+    check_period(start=start, end=end)
+    if quantity < 1:
+        errors.raise_error(errors.QUANTITY_INVALID)
+    current = listing_services.lock_listing(listing=listing)
+    actor = party_of(user=by)
+    if listings.is_poster_or_contact(by, current):
+        errors.raise_error(errors.OWN_LISTING_LOAN)
+    if current.offer_type not in selectors.LENT_OFFERS:
+        errors.raise_error(errors.NOT_LENDABLE)
+    _step(LISTING, current.status, "reserve")
+    free = current.quantity - selectors.booked_peak(listing=current, start=start, end=end)
+    if free <= 0:
+        errors.raise_error(errors.PERIOD_TAKEN)
+    if quantity > free:
+        errors.raise_error(errors.NOT_ENOUGH_IN_PERIOD, available=free)
+    booking = Booking(
+        listing=current, kind=BookingKind.LOAN, quantity=quantity, period=DateTimeTZRange(start, end, "[)"),
+        exclusive=current.quantity == 1, message=message.strip(),
+    )
+    booking.borrower = actor
+    booking.contact = party_of(user=current.contact_person)
+    _receiving(by, booking)
+    _record_fee(booking, current)
+    _insert(booking, errors.PERIOD_TAKEN)
+    event = _event(booking, "booked", actor=actor, note=booking.message)
+    if notify:
+        _queue_notice(event, NoticeKind.BOOKED)
+    return booking
+
+
+def _owner_step(booking: Booking, by):
+    """Lock, and check that ``by`` may act for the listing on this loan (not the borrower themselves)."""
+    listing, current = _locked_pair(booking)
+    if not permissions.acts_for_owner(by, current):
+        errors.raise_error(errors.NOT_OWNER)
+    actor = party_of(user=by)
+    if actor == current.borrower:
+        errors.raise_error(errors.OWN_LOAN)
+    if current.kind != BookingKind.LOAN:
+        errors.raise_error(errors.NOT_A_LOAN)
+    return listing, current, actor
+
+
+@transaction.atomic
+def confirm_pick_up(*, booking: Booking, by) -> Booking:
+    """The owner side confirms that the borrower has the item: the loan is out, and counts as a loan."""
+    listing, current, actor = _owner_step(booking, by)
+    current.status = _step(LOAN, current.status, "pick_up")
+    current.handed_over_at = timezone.now()
+    current.giving_department_id = listing.department_id
+    current.save(update_fields=["status", "handed_over_at", "giving_department"])
+    _event(current, "picked_up", actor=actor)
+    return current
+
+
+@transaction.atomic
+def confirm_return(*, booking: Booking, by, notify: bool = True) -> Booking:
+    """The owner side confirms the item is back. The first on the waiting list is told."""
+    listing, current, actor = _owner_step(booking, by)
+    current.status = _step(LOAN, current.status, "return")
+    current.returned_at = timezone.now()
+    current.extension_until = None
+    current.save(update_fields=["status", "returned_at", "extension_until"])
+    _event(current, "returned", actor=actor)
+    first = listing.waitlist.select_for_update().filter(told_at__isnull=True).order_by("joined_at", "pk").first()
+    if first is not None:
+        first.told_at = current.returned_at
+        first.save(update_fields=["told_at"])
+        if notify:
+            _queue_waitlist_notice(first)
+    return current
+
+
+def _conflict_date(listing, booking: Booking, until: datetime) -> str | None:
+    """The day someone else's booking stops ``booking`` from running to ``until``, or None if it can."""
+    start = booking.period.upper
+    booked = selectors.spans(listing_id=listing.pk, start=start, end=until, exclude=booking.pk)
+    moment = periods.first_conflict(booked, start, until, quantity=booking.quantity, capacity=listing.quantity)
+    if moment is None:
+        return None
+    return formats.date_format(timezone.localtime(max(moment, start)), "j F Y")
+
+
+@transaction.atomic
+def request_extension(*, booking: Booking, by, until: datetime, notify: bool = True) -> Booking:
+    """The borrower asks to keep the item until ``until``; the contact person is asked to accept or refuse."""
+    listing, current = _locked_pair(booking)
+    if not permissions.is_borrower(by, current):
+        errors.raise_error(errors.NOT_BORROWER)
+    actor = party_of(user=by)
+    if current.kind != BookingKind.LOAN:
+        errors.raise_error(errors.NOT_A_LOAN)
+    _step(LOAN, current.status, "extend")
+    if current.extension_until is not None:
+        errors.raise_error(errors.EXTENSION_PENDING)
+    if until <= current.period.upper:
+        errors.raise_error(errors.EXTENSION_NOT_LATER)
+    if until - current.period.lower > timedelta(days=MAX_LOAN_DAYS):
+        errors.raise_error(errors.TOO_LONG, days=MAX_LOAN_DAYS)
+    conflict = _conflict_date(listing, current, until)
+    if conflict is not None:
+        errors.raise_error(errors.EXTENSION_TAKEN, date=conflict)
+    current.extension_until = until
+    current.save(update_fields=["extension_until"])
+    event = _event(current, "extension_asked", actor=actor, until=until)
+    if notify:
+        _queue_notice(event, NoticeKind.EXTENSION_ASKED)
+    return current
+
+
+@transaction.atomic
+def answer_extension(*, booking: Booking, by, accept: bool, notify: bool = True) -> Booking:
+    """The owner side accepts (the loan now ends later, and a rental's fee follows) or refuses the extension."""
+    listing, current, actor = _owner_step(booking, by)
+    _step(LOAN, current.status, "extend")
+    until = current.extension_until
+    if until is None:
+        errors.raise_error(errors.NO_EXTENSION)
+    if accept:
+        conflict = _conflict_date(listing, current, until)
+        if conflict is not None:
+            errors.raise_error(errors.EXTENSION_TAKEN, date=conflict)
+        current.period = DateTimeTZRange(current.period.lower, until, "[)")
+        _record_fee(current, listing)
+    current.extension_until = None
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError as error:
+        if EXCLUSION in str(error):
+            errors.raise_error(errors.EXTENSION_TAKEN, date=formats.date_format(timezone.localtime(until), "j F Y"))
+        raise
+    event = _event(current, "extension_accepted" if accept else "extension_refused", actor=actor, until=until)
+    if notify:
+        _queue_notice(event, NoticeKind.EXTENSION_ANSWERED)
+    return current
+
+
+# ---------------------------------------------------------------------------------------------- waiting list
+
+
+@transaction.atomic
+def join_waitlist(*, listing, by) -> WaitlistEntry:
+    """Wait for a listing that is out now; when it comes back, the first in line is told."""
+    current = listing_services.lock_listing(listing=listing)
+    if current.offer_type not in selectors.LENT_OFFERS:
+        errors.raise_error(errors.NOT_LENDABLE)
+    if listings.is_poster_or_contact(by, current):
+        errors.raise_error(errors.OWN_LISTING_LOAN)
+    _step(LISTING, current.status, "reserve")
+    now = timezone.now()
+    if selectors.free_quantity(listing=current, start=now, end=now + timedelta(seconds=1)) > 0:
+        errors.raise_error(errors.NOT_OUT)
+    party = party_of(user=by)
+    if current.waitlist.filter(is_party("person", party), told_at__isnull=True).exists():
+        errors.raise_error(errors.ALREADY_WAITING)
+    entry = WaitlistEntry(listing=current)
+    entry.person = party
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def leave_waitlist(*, listing, by) -> None:
+    current = listing_services.lock_listing(listing=listing)
+    deleted, _ = current.waitlist.filter(is_party("person", party_of(user=by)), told_at__isnull=True).delete()
+    if not deleted:
+        errors.raise_error(errors.NOT_WAITING)
+
+
+__all__ = [
+    "answer_extension",
+    "book_loan",
+    "cancel_booking",
+    "cancel_open_bookings",
+    "confirm_handover",
+    "confirm_pick_up",
+    "confirm_return",
+    "join_waitlist",
+    "leave_waitlist",
+    "request_extension",
+    "reserve_listing",
+]
