@@ -1,6 +1,6 @@
-"""About 40 realistic listings per demo organisation, with photos drawn on the spot (catalog.demo_photos).
+"""About 40 realistic listings per demo organisation, with photos drawn on the spot (demo.photos).
 
-``seed_demo_listings`` runs inside the organisation's schema (platform_.demo calls it for Ystad, Skurup and
+``seed_demo_listings`` runs inside the organisation's schema (demo.world calls it for Ystad, Skurup and
 Trelleborg, and so does the test suite when it builds its database). Everything goes through catalog.services, as
 if the demo people had posted, reserved and handed over themselves: some listings are reserved, some handed over,
 a couple of reservations cancelled with a reason, one listing is a draft and one withdrawn. Only the timestamps are
@@ -8,7 +8,7 @@ moved afterwards, so that the statistics page has the months of this year to sho
 
 Each organisation gets its own mix (picked with a random generator seeded by its slug, so the same every time),
 its own departments and its own addresses, and every one of the things that are lent or rented out
-(``demo_items.LENDING``), whose loans ``bookings.demo`` plays. Running it again adds nothing.
+(``demo.items.LENDING``), whose loans ``demo.loans`` plays. Running it again adds nothing.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from accounts.roles import Role
 from accounts.selectors import colleagues
 from accounts.selectors import departments as all_departments
 from bookings import services as booking_services
+from catalog import selectors, services
 
-from . import demo_photos, selectors, services
-from .demo_items import ITEMS, LENDING, DemoItem
+from . import photos as demo_photos
+from .items import ITEMS, LENDING, DemoItem
 
 LISTINGS_PER_ORGANISATION = 40
 # What happens to the listings after they are posted; the rest stay published and open.
@@ -183,7 +184,7 @@ def seed_demo_listings(*, organisation) -> int:
     departments = {department.name: department for department in all_departments()}
     fates = FATES + ["published"] * (len(mix) - len(FATES))
     rng.shuffle(fates)
-    # Lent and rented out: published here; their loans are bookings.demo's.
+    # Lent and rented out: published here; their loans are demo.loans'.
     mix += lending
     fates += ["published"] * len(lending)
     pictures = [_pictures(item, n=n, seed=f"{organisation.slug}-{n}", rng=rng) for n, item in enumerate(mix)]

@@ -4,7 +4,7 @@ an extension asked for), a ladder due back today, a speaker rented and returned 
 again, a trailer booked for next week.
 
 Everything goes through bookings.services as if the demo people had done it; a loan that happened in the past is
-booked far ahead first (a booking cannot start in the past) and its times moved back afterwards, as catalog.demo
+booked far ahead first (a booking cannot start in the past) and its times moved back afterwards, as demo.listings
 moves the timestamps of reservations (bookings.services.backdate_booking). Running it again adds nothing.
 """
 
@@ -17,9 +17,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import colleagues
+from bookings import selectors, services
 from catalog import selectors as listings
-
-from . import selectors, services
 
 PROJECTOR = "Projektor Epson EB-W51"
 PHONE = "Konferenstelefon Jabra Speak 510"
