@@ -2,7 +2,7 @@
 loans of the things they lend and rent out.
 
 Used by ``make demo`` (manage.py seed_demo) and by the test suite, which builds the same world once per run. The
-listings are demo.listings', the loans demo.loans'; everything is made through the apps' services.
+listings come from demo.listings and the loans from demo.loans; all of it is made through the apps' services.
 Running it again changes nothing. Organisation numbers are valid numbers in the municipal 212000 series; check
 them against Bolagsverket before they are used for invoicing.
 """
