@@ -293,6 +293,11 @@ def events_of(*, booking: Booking) -> list:
     return list(booking.events.order_by("at", "pk"))
 
 
+def has_loans(*, listing) -> bool:
+    """Whether the listing was ever booked as a loan or rental, in any state (the demo seed asks before it plays)."""
+    return listing.bookings.filter(kind=BookingKind.LOAN).exists()
+
+
 # ---------------------------------------------------------------------------------------------- waiting list
 
 

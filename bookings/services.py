@@ -11,6 +11,7 @@ Who acts is compared as a Party (organisation and UUID), never by a user's integ
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -394,6 +395,45 @@ def answer_extension(*, booking: Booking, by, accept: bool, notify: bool = True)
     if notify:
         _queue_notice(event, NoticeKind.EXTENSION_ANSWERED)
     return current
+
+
+# ---------------------------------------------------------------------------------------------- history
+
+
+@transaction.atomic
+def backdate_booking(*, booking: Booking, reserved_at: datetime | None = None, handed_over_at: datetime | None = None,
+                     cancelled_at: datetime | None = None, returned_at: datetime | None = None,
+                     period: tuple[datetime, datetime] | None = None) -> None:
+    """Move a booking's times (and its events') into the past: history made after the fact, as the demo's.
+
+    The steps stamp now() and a loan cannot be booked in the past; the demo needs months of history. A
+    reservation's open period starts when it was reserved; a loan moved to another ``period`` gets that period's
+    fee (a rental's fee follows the period it really had). QuerySet.update on purpose: nothing else about the rows
+    changes and no step is taken. Never for what a person does.
+    """
+    fields = {
+        name: value for name, value in {
+            "reserved_at": reserved_at, "handed_over_at": handed_over_at, "cancelled_at": cancelled_at,
+            "returned_at": returned_at,
+        }.items() if value is not None
+    }
+    if period is not None:
+        fields["period"] = DateTimeTZRange(*period, "[)")
+        if booking.kind == BookingKind.LOAN:
+            moved = copy(booking)
+            moved.period = fields["period"]
+            _record_fee(moved, booking.listing)
+            fields.update(fee_unit_price=moved.fee_unit_price, fee_unit=moved.fee_unit, fee_units=moved.fee_units,
+                          fee_amount=moved.fee_amount)
+    elif reserved_at is not None and booking.kind == BookingKind.RESERVATION:
+        fields["period"] = DateTimeTZRange(reserved_at, None, "[)")
+    Booking.objects.filter(pk=booking.pk).update(**fields)
+    for steps, moment in (
+        (("reserved", "booked"), reserved_at), (("handed_over", "picked_up"), handed_over_at),
+        (("cancelled",), cancelled_at), (("returned",), returned_at),
+    ):
+        if moment is not None:
+            BookingEvent.objects.filter(booking=booking, step__in=steps).update(at=moment)
 
 
 # ---------------------------------------------------------------------------------------------- waiting list

@@ -51,7 +51,7 @@ def beat_runs(pidfile: Path) -> bool:
 def login_lines(port: str) -> list[str]:
     from django.conf import settings
 
-    from platform_.demo import DEMO_ORGANISATIONS, DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL
+    from demo.world import DEMO_ORGANISATIONS, DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL
 
     suffix = f":{port}" if port else ""
     lines = [f"Logins (password for all: {DEMO_PASSWORD}):"]

@@ -77,6 +77,7 @@ SHARED_APPS = [
     "accounts",
     "outbox",
     "platform_",
+    "demo",  # no models: the demo data, made through the other apps' services (manage.py seed_demo)
 ]
 # Each organisation's schema: its staff (users, e-mail addresses, sessions) and its own data.
 TENANT_APPS = [

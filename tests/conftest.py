@@ -16,7 +16,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
-from platform_.demo import DEMO_ORGANISATIONS, DEMO_PASSWORD  # noqa: E402
+from demo.world import DEMO_ORGANISATIONS, DEMO_PASSWORD  # noqa: E402
 
 PASSWORD = DEMO_PASSWORD
 
@@ -34,7 +34,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     from django.conf import settings
     from django.test.utils import setup_databases, teardown_databases
 
-    from platform_.demo import seed_demo
+    from demo.world import seed_demo
 
     verbosity = request.config.option.verbose
     assert "test-media" in str(settings.MEDIA_ROOT), "refusing to use a media folder that is not the tests' own"

@@ -9,14 +9,14 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from PIL import Image
 
-from bookings.demo import seed_demo_loans
 from bookings.lifecycle import BookingKind, BookingStatus
 from bookings.models import Booking, WaitlistEntry
 from catalog import selectors
-from catalog.demo import seed_demo_listings
 from catalog.lifecycle import ListingStatus
 from catalog.models import Listing, ListingPhoto
-from platform_.demo import seed_demo
+from demo.listings import seed_demo_listings
+from demo.loans import seed_demo_loans
+from demo.world import seed_demo
 
 from .conftest import PASSWORD
 

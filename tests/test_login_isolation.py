@@ -54,7 +54,7 @@ def test_the_session_cookie_is_bound_to_its_host(ystad):
 
 
 def test_a_platform_admin_cannot_log_in_at_an_organisation(ystad):
-    from platform_.demo import PLATFORM_ADMIN_EMAIL
+    from demo.world import PLATFORM_ADMIN_EMAIL
 
     client = client_for(ystad)
     _log_in(client, PLATFORM_ADMIN_EMAIL)
@@ -63,7 +63,7 @@ def test_a_platform_admin_cannot_log_in_at_an_organisation(ystad):
 
 def test_the_platform_console_lists_organisations_for_a_platform_admin(ystad):
     from accounts.models import User
-    from platform_.demo import PLATFORM_ADMIN_EMAIL
+    from demo.world import PLATFORM_ADMIN_EMAIL
 
     client = Client(HTTP_HOST="localhost")
     assert client.get("/konsol/").status_code == 302  # login first
@@ -115,7 +115,7 @@ def test_an_organisation_admin_sees_only_their_own_people(ystad, skurup):
 
 
 def test_a_platform_admin_logs_in_to_the_console_at_the_root_domain(ystad):
-    from platform_.demo import PLATFORM_ADMIN_EMAIL
+    from demo.world import PLATFORM_ADMIN_EMAIL
 
     client = Client(HTTP_HOST="localhost")
     # through allauth's login (the console's own login page sends there), which comes back to the console

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def console_client() -> Client:
     from accounts.models import User
-    from platform_.demo import PLATFORM_ADMIN_EMAIL
+    from demo.world import PLATFORM_ADMIN_EMAIL
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(email=PLATFORM_ADMIN_EMAIL))

@@ -56,7 +56,7 @@ def test_the_public_site_does_not_grow_with_the_number_of_organisations(ystad):
 
 def test_the_console_list_does_not_grow_with_the_number_of_organisations(ystad):
     from accounts.models import User
-    from platform_.demo import PLATFORM_ADMIN_EMAIL
+    from demo.world import PLATFORM_ADMIN_EMAIL
 
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(email=PLATFORM_ADMIN_EMAIL))

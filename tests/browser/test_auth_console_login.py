@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from platform_.demo import PLATFORM_ADMIN_EMAIL
+from demo.world import PLATFORM_ADMIN_EMAIL
 from tests.browser.helpers import audit_in_swedish_and_english
 from tests.conftest import PASSWORD
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from accounts.models import Department, Invitation, Role, User
-from platform_.demo import DEMO_ORGANISATIONS, PLATFORM_ADMIN_EMAIL
+from demo.world import DEMO_ORGANISATIONS, PLATFORM_ADMIN_EMAIL
 from tenants.models import Organisation
 from tenants.services import OrganisationDetails, set_email_domains, validate_details
 from tests.conftest import client_for, demo_email, user_in

@@ -19,8 +19,8 @@ from django.test import RequestFactory
 
 from accounts.admin import organisation_admin_site
 from accounts.models import User
+from demo.world import PLATFORM_ADMIN_EMAIL
 from platform_.console import console_site
-from platform_.demo import PLATFORM_ADMIN_EMAIL
 from tests.conftest import PASSWORD, client_for, demo_email, host_of, user_in
 
 from .auth_support import form_error_codes, fresh_rate_limits, root_client  # noqa: F401

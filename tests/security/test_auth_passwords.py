@@ -157,7 +157,7 @@ def test_the_invitation_link_comes_from_settings(ystad, django_capture_on_commit
 
 
 def test_a_platform_admins_reset_link_is_at_the_root_domain_from_settings(db):
-    from platform_.demo import PLATFORM_ADMIN_EMAIL
+    from demo.world import PLATFORM_ADMIN_EMAIL
 
     from .auth_support import root_client
 

@@ -1,6 +1,6 @@
 """What the demo organisations have to share: things as a municipal employee would post them.
 
-Each organisation picks its own mix from this list (catalog.demo). ``unit`` says what kind of workplace the
+Each organisation picks its own mix from this list (demo.listings). ``unit`` says what kind of workplace the
 thing comes from; every demo organisation maps these to departments of its own tree.
 """
 
@@ -20,8 +20,8 @@ class DemoItem:
     offer: str = "give_away"
     price: int | None = None
     rent_period: str = ""
-    picture: str = ""  # a drawing of catalog.demo_photos; by default the category's
-    colour: str = ""  # a colour of catalog.demo_photos; by default random
+    picture: str = ""  # a drawing of demo.photos; by default the category's
+    colour: str = ""  # a colour of demo.photos; by default random
 
 
 ITEMS: list[DemoItem] = [
@@ -325,7 +325,7 @@ ITEMS: list[DemoItem] = [
     ),
 ]
 
-# Lent and rented out: every demo organisation has all of these, with loans in every state (bookings.demo), so that
+# Lent and rented out: every demo organisation has all of these, with loans in every state (demo.loans), so that
 # the calendar and the statistics have something to show. Kept apart from ITEMS, whose listings are reserved and
 # handed over instead.
 LENDING: list[DemoItem] = [

@@ -1,6 +1,6 @@
-"""About 40 realistic listings per demo organisation, with photos drawn on the spot (catalog.demo_photos).
+"""About 40 realistic listings per demo organisation, with photos drawn on the spot (demo.photos).
 
-``seed_demo_listings`` runs inside the organisation's schema (platform_.demo calls it for Ystad, Skurup and
+``seed_demo_listings`` runs inside the organisation's schema (demo.world calls it for Ystad, Skurup and
 Trelleborg, and so does the test suite when it builds its database). Everything goes through catalog.services, as
 if the demo people had posted, reserved and handed over themselves: some listings are reserved, some handed over,
 a couple of reservations cancelled with a reason, one listing is a draft and one withdrawn. Only the timestamps are
@@ -8,7 +8,7 @@ moved afterwards, so that the statistics page has the months of this year to sho
 
 Each organisation gets its own mix (picked with a random generator seeded by its slug, so the same every time),
 its own departments and its own addresses, and every one of the things that are lent or rented out
-(``demo_items.LENDING``), whose loans ``bookings.demo`` plays. Running it again adds nothing.
+(``demo.items.LENDING``), whose loans ``demo.loans`` plays. Running it again adds nothing.
 """
 
 from __future__ import annotations
@@ -25,12 +25,11 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.selectors import colleagues
 from accounts.selectors import departments as all_departments
-from bookings import demo as booking_demo
 from bookings import services as booking_services
+from catalog import selectors, services
 
-from . import demo_photos, services
-from .demo_items import ITEMS, LENDING, DemoItem
-from .models import Category, Listing
+from . import photos as demo_photos
+from .items import ITEMS, LENDING, DemoItem
 
 LISTINGS_PER_ORGANISATION = 40
 # What happens to the listings after they are posted; the rest stay published and open.
@@ -176,16 +175,16 @@ def seed_demo_listings(*, organisation) -> int:
     rng = random.Random(f"delbar-demo-{organisation.slug}")
     mix = _mix(organisation.slug, places, rng)
     lending = [item for item in LENDING if item.unit in places]
-    if Listing.objects.filter(title__in=[item.title for item in mix + lending]).exists():
+    if selectors.listings_titled(titles=[item.title for item in mix + lending]):
         return 0
 
     people = [person for person in colleagues() if person.email.endswith(f"@{organisation.slug}.example")]
     operator = next(person for person in people if person.role == Role.OPERATOR)
-    categories = {category.name: category for category in Category.objects.all()}
+    categories = {category.name: category for category in selectors.categories()}
     departments = {department.name: department for department in all_departments()}
     fates = FATES + ["published"] * (len(mix) - len(FATES))
     rng.shuffle(fates)
-    # Lent and rented out: published here; their loans are bookings.demo's.
+    # Lent and rented out: published here; their loans are demo.loans'.
     mix += lending
     fates += ["published"] * len(lending)
     pictures = [_pictures(item, n=n, seed=f"{organisation.slug}-{n}", rng=rng) for n, item in enumerate(mix)]
@@ -227,12 +226,11 @@ def seed_demo_listings(*, organisation) -> int:
     return len(mix)
 
 
-def _play(listing: Listing, fate: str, *, author, contact, others, published_at: datetime, rng) -> None:
+def _play(listing, fate: str, *, author, contact, others, published_at: datetime, rng) -> None:
     """What happened to the listing after it was posted, then its timestamps moved back to ``published_at``."""
     if fate == "draft":
-        # Back-dated with QuerySet.update because created_at is set by auto_now_add and the services stamp now();
-        # nothing else about the row changes. The same holds for every update() below.
-        Listing.objects.filter(pk=listing.pk).update(created_at=published_at, updated_at=published_at)
+        # The services stamp now(); catalog.services.backdate_listing moves the times back.
+        services.backdate_listing(listing=listing, created_at=published_at, updated_at=published_at)
         return
     last = published_at
     if fate == "withdrawn":
@@ -240,11 +238,12 @@ def _play(listing: Listing, fate: str, *, author, contact, others, published_at:
             listing=listing, by=author, reason=rng.choice(WITHDRAWN_REASONS), notify=False
         )
         last = _after(published_at, rng, days=30)
-        Listing.objects.filter(pk=listing.pk).update(withdrawn_at=last)
+        services.backdate_listing(listing=listing, withdrawn_at=last)
     elif fate != "published":
         last = _reserve_and_so_on(listing, fate, author=author, contact=contact, others=others,
                                   published_at=published_at, rng=rng)
-    Listing.objects.filter(pk=listing.pk).update(
+    services.backdate_listing(
+        listing=listing,
         created_at=published_at - timedelta(minutes=rng.randint(5, 90)), published_at=published_at, updated_at=last
     )
 
@@ -279,6 +278,6 @@ def _reserve_and_so_on(listing, fate, *, author, contact, others, published_at, 
                 notify=False,  # the demo's people are made up: no e-mail about their reservations
             )
             times["cancelled_at"] = _after(reserved_at, rng, days=5)
-        booking_demo.backdate(booking=reservation, **times)
+        booking_services.backdate_booking(booking=reservation, **times)
         last = max(last, *times.values())
     return last

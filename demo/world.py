@@ -1,7 +1,8 @@
 """The demo world: Ystad, Skurup and Trelleborg with departments, one person per role, about 40 listings each and
 loans of the things they lend and rent out.
 
-Used by ``make demo`` (manage.py seed_demo) and by the test suite, which builds the same world once per run.
+Used by ``make demo`` (manage.py seed_demo) and by the test suite, which builds the same world once per run. The
+listings come from demo.listings and the loans from demo.loans; all of it is made through the apps' services.
 Running it again changes nothing. Organisation numbers are valid numbers in the municipal 212000 series; check
 them against Bolagsverket before they are used for invoicing.
 """
@@ -15,9 +16,10 @@ from django_tenants.utils import schema_context
 
 from accounts.roles import Role
 from accounts.services import ensure_departments, ensure_superuser, ensure_user
-from bookings.demo import seed_demo_loans
-from catalog.demo import seed_demo_listings
-from tenants.services import OrganisationDetails, provision_organisation
+from tenants.services import OrganisationDetails, domain_for, provision_organisation
+
+from .listings import seed_demo_listings
+from .loans import seed_demo_loans
 
 DEMO_PASSWORD = "delbar-demo-2026"
 PLATFORM_ADMIN_EMAIL = "plattform@delbar.example"
@@ -106,7 +108,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
                     email=demo.email(person), password=password, full_name=person.full_name, role=person.role,
                     department=departments[person.department],
                 )
-                logins.append((organisation.domains.first().domain, user.email, user.get_role_display()))
+                logins.append((domain_for(organisation.slug), user.email, user.get_role_display()))
             seed_demo_listings(organisation=organisation)
             seed_demo_loans(organisation=organisation)
     connection.set_schema_to_public()

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from platform_.demo import DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL, seed_demo
+from demo.world import DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL, seed_demo
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ an extension asked for), a ladder due back today, a speaker rented and returned 
 again, a trailer booked for next week.
 
 Everything goes through bookings.services as if the demo people had done it; a loan that happened in the past is
-booked far ahead first (a booking cannot start in the past) and its times moved back afterwards, as catalog.demo
-moves the timestamps of reservations. Running it again adds nothing.
+booked far ahead first (a booking cannot start in the past) and its times moved back afterwards, as demo.listings
+moves the timestamps of reservations (bookings.services.backdate_booking). Running it again adds nothing.
 """
 
 from __future__ import annotations
@@ -13,16 +13,12 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import colleagues
+from bookings import selectors, services
 from catalog import selectors as listings
-
-from . import services
-from .lifecycle import BookingKind
-from .models import Booking, BookingEvent
 
 PROJECTOR = "Projektor Epson EB-W51"
 PHONE = "Konferenstelefon Jabra Speak 510"
@@ -30,29 +26,6 @@ LADDER = "Trappstege i aluminium, 6 steg"
 SPEAKER = "Högtalare med mikrofon, Bose S1 Pro"
 TRAILER = "Släpkärra 750 kg"
 FAR_AHEAD = 300  # days: where past loans are booked before their times are moved back
-
-
-def backdate(*, booking: Booking, reserved_at=None, handed_over_at=None, cancelled_at=None, returned_at=None,
-             period: tuple[datetime, datetime] | None = None) -> None:
-    """Move a demo booking's times (and its events') into the past. The services stamp now(); the demo needs
-    months of history. QuerySet.update on purpose: nothing else about the rows changes."""
-    fields = {
-        name: value for name, value in {
-            "reserved_at": reserved_at, "handed_over_at": handed_over_at, "cancelled_at": cancelled_at,
-            "returned_at": returned_at,
-        }.items() if value is not None
-    }
-    if period is not None:
-        fields["period"] = DateTimeTZRange(*period, "[)")
-    elif reserved_at is not None and booking.kind == BookingKind.RESERVATION:
-        fields["period"] = DateTimeTZRange(reserved_at, None, "[)")
-    Booking.objects.filter(pk=booking.pk).update(**fields)
-    for steps, moment in (
-        (("reserved", "booked"), reserved_at), (("handed_over", "picked_up"), handed_over_at),
-        (("cancelled",), cancelled_at), (("returned",), returned_at),
-    ):
-        if moment is not None:
-            BookingEvent.objects.filter(booking=booking, step__in=steps).update(at=moment)
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -68,20 +41,17 @@ def _past_loan(listing, *, borrower, owner, start: datetime, end: datetime, slot
     if returned:
         booking = services.confirm_return(booking=booking, by=owner, notify=False)
         returned_at = end - timedelta(minutes=25)
-    # A rental's fee follows the period it really had.
-    Booking.objects.filter(pk=booking.pk).update(period=DateTimeTZRange(start, end, "[)"))
-    booking.refresh_from_db()
-    services._record_fee(booking, listing)
-    booking.save(update_fields=["fee_units", "fee_amount", "fee_unit_price", "fee_unit"])
-    backdate(booking=booking, reserved_at=start - timedelta(days=4), handed_over_at=start + timedelta(minutes=10),
-             returned_at=returned_at, period=(start, end))
+    # A rental's fee follows the period it really had (backdate_booking records it).
+    services.backdate_booking(booking=booking, reserved_at=start - timedelta(days=4),
+                              handed_over_at=start + timedelta(minutes=10), returned_at=returned_at,
+                              period=(start, end))
     return booking
 
 
 def seed_demo_loans(*, organisation) -> int:
     """Play the demo organisation's loans; return how many bookings were made (0 if they are there already)."""
     found = listings.listings_titled(titles=[PROJECTOR, PHONE, LADDER, SPEAKER, TRAILER])
-    if len(found) < 5 or any(listing.bookings.filter(kind=BookingKind.LOAN).exists() for listing in found.values()):
+    if len(found) < 5 or any(selectors.has_loans(listing=listing) for listing in found.values()):
         return 0
     people = [person for person in colleagues() if person.email.endswith(f"@{organisation.slug}.example")]
     operator = next(person for person in people if person.role == Role.OPERATOR)
