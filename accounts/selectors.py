@@ -78,3 +78,10 @@ def org_admins_to_notify(*, about: User) -> list[str]:
         User.objects.filter(role=Role.ORG_ADMIN, is_active=True).exclude(pk=about.pk)
         .order_by("email").values_list("email", flat=True)
     )
+
+
+def org_admin_addresses() -> list[str]:
+    """The addresses of the organisation's active admins: who is told about what concerns the whole organisation."""
+    return list(
+        User.objects.filter(role=Role.ORG_ADMIN, is_active=True).order_by("email").values_list("email", flat=True)
+    )

@@ -76,6 +76,8 @@ SHARED_APPS = [
     "csp",
     "accounts",
     "outbox",
+    # The exchange between organisations lives in public only: organisation ids and snapshots (decision 0024).
+    "exchange",
     "platform_",
 ]
 # Each organisation's schema: its staff (users, e-mail addresses, sessions) and its own data.

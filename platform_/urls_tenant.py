@@ -14,6 +14,7 @@ handler500 = "platform_.api_errors.server_error"
 urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("accounts.urls")),
+    path("", include("exchange.urls")),
     path("api/", include("platform_.api_urls")),
     path("konto/", include("allauth.urls")),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),

@@ -80,8 +80,9 @@ def test_the_code_as_it_is_keeps_every_contract(graph):
         # another app's internals rather than its services, selectors or errors
         ("catalog.views", "accounts.forms", {"apps-meet-through-services"}),
         ("catalog.api.views", "accounts.token_views", {"apps-meet-through-services"}),
-        # an app reaching into the project package's wiring
-        ("catalog.views", "platform_.demo", {"apps-meet-through-services"}),
+        # an app reaching into the project package's wiring (the top layer's: the demo wires every app, so from
+        # a lower one this would also depend upwards)
+        ("exchange.views", "platform_.demo", {"apps-meet-through-services"}),
         # a lower app depending on a higher one
         ("accounts.services", "catalog.services", {"apps-depend-downwards"}),
         ("tenants.services", "accounts.selectors", {"apps-depend-downwards"}),
