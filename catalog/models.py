@@ -51,6 +51,11 @@ class Category(models.Model):
         db_persist=True,
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The platform category this one is filed under (taxonomy: "furniture.office_chairs"), so that what is shared
+    # between organisations is found under every organisation's own names. A key, not a foreign key: the platform's
+    # list lives in the public schema, this table in the organisation's (decision 0025). Empty only for categories
+    # made before the keys, until an admin maps them.
+    platform_key = models.CharField(_("platform category"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("category")

@@ -6,7 +6,7 @@ anything is written; files written during a transaction that then rolls back are
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.text import capfirst
+
+from taxonomy import selectors as taxonomy
 
 from . import errors, lifecycle, permissions, photo_quota, selectors
 from .errors import CatalogError
@@ -445,6 +447,7 @@ class CategoryDetails:
     name_en: str = ""
     parent: Category | None = None
     position: int = 0
+    platform_key: str = ""  # a key of the platform's categories (taxonomy); required for a new category
 
 
 def _category_names(details: CategoryDetails) -> tuple[str, str]:
@@ -471,11 +474,20 @@ def _placement(category: Category | None, parent: Category | None) -> int | None
     return len(ancestry)
 
 
+def _check_platform_key(details: CategoryDetails, *, required: bool) -> None:
+    if not details.platform_key:
+        if required:
+            errors.raise_error(errors.PLATFORM_KEY_REQUIRED, field="platform_key")
+    elif not taxonomy.is_key(details.platform_key):
+        errors.raise_error(errors.PLATFORM_KEY_UNKNOWN, field="platform_key")
+
+
 def check_category(*, category: Category | None, details: CategoryDetails) -> None:
     """Refuse, with the field it is about, details that create_category or update_category would refuse. For a form
     that shows the reason next to the field before saving; the services check again when they save."""
     _category_names(details)
     _placement(category, details.parent)
+    _check_platform_key(details, required=category is None)
 
 
 # What the database says when a change meant to be refused was not (two admins at once): the same refusals.
@@ -492,6 +504,8 @@ def _save_category(category: Category, details: CategoryDetails) -> Category:
     category.parent = details.parent
     category.parent_depth = _placement(category, details.parent)
     category.position = details.position
+    _check_platform_key(details, required=False)
+    category.platform_key = details.platform_key
     if Category.objects.filter(parent=details.parent, name=category.name).exclude(pk=category.pk).exists():
         errors.raise_error(errors.CATEGORY_NAME_TAKEN, field="name")
     try:
@@ -515,8 +529,10 @@ def _check_category_admin(by) -> None:
 
 @transaction.atomic
 def create_category(*, by, details: CategoryDetails) -> Category:
-    """A new category, top-level or under ``details.parent``, by an organisation admin."""
+    """A new category, top-level or under ``details.parent``, by an organisation admin, who maps it to one of the
+    platform's categories (``details.platform_key``)."""
     _check_category_admin(by)
+    _check_platform_key(details, required=True)
     return _save_category(Category(), details)
 
 
@@ -530,19 +546,31 @@ def update_category(*, category: Category, by, details: CategoryDetails) -> Cate
 
 
 @transaction.atomic
-def ensure_categories(*, tree) -> list[Category]:
-    """Create the categories of ``tree`` that do not exist yet (matched by name under the same parent)."""
+def ensure_categories(*, tree, platform_keys: Mapping[tuple[str, ...], str] | None = None) -> list[Category]:
+    """Create the categories of ``tree`` that do not exist yet (matched by name under the same parent).
+
+    ``platform_keys`` maps a category's path of names (``("Möbler", "Kontorsstolar")``) to its platform key; a
+    category found without a key gets it, one that has a key keeps it (its admin may have chosen another)."""
+    platform_keys = platform_keys or {}
     result = []
+
+    def ensure(parent: Category | None, path: tuple[str, ...], name_en: str, position: int) -> Category:
+        key = platform_keys.get(path, "")
+        node = Category.objects.filter(parent=parent, name=path[-1]).first()
+        if node is None:
+            node = _save_category(Category(), CategoryDetails(
+                name=path[-1], name_en=name_en, parent=parent, position=position, platform_key=key,
+            ))
+        elif key and not node.platform_key:
+            node.platform_key = key
+            node.save(update_fields=["platform_key"])
+        result.append(node)
+        return node
+
     for position, (name, name_en, children) in enumerate(tree):
-        parent = Category.objects.filter(parent=None, name=name).first() or _save_category(
-            Category(), CategoryDetails(name=name, name_en=name_en, position=position)
-        )
-        result.append(parent)
+        parent = ensure(None, (name,), name_en, position)
         for child_position, (child, child_en) in enumerate(children):
-            node = Category.objects.filter(parent=parent, name=child).first() or _save_category(
-                Category(), CategoryDetails(name=child, name_en=child_en, parent=parent, position=child_position)
-            )
-            result.append(node)
+            ensure(parent, (name, child), child_en, child_position)
     return result
 
 

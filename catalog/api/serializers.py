@@ -240,6 +240,10 @@ class CategoryOutput(serializers.Serializer):
 
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
+    platform_key = serializers.CharField(
+        help_text="The platform category it is filed under (e.g. `furniture.office_chairs`), the same in every "
+        "organisation; empty if not mapped yet."
+    )
 
 
 # Declared after the class, which cannot name itself in its own body; drf-spectacular gives it one component.
