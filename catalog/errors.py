@@ -75,6 +75,8 @@ PLATFORM_KEY_REQUIRED = (
     "platform_key_required", _("Choose the platform category this category belongs to."), 400
 )
 PLATFORM_KEY_UNKNOWN = ("platform_key_unknown", _("That is not one of the platform's categories."), 400)
+REACH_INVALID = ("invalid_choice", _("Choose who may see the listing among the choices."), 400)
+NOT_ALLOWED_SHARING = ("not_allowed", _("Only organisation admins can change how far new listings are shared."), 403)
 NOT_ALLOWED_CATEGORIES = ("not_allowed", _("Only organisation admins can change the categories."), 403)
 STATE = "not_possible_now"
 

@@ -108,6 +108,14 @@ class OfferType(models.TextChoices):
 PRICED_OFFERS = {OfferType.RENT, OfferType.SELL}
 
 
+class Reach(models.TextChoices):
+    """How far a listing is shared (decision 0025): who outside the organisation may see it once published."""
+
+    ORGANISATION = "organisation", _("Our organisation only")
+    NETWORKS = "networks", _("Our networks")
+    EVERYONE = "everyone", _("Every organisation on Delbar")
+
+
 class RentPeriod(models.TextChoices):
     DAY = "day", _("per day")
     WEEK = "week", _("per week")
@@ -143,6 +151,9 @@ class Listing(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("posted by"), on_delete=models.PROTECT, related_name="listings"
     )
     status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
+    # Who beyond the organisation sees it once published; by default the organisation's own default
+    # (SharingSettings), set when the listing is created.
+    reach = models.CharField(_("visible to"), max_length=20, choices=Reach.choices, default=Reach.ORGANISATION)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # When the details were last edited (not when a reservation changed the quantity): an edit started before this
@@ -183,6 +194,9 @@ class Listing(models.Model):
                 condition=models.Q(quantity__gte=1), name="listing_quantity_positive"
             ),
             models.CheckConstraint(
+                condition=models.Q(reach__in=["organisation", "networks", "everyone"]), name="listing_reach"
+            ),
+            models.CheckConstraint(
                 condition=models.Q(quantity_available__lte=models.F("quantity")), name="listing_available_le_quantity"
             ),
             models.CheckConstraint(
@@ -202,6 +216,25 @@ class Listing(models.Model):
     @property
     def is_priced(self) -> bool:
         return self.offer_type in PRICED_OFFERS
+
+
+class SharingSettings(models.Model):
+    """The organisation's own settings for sharing: one row, set by its admins (catalog.services.set_default_reach).
+    In the organisation's schema, with the listings it is about."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    default_reach = models.CharField(
+        _("new listings are visible to"), max_length=20, choices=Reach.choices, default=Reach.ORGANISATION
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sharing settings")
+        verbose_name_plural = _("sharing settings")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="sharing_settings_one_row")]
+
+    def __str__(self) -> str:
+        return str(self.get_default_reach_display())
 
 
 def photo_path(instance: ListingPhoto, filename: str) -> str:

@@ -19,7 +19,7 @@ from accounts import selectors as people
 
 from .lifecycle import ListingStatus, ReservationStatus
 from .limits import CATEGORY_MAX_DEPTH
-from .models import Category, Listing, ListingPhoto, Reservation
+from .models import Category, Listing, ListingPhoto, Reach, Reservation, SharingSettings
 from .permissions import can_manage_listing, can_see_listing
 from .search import SearchResults, search, with_photos
 
@@ -290,3 +290,14 @@ def statistics_years() -> list[int]:
     ).first()
     first_year = timezone.localtime(first).year if first else this_year
     return list(range(this_year, min(first_year, this_year) - 1, -1))
+
+
+def default_reach() -> str:
+    """How far the organisation's new listings are shared unless their poster chooses (models.Reach)."""
+    value = SharingSettings.objects.values_list("default_reach", flat=True).first()
+    return value or Reach.ORGANISATION
+
+
+def reach_choices() -> list[tuple[str, str]]:
+    """The reaches a listing may have, (value, label), for forms outside catalog."""
+    return list(Reach.choices)

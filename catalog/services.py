@@ -41,9 +41,11 @@ from .models import (
     ListingPhoto,
     NoticeKind,
     OfferType,
+    Reach,
     RentPeriod,
     Reservation,
     SearchWord,
+    SharingSettings,
 )
 from .photos import ProcessedPhoto, check_pixel_budget, process_photo
 from .search_text import normalized, title_suffixes, words
@@ -67,6 +69,9 @@ class ListingDetails:
     address: str = ""
     building: str = ""
     room: str = ""
+    # Who beyond the organisation sees it (models.Reach); None: the organisation's default when creating, unchanged
+    # when editing.
+    reach: str | None = None
 
 
 # The names of a listing's details, for forms and serializers that read or fill them all.
@@ -87,6 +92,8 @@ def _check_offer(details: ListingDetails) -> None:
         or (details.rent_period and details.rent_period not in RentPeriod.values)
     ):
         errors.raise_error(errors.INVALID_CHOICE)
+    if details.reach is not None and details.reach not in Reach.values:
+        errors.raise_error(errors.REACH_INVALID, field="reach")
     if details.quantity < 1:
         errors.raise_error(errors.QUANTITY_INVALID)
     if details.offer_type in PRICED_OFFERS:
@@ -144,6 +151,8 @@ def _apply_details(listing: Listing, details: ListingDetails) -> None:
     listing.room = details.room.strip()
     listing.department = details.department
     listing.contact_person = details.contact_person
+    if details.reach is not None:
+        listing.reach = details.reach
 
 
 def _remember_words(listing: Listing) -> None:
@@ -207,7 +216,8 @@ def create_listing(
     stored = _StoredFiles()
     try:
         with transaction.atomic():
-            listing = Listing(created_by=author, quantity=details.quantity, quantity_available=details.quantity)
+            listing = Listing(created_by=author, quantity=details.quantity, quantity_available=details.quantity,
+                              reach=selectors.default_reach())
             _apply_details(listing, details)
             _check_texts(listing)
             if publish:
@@ -441,6 +451,18 @@ def cancel_reservation(*, reservation: Reservation, by, reason: str, notify: boo
     return current
 
 
+@transaction.atomic
+def set_default_reach(*, by, reach: str) -> str:
+    """How far the organisation's new listings are shared unless their poster chooses otherwise; set by its admins.
+    Listings already posted keep their own reach."""
+    if not permissions.can_manage_sharing(by):
+        errors.raise_error(errors.NOT_ALLOWED_SHARING)
+    if reach not in Reach.values:
+        errors.raise_error(errors.REACH_INVALID, field="default_reach")
+    SharingSettings.objects.update_or_create(pk=1, defaults={"default_reach": reach})
+    return reach
+
+
 @dataclass(frozen=True)
 class CategoryDetails:
     name: str
@@ -587,6 +609,7 @@ __all__ = [
     "prepare_photos",
     "publish_listing",
     "reserve_listing",
+    "set_default_reach",
     "update_category",
     "update_listing",
     "withdraw_listing",

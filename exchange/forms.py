@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog import selectors as catalog
+
 from .models import NETWORK_NAME_MAX_LENGTH
 
 SEARCH_MAX_LENGTH = 100
@@ -30,3 +32,15 @@ class InviteForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+
+class DefaultReachForm(forms.Form):
+    default_reach = forms.ChoiceField(
+        label=_("New listings are visible to"), widget=forms.RadioSelect,
+        help_text=_("What the person posting sees chosen; they may choose otherwise for each listing. Listings "
+                    "already posted keep their own setting."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["default_reach"].choices = catalog.reach_choices()

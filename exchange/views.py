@@ -12,9 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from catalog import selectors as catalog_selectors
+from catalog import services as catalog_services
+from catalog.errors import CatalogError
+
 from . import selectors, services
 from .errors import ExchangeError
-from .forms import AnswerForm, InviteForm, NetworkForm, OrganisationSearchForm
+from .forms import AnswerForm, DefaultReachForm, InviteForm, NetworkForm, OrganisationSearchForm
 
 
 def _actor(request) -> services.Actor:
@@ -56,7 +60,29 @@ def networks(request):
         "networks": list(selectors.networks_of(organisation_id=organisation_id)),
         "invitations": list(selectors.open_invitations(organisation_id=organisation_id)),
         "form": form,
+        "reach_form": DefaultReachForm(initial={"default_reach": catalog_selectors.default_reach()}),
     }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def default_reach(request):
+    """How far the organisation's new listings are shared by default (kept with its listings, in its schema)."""
+    _require_org_admin(request)
+    form = DefaultReachForm(request.POST)
+    if form.is_valid():
+        reach = form.cleaned_data["default_reach"]
+        try:
+            catalog_services.set_default_reach(by=request.user, reach=reach)
+        except CatalogError as refused:
+            messages.error(request, refused.message)
+        else:
+            label = dict(catalog_selectors.reach_choices())[reach]
+            messages.success(request, _("Saved: new listings are visible to “%(reach)s” unless their poster "
+                                        "chooses otherwise.") % {"reach": label})
+    else:
+        messages.error(request, _("Choose who new listings are visible to."))
+    return redirect("networks")
 
 
 @login_required

@@ -23,7 +23,7 @@ from ..limits import (
     SEARCH_QUERY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
-from ..models import Category, Condition, OfferType, RentPeriod
+from ..models import Category, Condition, OfferType, Reach, RentPeriod
 from .schema import StatusField
 
 # ------------------------------------------------------------------------------------------------ input
@@ -63,6 +63,12 @@ class ListingInput(serializers.Serializer):
     )
     contact_person = serializers.PrimaryKeyRelatedField(
         queryset=people.active_people(), required=False, help_text="A user id. Default: you."
+    )
+    reach = serializers.ChoiceField(
+        choices=Reach.choices, required=False,
+        help_text="Who beyond your organisation sees it once published: `organisation` (no one), `networks` (the "
+        "organisations of your networks) or `everyone` (every organisation on Delbar). Default when posting: your "
+        "organisation's default; kept when changing.",
     )
 
 
@@ -191,6 +197,7 @@ class ListingOutput(ListingSummaryOutput):
     excerpt = None
     description = serializers.CharField()
     status = StatusField(choices=ListingStatus.choices, component="ListingStatusEnum")
+    reach = serializers.ChoiceField(choices=Reach.choices, help_text="Who beyond your organisation sees it.")
     contact_person = PersonOutput()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
