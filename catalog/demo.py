@@ -27,7 +27,7 @@ from accounts.selectors import departments as all_departments
 
 from . import demo_photos, services
 from .demo_items import ITEMS, DemoItem
-from .models import Category, Listing, Reservation
+from .models import Category, Listing, Reach, Reservation
 
 LISTINGS_PER_ORGANISATION = 40
 # What happens to the listings after they are posted; the rest stay published and open.
@@ -162,10 +162,19 @@ def _after(moment: datetime, rng: random.Random, *, days: float) -> datetime:
     return later
 
 
-def seed_demo_listings(*, organisation) -> int:
+def _reach(n: int, shared: bool) -> str:
+    """Most of a networked organisation's listings are shared with its networks, some with every organisation, a few
+    kept to itself."""
+    if not shared or n % 6 == 5:
+        return Reach.ORGANISATION
+    return Reach.EVERYONE if n % 7 == 3 else Reach.NETWORKS
+
+
+def seed_demo_listings(*, organisation, shared: bool = False) -> int:
     """Post, reserve and hand over the organisation's demo listings; return how many listings were created.
 
-    Runs in the current schema, which must be ``organisation``'s. Does nothing if they are there already.
+    Runs in the current schema, which must be ``organisation``'s. Does nothing if they are there already. With
+    ``shared``, most are shared beyond the organisation (and so published to the exchange once committed).
     """
     places = PLACES.get(organisation.slug)
     if places is None:
@@ -211,6 +220,7 @@ def seed_demo_listings(*, organisation) -> int:
                     address=place.address,
                     building=place.building,
                     room=rng.choice(place.rooms),
+                    reach=_reach(n, shared),
                 ),
                 photos=prepared,
                 publish=fate != "draft",

@@ -154,6 +154,9 @@ class Listing(models.Model):
     # Who beyond the organisation sees it once published; by default the organisation's own default
     # (SharingSettings), set when the listing is created.
     reach = models.CharField(_("visible to"), max_length=20, choices=Reach.choices, default=Reach.ORGANISATION)
+    # Counts the changes of a listing that is or was shared beyond the organisation (catalog.publication): the
+    # exchange never replaces its copy with one of a lower version.
+    version = models.PositiveBigIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # When the details were last edited (not when a reservation changed the quantity): an edit started before this
@@ -208,6 +211,13 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        listing = super().from_db(db, field_names, values)
+        # The reach as stored, so that a save narrowing it to the organisation still withdraws the shared copy.
+        listing._stored_reach = listing.__dict__.get("reach")
+        return listing
 
     @property
     def location(self) -> str:

@@ -7,9 +7,15 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Exchange between organisations")
 
     def ready(self) -> None:
-        from outbox.registry import register
+        from datetime import time
 
-        from . import notices
+        from outbox.registry import register
+        from tenants.services import register_daily
+
+        from . import notices, publication
         from .services import INVITATION_KIND
 
         register(INVITATION_KIND, notices.send_network_invitation)
+        register(publication.KIND, publication.deliver)
+        # Repairs any drift between an organisation's listings and the exchange's copies, at night by its clock.
+        register_daily(name="exchange.reconcile_offers", function=publication.reconcile, at=time(4, 15))

@@ -115,3 +115,45 @@ class MembershipChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.at:%Y-%m-%d}"
+
+
+class Offer(models.Model):
+    """The exchange's copy of a listing an organisation shares beyond itself (decision 0025): only the fields chosen
+    for publication, as they were at ``version``. Written by the publication handler from the organisation's schema;
+    removed when the listing is withdrawn, taken, or narrowed to the organisation. Who may see it is decided when it
+    is read: its ``reach``, the networks of the moment, and whether the organisation is active."""
+
+    class Reach(models.TextChoices):
+        NETWORKS = "networks", _("Our networks")
+        EVERYONE = "everyone", _("Every organisation on Delbar")
+
+    organisation = models.ForeignKey(
+        "tenants.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    listing = models.UUIDField(_("listing"))  # the listing's UUID in the organisation's schema
+    version = models.PositiveBigIntegerField(_("version"))
+    reach = models.CharField(_("visible to"), max_length=20, choices=Reach.choices)
+    title = models.CharField(_("title"), max_length=200)
+    excerpt = models.TextField(_("description"), blank=True)
+    category_key = models.CharField(_("platform category"), max_length=100, blank=True)
+    condition = models.CharField(_("condition"), max_length=20)
+    quantity_available = models.PositiveIntegerField(_("available"))
+    offer_type = models.CharField(_("offer"), max_length=20)
+    price = models.DecimalField(_("price (SEK)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    rent_period = models.CharField(_("rent period"), max_length=10, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "listing"], name="offer_once_per_listing"),
+            models.CheckConstraint(condition=models.Q(reach__in=["networks", "everyone"]), name="offer_reach"),
+        ]
+        indexes = [models.Index(fields=["reach", "organisation"], name="offer_reach_organisation")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from tenants import selectors as organisations
 
-from .models import Membership, MembershipState, Network
+from .models import Membership, MembershipState, Network, Offer
 
 # The memberships a network's page shows: members, and organisations invited that have not answered yet.
 SHOWN_STATES = (MembershipState.MEMBER, MembershipState.INVITED)
@@ -69,4 +69,21 @@ def partner_organisation_ids(*, organisation_id: int) -> set[int]:
         Membership.objects.filter(network_id__in=networks, state=MembershipState.MEMBER)
         .exclude(organisation_id=organisation_id)
         .values_list("organisation_id", flat=True)
+    )
+
+
+def offers_visible_to(*, organisation_id: int) -> QuerySet[Offer]:
+    """Other organisations' offers that this organisation's staff may see: offered to everyone, or to the networks
+    of an organisation it shares a network with now; never a suspended organisation's."""
+    partners = Membership.objects.filter(
+        network_id__in=Membership.objects.filter(organisation_id=organisation_id, state=MembershipState.MEMBER)
+        .values("network_id"),
+        state=MembershipState.MEMBER,
+    ).values("organisation_id")
+    return (
+        Offer.objects.filter(organisation_id__in=organisations.active_organisations().values("pk"))
+        .exclude(organisation_id=organisation_id)
+        .filter(Q(reach=Offer.Reach.EVERYONE) | Q(reach=Offer.Reach.NETWORKS, organisation_id__in=partners))
+        .select_related("organisation")
+        .order_by("-published_at", "pk")
     )

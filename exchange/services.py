@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import uuid
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import datetime
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -19,7 +21,7 @@ from outbox import services as outbox
 from tenants import selectors as organisations
 
 from . import errors
-from .models import NETWORK_NAME_MAX_LENGTH, Membership, MembershipChange, MembershipState, Network
+from .models import NETWORK_NAME_MAX_LENGTH, Membership, MembershipChange, MembershipState, Network, Offer
 
 INVITATION_KIND = "exchange.network_invitation"
 
@@ -172,3 +174,69 @@ def leave_network(*, network: Network, by: Actor) -> Membership:
     membership.save()
     _record(membership, MembershipChange.Action.LEFT, by)
     return membership
+
+
+# ------------------------------------------------------------------------------------------------ offers
+
+
+@dataclass(frozen=True)
+class OfferSnapshot:
+    """What an organisation publishes of one listing, at one version (made by exchange.publication from
+    catalog.selectors.shared_listing)."""
+
+    organisation_id: int
+    listing: uuid.UUID | str
+    version: int
+    reach: str
+    title: str
+    excerpt: str
+    category_key: str
+    condition: str
+    quantity_available: int
+    offer_type: str
+    price: Decimal | None
+    rent_period: str
+    contact_name: str
+    contact_email: str
+    published_at: datetime | None
+
+
+_OFFER_FIELDS = [field.name for field in fields(OfferSnapshot) if field.name not in ("organisation_id", "listing")]
+
+
+def publish_offer(*, offer: OfferSnapshot) -> bool:
+    """Write the exchange's copy of a listing, unless it already holds this version or a newer one. True if written.
+
+    One statement, ``INSERT … ON CONFLICT DO UPDATE … WHERE version < the new one``: whatever order deliveries and
+    the reconciliation arrive in, an older version never replaces a newer one."""
+    if offer.reach not in Offer.Reach.values:
+        raise ValueError(f"An offer reaches the networks or everyone, not {offer.reach!r}")
+    columns = ["organisation_id", "listing", *_OFFER_FIELDS, "updated_at"]
+    values = [offer.organisation_id, str(offer.listing), *(getattr(offer, name) for name in _OFFER_FIELDS),
+              timezone.now()]
+    table = _public_table(Offer)
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in columns[2:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT (organisation_id, listing) DO UPDATE SET {updates} "
+            f"WHERE {table}.version < EXCLUDED.version RETURNING id",
+            values,
+        )
+        return cursor.fetchone() is not None
+
+
+def withdraw_offer(*, organisation_id: int, listing: uuid.UUID | str, version: int) -> bool:
+    """Remove the exchange's copy of a listing that is no longer offered (withdrawn, taken, narrowed to the
+    organisation, gone), unless the copy is of a newer version. True if one was removed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {_public_table(Offer)} WHERE organisation_id = %s AND listing = %s AND version <= %s",
+            [organisation_id, str(listing), version],
+        )
+        return cursor.rowcount > 0
+
+
+def _public_table(model) -> str:
+    # Schema-qualified: the handlers that write offers run in an organisation's schema.
+    return f"{connection.ops.quote_name(get_public_schema_name())}.{connection.ops.quote_name(model._meta.db_table)}"

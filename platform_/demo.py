@@ -130,7 +130,8 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
                 if person.role == Role.ORG_ADMIN and demo.in_network:
                     network_members.append((organisation.pk, user.get_full_name(), user.email))
             if demo.listings:
-                seed_demo_listings(organisation=organisation)
+                # Shared with the network, and so published to the exchange once committed.
+                seed_demo_listings(organisation=organisation, shared=demo.in_network)
     connection.set_schema_to_public()
     seed_demo_network(members=network_members)
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)

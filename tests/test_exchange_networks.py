@@ -97,7 +97,7 @@ def test_an_invitation_is_a_message_in_public_that_becomes_an_email_to_the_invit
         email = OutboxMessage.objects.get(key__startswith=f"exchange.invitation:{membership.pk}:")
         assert email.delivered_at is not None
     with schema_context(ystad.schema_name):
-        assert not OutboxMessage.objects.filter(key__startswith="exchange.").exists()
+        assert not OutboxMessage.objects.filter(key__startswith="exchange.invitation").exists()
     [sent] = [m for m in mail.outbox if DEMO_NETWORK in m.subject]
     assert sent.to == ["admin@tomelilla.example"]
     assert "Ystads kommun" in sent.subject and "Tomelilla kommun" in sent.subject
