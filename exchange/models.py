@@ -27,8 +27,9 @@ class Network(models.Model):
     """Organisations that share with each other, e.g. "Sydöstra Skåne"."""
 
     name = models.CharField(_("name"), max_length=NETWORK_NAME_MAX_LENGTH)
+    # Null once that organisation has left Delbar for good; the network stays its members'.
     created_by_organisation = models.ForeignKey(
-        "tenants.Organisation", verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+        "tenants.Organisation", verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_by_person, created_by_name, created_by_email = _person()
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -102,8 +103,10 @@ class MembershipChange(models.Model):
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="changes")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # Null once that organisation has left Delbar for good; the person's snapshot says who it was.
     acting_organisation = models.ForeignKey(
-        "tenants.Organisation", verbose_name=_("by organisation"), on_delete=models.CASCADE, related_name="+"
+        "tenants.Organisation", verbose_name=_("by organisation"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
     )
     person, person_name, person_email = _person()
     at = models.DateTimeField(_("when"), auto_now_add=True)

@@ -211,3 +211,26 @@ def test_finding_organisations_to_invite_leaves_out_members_and_the_invited(ysta
     ]
     services.invite_organisation(network=network, organisation_id=tomelilla.pk, by=admin_of(ystad), notify=False)
     assert selectors.invitable_organisations(network=network, name_contains="kommun") == []
+
+
+def test_an_organisation_deleted_for_good_leaves_its_networks_to_their_members(ystad):
+    from tenants.services import OrganisationDetails, delete_organisation, provision_organisation
+
+    # given a new organisation that created a network and invited Ystad, who accepted
+    newcomer = provision_organisation(details=OrganisationDetails(
+        name="Sjöbo kommun", slug="sjobo", kind="municipality", organisation_number="212000-1157",
+    ))
+    founder = services.Actor(organisation_id=newcomer.pk, name="Admin", email="admin@sjobo.example")
+    network = services.create_network(name="Sjöbo med vänner", by=founder)
+    services.invite_organisation(network=network, organisation_id=ystad.pk, by=founder, notify=False)
+    services.accept_invitation(network=network, by=admin_of(ystad))
+    # when it is deleted
+    delete_organisation(organisation=newcomer)
+    # then the network and Ystad's membership stay, with who invited as a snapshot; its own membership is gone
+    network.refresh_from_db()
+    assert network.created_by_organisation is None and network.created_by_email == "admin@sjobo.example"
+    assert _state(network, ystad) == MembershipState.MEMBER
+    assert list(network.memberships.values_list("organisation_id", flat=True)) == [ystad.pk]
+    invited = MembershipChange.objects.get(membership__organisation=ystad, membership__network=network,
+                                           action=MembershipChange.Action.INVITED)
+    assert (invited.acting_organisation, invited.person_email) == (None, "admin@sjobo.example")
