@@ -87,3 +87,10 @@ def party_of(*, user: User) -> Party:
     return Party(
         organisation_id=current_organisation_id(), person=user.uuid, name=user.get_full_name(), email=user.email
     )
+
+
+def org_admin_addresses() -> list[str]:
+    """The addresses of the organisation's active admins: who is told about what concerns the whole organisation."""
+    return list(
+        User.objects.filter(role=Role.ORG_ADMIN, is_active=True).order_by("email").values_list("email", flat=True)
+    )

@@ -1,15 +1,18 @@
 """The category tree in the organisation's admin site: organisation admins rename, add, move and reorder categories.
 
 Every change goes through catalog.services (create_category, update_category), whose refusals — a category placed
-under itself or one of its own subcategories, a tree deeper than catalog.limits.CATEGORY_MAX_DEPTH — the form
-shows next to the field. A category in use cannot be deleted (PROTECT): listings keep their category.
+under itself or one of its own subcategories, a tree deeper than catalog.limits.CATEGORY_MAX_DEPTH, a new category
+without its platform category — the form shows next to the field. A category in use cannot be deleted (PROTECT):
+listings keep their category.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import OrgAdminPermissions, organisation_admin_site
+from taxonomy import selectors as taxonomy
 
 from . import services
 from .errors import CatalogError
@@ -23,14 +26,29 @@ def _details(data: dict, instance: Category) -> services.CategoryDetails:
 
     return services.CategoryDetails(
         name=value("name") or "", name_en=value("name_en") or "", parent=value("parent"),
-        position=value("position") or 0,
+        position=value("position") or 0, platform_key=value("platform_key") or "",
     )
 
 
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
-        fields = ["name", "name_en", "parent", "position"]
+        fields = ["name", "name_en", "parent", "position", "platform_key"]
+        help_texts = {
+            "platform_key": _("What other organisations search for: a search for it there finds what you file here, "
+                              "under your own name."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "platform_key" in self.fields:
+            # A choice among the platform's categories, in the admin's language; required for every category
+            # (one made before the keys is mapped the next time it is saved).
+            field = self.fields["platform_key"]
+            self.fields["platform_key"] = forms.ChoiceField(
+                label=field.label, help_text=field.help_text, required=True,
+                choices=[("", "---------"), *taxonomy.choices()],
+            )
 
     def clean(self):
         data = super().clean()
@@ -47,12 +65,16 @@ class CategoryForm(forms.ModelForm):
 @admin.register(Category, site=organisation_admin_site)
 class CategoryAdmin(OrgAdminPermissions, admin.ModelAdmin):
     form = CategoryForm
-    list_display = ("name", "name_en", "parent", "position")
+    list_display = ("name", "name_en", "parent", "position", "platform_category")
     list_editable = ("position",)
     list_filter = (("parent", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("parent",)
     search_fields = ("name", "name_en")
     ordering = ("parent__position", "parent__name", "position", "name")
+
+    @admin.display(description=_("platform category"), ordering="platform_key")
+    def platform_category(self, category: Category) -> str:
+        return taxonomy.label(category.platform_key) if category.platform_key else "—"
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", CategoryForm)

@@ -7,8 +7,13 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Listings")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from tenants.services import register_default_data
 
+        from . import publication
         from .defaults import create_default_categories
+        from .models import Listing
 
         register_default_data(create_default_categories)
+        post_save.connect(publication.listing_saved, sender=Listing, dispatch_uid="catalog.publication")

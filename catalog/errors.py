@@ -62,6 +62,12 @@ CATEGORY_TOO_DEEP = (
 )
 CATEGORY_NAME_TAKEN = ("category_name_taken", _("There is already a category with this name in the same place."), 400)
 CATEGORY_NAME_REQUIRED = ("category_name_required", _("Give the category a name."), 400)
+PLATFORM_KEY_REQUIRED = (
+    "platform_key_required", _("Choose the platform category this category belongs to."), 400
+)
+PLATFORM_KEY_UNKNOWN = ("platform_key_unknown", _("That is not one of the platform's categories."), 400)
+REACH_INVALID = ("invalid_choice", _("Choose who may see the listing among the choices."), 400)
+NOT_ALLOWED_SHARING = ("not_allowed", _("Only organisation admins can change how far new listings are shared."), 403)
 NOT_ALLOWED_CATEGORIES = ("not_allowed", _("Only organisation admins can change the categories."), 403)
 STATE = "not_possible_now"
 

@@ -22,9 +22,9 @@ from .limits import (
     SEARCH_QUERY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
-from .models import PRICED_OFFERS, Category, Condition, OfferType, RentPeriod
+from .models import PRICED_OFFERS, Category, Condition, OfferType, Reach, RentPeriod
 from .permissions import can_post_for_any_department
-from .selectors import categories, category_path
+from .selectors import categories, category_path, default_reach
 
 if TYPE_CHECKING:
     from accounts.models import Department, User
@@ -119,6 +119,13 @@ class ListingForm(forms.Form):
     contact_person = PersonChoiceField(
         label=_("Contact person"), queryset=people.active_people().none(), empty_label=None
     )
+    # Not required: left out, a new listing gets the organisation's default and an edited one keeps its own.
+    reach = forms.ChoiceField(
+        label=_("Who may see it"), choices=Reach.choices, widget=forms.RadioSelect, required=False,
+        help_text=_("Outside your organisation, only staff of the organisations it reaches see it, once it is "
+                    "published: its title, description, category, condition, quantity, offer and price, and the "
+                    "contact person's name and work e-mail."),
+    )
     photos = MultiplePhotoField(label=_("Photos"), required=False)
     # The listing's edited_at when the form was shown, so that an edit made meanwhile is not overwritten.
     edited_at = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -138,6 +145,8 @@ class ListingForm(forms.Form):
             departments = departments.filter(pk__in={user.department_id, current_department_id} - {None})
         self.fields["department"].queryset = departments
         self.fields["contact_person"].queryset = people.active_people()
+        if not self.is_bound and "reach" not in self.initial:
+            self.initial["reach"] = default_reach()  # a new listing: the organisation's default
         self.fields["photos"].widget.attrs.update({"accept": "image/jpeg,image/png,image/webp"})
         # Formatted here, per request, so that it is in the language of this request.
         self.fields["description"].help_text = _(
@@ -152,6 +161,9 @@ class ListingForm(forms.Form):
                 label=_("Remove photos"), required=False, widget=forms.CheckboxSelectMultiple,
                 choices=[(str(p.pk), _("Photo %(n)s") % {"n": n}) for n, p in enumerate(self.existing_photos, 1)],
             )
+
+    def clean_reach(self):
+        return self.cleaned_data.get("reach") or None
 
     def clean_edited_at(self):
         value = self.cleaned_data.get("edited_at")

@@ -52,6 +52,11 @@ class Category(models.Model):
         db_persist=True,
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The platform category this one is filed under (taxonomy: "furniture.office_chairs"), so that what is shared
+    # between organisations is found under every organisation's own names. A key, not a foreign key: the platform's
+    # list lives in the public schema, this table in the organisation's (decision 0025). Empty only for categories
+    # made before the keys, until an admin maps them.
+    platform_key = models.CharField(_("platform category"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("category")
@@ -104,6 +109,14 @@ class OfferType(models.TextChoices):
 PRICED_OFFERS = {OfferType.RENT, OfferType.SELL}
 
 
+class Reach(models.TextChoices):
+    """How far a listing is shared (decision 0025): who outside the organisation may see it once published."""
+
+    ORGANISATION = "organisation", _("Our organisation only")
+    NETWORKS = "networks", _("Our networks")
+    EVERYONE = "everyone", _("Every organisation on Delbar")
+
+
 class RentPeriod(models.TextChoices):
     DAY = "day", _("per day")
     WEEK = "week", _("per week")
@@ -139,6 +152,12 @@ class Listing(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("posted by"), on_delete=models.PROTECT, related_name="listings"
     )
     status = models.CharField(_("status"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT)
+    # Who beyond the organisation sees it once published; by default the organisation's own default
+    # (SharingSettings), set when the listing is created.
+    reach = models.CharField(_("visible to"), max_length=20, choices=Reach.choices, default=Reach.ORGANISATION)
+    # Counts the changes of a listing that is or was shared beyond the organisation (catalog.publication): the
+    # exchange never replaces its copy with one of a lower version.
+    version = models.PositiveBigIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # When the details were last edited (not when a reservation changed the quantity): an edit started before this
@@ -179,6 +198,9 @@ class Listing(models.Model):
                 condition=models.Q(quantity__gte=1), name="listing_quantity_positive"
             ),
             models.CheckConstraint(
+                condition=models.Q(reach__in=["organisation", "networks", "everyone"]), name="listing_reach"
+            ),
+            models.CheckConstraint(
                 condition=models.Q(offer_type__in=["rent", "sell"], price__isnull=False)
                 | (~models.Q(offer_type__in=["rent", "sell"]) & models.Q(price__isnull=True)),
                 name="listing_price_only_when_priced",
@@ -188,6 +210,13 @@ class Listing(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        listing = super().from_db(db, field_names, values)
+        # The reach as stored, so that a save narrowing it to the organisation still withdraws the shared copy.
+        listing._stored_reach = listing.__dict__.get("reach")
+        return listing
+
     @property
     def location(self) -> str:
         return ", ".join(part for part in (self.address, self.building, self.room) if part)
@@ -195,6 +224,25 @@ class Listing(models.Model):
     @property
     def is_priced(self) -> bool:
         return self.offer_type in PRICED_OFFERS
+
+
+class SharingSettings(models.Model):
+    """The organisation's own settings for sharing: one row, set by its admins (catalog.services.set_default_reach).
+    In the organisation's schema, with the listings it is about."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    default_reach = models.CharField(
+        _("new listings are visible to"), max_length=20, choices=Reach.choices, default=Reach.ORGANISATION
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sharing settings")
+        verbose_name_plural = _("sharing settings")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="sharing_settings_one_row")]
+
+    def __str__(self) -> str:
+        return str(self.get_default_reach_display())
 
 
 def photo_path(instance: ListingPhoto, filename: str) -> str:

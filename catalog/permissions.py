@@ -48,3 +48,8 @@ def can_post_for_any_department(user) -> bool:
 def can_manage_categories(user) -> bool:
     """The category tree is the organisation's: its admins shape it."""
     return user.is_authenticated and user.is_active and user.role == Role.ORG_ADMIN
+
+
+def can_manage_sharing(user) -> bool:
+    """How far the organisation shares by default is the organisation's decision: its admins set it."""
+    return user.is_authenticated and user.is_active and user.role == Role.ORG_ADMIN

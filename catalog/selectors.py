@@ -12,16 +12,17 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from accounts import selectors as people
 from bookings import selectors as bookings
 
 from .lifecycle import LISTING, ListingStatus
 from .limits import CATEGORY_MAX_DEPTH
-from .models import Category, Listing, ListingPhoto
+from .models import Category, Listing, ListingPhoto, Reach, SharingSettings
 from .permissions import can_manage_listing, can_see_listing, is_poster_or_contact
 from .search import SearchResults, search, with_photos
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from accounts.models import Department
 
 # The rules other apps ask about a listing (bookings: who acts for the owner side).
-__all__ = ["LISTING", "ListingStatus", "can_manage_listing", "can_see_listing", "is_poster_or_contact"]
+__all__ = ["LISTING", "ListingStatus", "Reach", "can_manage_listing", "can_see_listing", "is_poster_or_contact"]
 
 
 def categories() -> list[Category]:
@@ -264,3 +265,90 @@ def statistics_years() -> list[int]:
     ).first()
     first_year = timezone.localtime(first).year if first else this_year
     return list(range(this_year, min(first_year, this_year) - 1, -1))
+
+
+def default_reach() -> str:
+    """How far the organisation's new listings are shared unless their poster chooses (models.Reach)."""
+    value = SharingSettings.objects.values_list("default_reach", flat=True).first()
+    return value or Reach.ORGANISATION
+
+
+def reach_choices() -> list[tuple[str, str]]:
+    """The reaches a listing may have, (value, label), for forms outside catalog."""
+    return list(Reach.choices)
+
+
+# ------------------------------------------------------------------------------------------------ the exchange
+
+# What of a listing's description the exchange shows other organisations (their staff open the whole listing by
+# asking its contact person).
+SHARED_EXCERPT_LENGTH = 500
+# Listings other organisations may see (reach permitting): published, with something left to ask for.
+OFFERED = Q(status=ListingStatus.PUBLISHED) & ~Q(reach=Reach.ORGANISATION)
+
+
+@dataclass(frozen=True)
+class SharedListing:
+    """A listing as the exchange may copy it (decision 0025): only what was chosen for publication, and only when
+    ``offered``; otherwise just its identity and version, so that the exchange removes its copy."""
+
+    uuid: str
+    version: int
+    offered: bool
+    reach: str = ""
+    title: str = ""
+    excerpt: str = ""
+    category_key: str = ""
+    condition: str = ""
+    quantity_available: int = 0
+    offer_type: str = ""
+    price: object = None  # Decimal | None
+    rent_period: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    published_at: datetime | None = None
+
+
+def _shared(listing: Listing, offered: bool) -> SharedListing:
+    if not offered:
+        return SharedListing(uuid=str(listing.uuid), version=listing.version, offered=False)
+    return SharedListing(
+        uuid=str(listing.uuid), version=listing.version, offered=True, reach=listing.reach, title=listing.title,
+        excerpt=Truncator(listing.description).chars(SHARED_EXCERPT_LENGTH),
+        category_key=listing.category.platform_key, condition=listing.condition,
+        quantity_available=listing.quantity_available, offer_type=listing.offer_type, price=listing.price,
+        rent_period=listing.rent_period, contact_name=listing.contact_person.get_full_name(),
+        contact_email=listing.contact_person.email, published_at=listing.published_at,
+    )
+
+
+def _shared_rows() -> QuerySet[Listing]:
+    return Listing.objects.select_related("category", "contact_person").annotate(
+        offered=ExpressionWrapper(OFFERED, output_field=BooleanField()),
+        quantity_available=bookings.free_now_expression(),
+    )
+
+
+def shared_listing(*, uuid) -> SharedListing | None:
+    """The listing as the exchange may copy it, read under a row lock held until the transaction ends: no service
+    changes it meanwhile (they lock it too), and two deliveries for one listing take turns, so what the exchange
+    writes is the newest. None if there is no such listing."""
+    listing = _shared_rows().select_for_update(of=("self",), no_key=True).filter(uuid=uuid).first()
+    return None if listing is None else _shared(listing, listing.offered)
+
+
+def shared_listings(*, uuids) -> list[SharedListing]:
+    """The listings of ``uuids`` as the exchange may copy them, under the same row lock (for the reconciliation)."""
+    return [_shared(listing, listing.offered) for listing in
+            _shared_rows().select_for_update(of=("self",), no_key=True).filter(uuid__in=list(uuids)).order_by("pk")]
+
+
+def offered_versions() -> dict[str, int]:
+    """Every listing other organisations may see (reach permitting), by UUID, with its version: what the exchange
+    should hold for this organisation."""
+    return {str(uuid): version for uuid, version in Listing.objects.filter(OFFERED).values_list("uuid", "version")}
+
+
+def listing_versions(*, uuids) -> dict[str, int]:
+    return {str(uuid): version for uuid, version in
+            Listing.objects.filter(uuid__in=list(uuids)).values_list("uuid", "version")}

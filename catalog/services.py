@@ -8,7 +8,7 @@ anything is written; files written during a transaction that then rolls back are
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -22,8 +22,9 @@ from django.utils.text import capfirst
 
 from bookings import selectors as bookings
 from bookings import services as booking_services
+from taxonomy import selectors as taxonomy
 
-from . import errors, lifecycle, permissions, photo_quota, selectors
+from . import errors, lifecycle, permissions, photo_quota, publication, selectors
 from .errors import CatalogError
 from .lifecycle import LISTING, ListingStatus, TransitionNotAllowed
 from .limits import (
@@ -36,7 +37,18 @@ from .limits import (
     ROOM_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
-from .models import PRICED_OFFERS, Category, Condition, Listing, ListingPhoto, OfferType, RentPeriod, SearchWord
+from .models import (
+    PRICED_OFFERS,
+    Category,
+    Condition,
+    Listing,
+    ListingPhoto,
+    OfferType,
+    Reach,
+    RentPeriod,
+    SearchWord,
+    SharingSettings,
+)
 from .photos import ProcessedPhoto, check_pixel_budget, process_photo
 from .search_text import normalized, title_suffixes, words
 
@@ -59,6 +71,9 @@ class ListingDetails:
     address: str = ""
     building: str = ""
     room: str = ""
+    # Who beyond the organisation sees it (models.Reach); None: the organisation's default when creating, unchanged
+    # when editing.
+    reach: str | None = None
 
 
 # The names of a listing's details, for forms and serializers that read or fill them all.
@@ -79,6 +94,8 @@ def _check_offer(details: ListingDetails) -> None:
         or (details.rent_period and details.rent_period not in RentPeriod.values)
     ):
         errors.raise_error(errors.INVALID_CHOICE)
+    if details.reach is not None and details.reach not in Reach.values:
+        errors.raise_error(errors.REACH_INVALID, field="reach")
     if details.quantity < 1:
         errors.raise_error(errors.QUANTITY_INVALID)
     if details.offer_type in PRICED_OFFERS:
@@ -136,6 +153,8 @@ def _apply_details(listing: Listing, details: ListingDetails) -> None:
     listing.room = details.room.strip()
     listing.department = details.department
     listing.contact_person = details.contact_person
+    if details.reach is not None:
+        listing.reach = details.reach
 
 
 def _remember_words(listing: Listing) -> None:
@@ -199,7 +218,7 @@ def create_listing(
     stored = _StoredFiles()
     try:
         with transaction.atomic():
-            listing = Listing(created_by=author, quantity=details.quantity)
+            listing = Listing(created_by=author, quantity=details.quantity, reach=selectors.default_reach())
             _apply_details(listing, details)
             _check_texts(listing)
             if publish:
@@ -246,6 +265,8 @@ def settle_status(*, listing: Listing) -> Listing:
     if status != listing.status:
         listing.status = status
         listing.save(update_fields=["status", "updated_at"])
+    else:
+        publication.claims_changed(listing)
     return listing
 
 
@@ -368,12 +389,25 @@ def backdate_listing(*, listing: Listing, created_at: datetime | None = None, pu
         Listing.objects.filter(pk=listing.pk).update(**times)
 
 
+@transaction.atomic
+def set_default_reach(*, by, reach: str) -> str:
+    """How far the organisation's new listings are shared unless their poster chooses otherwise; set by its admins.
+    Listings already posted keep their own reach."""
+    if not permissions.can_manage_sharing(by):
+        errors.raise_error(errors.NOT_ALLOWED_SHARING)
+    if reach not in Reach.values:
+        errors.raise_error(errors.REACH_INVALID, field="default_reach")
+    SharingSettings.objects.update_or_create(pk=1, defaults={"default_reach": reach})
+    return reach
+
+
 @dataclass(frozen=True)
 class CategoryDetails:
     name: str
     name_en: str = ""
     parent: Category | None = None
     position: int = 0
+    platform_key: str = ""  # a key of the platform's categories (taxonomy); required for a new category
 
 
 def _category_names(details: CategoryDetails) -> tuple[str, str]:
@@ -400,11 +434,20 @@ def _placement(category: Category | None, parent: Category | None) -> int | None
     return len(ancestry)
 
 
+def _check_platform_key(details: CategoryDetails, *, required: bool) -> None:
+    if not details.platform_key:
+        if required:
+            errors.raise_error(errors.PLATFORM_KEY_REQUIRED, field="platform_key")
+    elif not taxonomy.is_key(details.platform_key):
+        errors.raise_error(errors.PLATFORM_KEY_UNKNOWN, field="platform_key")
+
+
 def check_category(*, category: Category | None, details: CategoryDetails) -> None:
     """Refuse, with the field it is about, details that create_category or update_category would refuse. For a form
     that shows the reason next to the field before saving; the services check again when they save."""
     _category_names(details)
     _placement(category, details.parent)
+    _check_platform_key(details, required=category is None)
 
 
 # What the database says when a change meant to be refused was not (two admins at once): the same refusals.
@@ -421,6 +464,8 @@ def _save_category(category: Category, details: CategoryDetails) -> Category:
     category.parent = details.parent
     category.parent_depth = _placement(category, details.parent)
     category.position = details.position
+    _check_platform_key(details, required=False)
+    category.platform_key = details.platform_key
     if Category.objects.filter(parent=details.parent, name=category.name).exclude(pk=category.pk).exists():
         errors.raise_error(errors.CATEGORY_NAME_TAKEN, field="name")
     try:
@@ -444,8 +489,10 @@ def _check_category_admin(by) -> None:
 
 @transaction.atomic
 def create_category(*, by, details: CategoryDetails) -> Category:
-    """A new category, top-level or under ``details.parent``, by an organisation admin."""
+    """A new category, top-level or under ``details.parent``, by an organisation admin, who maps it to one of the
+    platform's categories (``details.platform_key``)."""
     _check_category_admin(by)
+    _check_platform_key(details, required=True)
     return _save_category(Category(), details)
 
 
@@ -459,19 +506,31 @@ def update_category(*, category: Category, by, details: CategoryDetails) -> Cate
 
 
 @transaction.atomic
-def ensure_categories(*, tree) -> list[Category]:
-    """Create the categories of ``tree`` that do not exist yet (matched by name under the same parent)."""
+def ensure_categories(*, tree, platform_keys: Mapping[tuple[str, ...], str] | None = None) -> list[Category]:
+    """Create the categories of ``tree`` that do not exist yet (matched by name under the same parent).
+
+    ``platform_keys`` maps a category's path of names (``("Möbler", "Kontorsstolar")``) to its platform key; a
+    category found without a key gets it, one that has a key keeps it (its admin may have chosen another)."""
+    platform_keys = platform_keys or {}
     result = []
+
+    def ensure(parent: Category | None, path: tuple[str, ...], name_en: str, position: int) -> Category:
+        key = platform_keys.get(path, "")
+        node = Category.objects.filter(parent=parent, name=path[-1]).first()
+        if node is None:
+            node = _save_category(Category(), CategoryDetails(
+                name=path[-1], name_en=name_en, parent=parent, position=position, platform_key=key,
+            ))
+        elif key and not node.platform_key:
+            node.platform_key = key
+            node.save(update_fields=["platform_key"])
+        result.append(node)
+        return node
+
     for position, (name, name_en, children) in enumerate(tree):
-        parent = Category.objects.filter(parent=None, name=name).first() or _save_category(
-            Category(), CategoryDetails(name=name, name_en=name_en, position=position)
-        )
-        result.append(parent)
+        parent = ensure(None, (name,), name_en, position)
         for child_position, (child, child_en) in enumerate(children):
-            node = Category.objects.filter(parent=parent, name=child).first() or _save_category(
-                Category(), CategoryDetails(name=child, name_en=child_en, parent=parent, position=child_position)
-            )
-            result.append(node)
+            ensure(parent, (name, child), child_en, child_position)
     return result
 
 
@@ -486,6 +545,7 @@ __all__ = [
     "lock_listing",
     "prepare_photos",
     "publish_listing",
+    "set_default_reach",
     "settle_status",
     "update_category",
     "update_listing",

@@ -164,10 +164,19 @@ def _after(moment: datetime, rng: random.Random, *, days: float) -> datetime:
     return later
 
 
-def seed_demo_listings(*, organisation) -> int:
+def _reach(n: int, shared: bool) -> str:
+    """Most of a networked organisation's listings are shared with its networks, some with every organisation, a few
+    kept to itself."""
+    if not shared or n % 6 == 5:
+        return selectors.Reach.ORGANISATION
+    return selectors.Reach.EVERYONE if n % 7 == 3 else selectors.Reach.NETWORKS
+
+
+def seed_demo_listings(*, organisation, shared: bool = False) -> int:
     """Post, reserve and hand over the organisation's demo listings; return how many listings were created.
 
-    Runs in the current schema, which must be ``organisation``'s. Does nothing if they are there already.
+    Runs in the current schema, which must be ``organisation``'s. Does nothing if they are there already. With
+    ``shared``, most are shared beyond the organisation (and so published to the exchange once committed).
     """
     places = PLACES.get(organisation.slug)
     if places is None:
@@ -217,6 +226,7 @@ def seed_demo_listings(*, organisation) -> int:
                     address=place.address,
                     building=place.building,
                     room=rng.choice(place.rooms),
+                    reach=_reach(n, shared),
                 ),
                 photos=prepared,
                 publish=fate != "draft",

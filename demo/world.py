@@ -1,5 +1,6 @@
 """The demo world: Ystad, Skurup and Trelleborg with departments, one person per role, about 40 listings each and
-loans of the things they lend and rent out.
+loans of the things they lend and rent out, sharing in the network "Sydöstra Skåne"; and Tomelilla, with its people
+but no listings, outside the network.
 
 Used by ``make demo`` (manage.py seed_demo) and by the test suite, which builds the same world once per run. The
 listings come from demo.listings and the loans from demo.loans; all of it is made through the apps' services.
@@ -20,6 +21,7 @@ from tenants.services import OrganisationDetails, domain_for, provision_organisa
 
 from .listings import seed_demo_listings
 from .loans import seed_demo_loans
+from .network import seed_demo_network
 
 DEMO_PASSWORD = "delbar-demo-2026"
 PLATFORM_ADMIN_EMAIL = "plattform@delbar.example"
@@ -38,6 +40,8 @@ class DemoOrganisation:
     details: OrganisationDetails
     departments: dict[str, list[str]]
     people: list[DemoPerson] = field(default_factory=list)
+    listings: bool = True  # its demo listings (catalog.demo); Tomelilla has none
+    in_network: bool = True  # a member of the demo network (exchange.demo)
 
     def email(self, person: DemoPerson) -> str:
         return f"{person.email_local}@{self.details.slug}.example"
@@ -93,12 +97,29 @@ DEMO_ORGANISATIONS = [
         people=_people("Sofia Ek", "Mikael Olsson", "Helena Ström", "David Karlsson",
                        ("Digitaliseringsenheten", "Pilevallskolan", "Biblioteket")),
     ),
+    # Outside the network, so that "not in my network" shows: the network's admins can find and invite it.
+    DemoOrganisation(
+        details=OrganisationDetails(
+            name="Tomelilla kommun", slug="tomelilla", kind="municipality", organisation_number="212000-1199",
+            municipality_code="1270", email_domains=("tomelilla.example",),
+        ),
+        departments={
+            "Kommunstyrelseförvaltningen": ["Arbetsmarknadsenheten", "Ekonomienheten"],
+            "Barn- och utbildningsförvaltningen": ["Byavångsskolan"],
+            "Vård- och omsorgsförvaltningen": ["Hemtjänsten"],
+        },
+        people=_people("Eva Mårtensson", "Jonas Nyberg", "Lina Sjögren", "Peter Åkesson",
+                       ("Ekonomienheten", "Byavångsskolan", "Hemtjänsten")),
+        listings=False,
+        in_network=False,
+    ),
 ]
 
 
 def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     """Provision the demo organisations and people; return (host, e-mail, role) for every login."""
     logins = []
+    network_members = []
     for demo in DEMO_ORGANISATIONS:
         organisation = provision_organisation(details=demo.details)
         with schema_context(organisation.schema_name), transaction.atomic():
@@ -109,9 +130,14 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
                     department=departments[person.department],
                 )
                 logins.append((domain_for(organisation.slug), user.email, user.get_role_display()))
-            seed_demo_listings(organisation=organisation)
-            seed_demo_loans(organisation=organisation)
+                if person.role == Role.ORG_ADMIN and demo.in_network:
+                    network_members.append((organisation.pk, user.get_full_name(), user.email))
+            if demo.listings:
+                # Shared with the network, and so published to the exchange once committed.
+                seed_demo_listings(organisation=organisation, shared=demo.in_network)
+                seed_demo_loans(organisation=organisation)
     connection.set_schema_to_public()
+    seed_demo_network(members=network_members)
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
     return logins
 

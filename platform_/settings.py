@@ -76,6 +76,10 @@ SHARED_APPS = [
     "csp",
     "accounts",
     "outbox",
+    # The platform's category keys, which every organisation's categories map to (decision 0025).
+    "taxonomy",
+    # The exchange between organisations lives in public only: organisation ids and snapshots (decision 0024).
+    "exchange",
     "platform_",
     "demo",  # no models: the demo data, made through the other apps' services (manage.py seed_demo)
 ]

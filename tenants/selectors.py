@@ -21,6 +21,19 @@ def active_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(status=OrganisationStatus.ACTIVE).order_by("name")
 
 
+def active_organisation(*, pk: int) -> Organisation | None:
+    return Organisation.objects.filter(pk=pk, status=OrganisationStatus.ACTIVE).first()
+
+
+def find_active_organisations(*, name_contains: str, exclude_ids=(), limit: int = 20) -> list[Organisation]:
+    """Active organisations whose name contains every word of ``name_contains`` (any case), by name; at most
+    ``limit``. ``exclude_ids`` may be a list or a subquery of organisation ids."""
+    organisations = active_organisations().exclude(pk__in=exclude_ids)
+    for word in name_contains.split():
+        organisations = organisations.filter(name__icontains=word)
+    return list(organisations[:limit])
+
+
 def _base_url(host: str) -> str:
     # Scheme, host and port come from settings only, never from a request's Host header, which a client chooses.
     scheme = settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL

@@ -168,6 +168,12 @@ def trelleborg(db):
     return _organisation("trelleborg")
 
 
+@pytest.fixture
+def tomelilla(db):
+    """The demo organisation outside the demo network "Sydöstra Skåne" (no listings)."""
+    return _organisation("tomelilla")
+
+
 def host_of(organisation) -> str:
     return f"{organisation.slug}.localhost"
 

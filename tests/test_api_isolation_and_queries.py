@@ -180,9 +180,16 @@ def test_categories_do_not_grow_with_categories_or_listings(ystad):
         furniture = Category.objects.get(name="Möbler", parent=None)
         for n in range(8):
             services.create_category(
-                by=admin, details=services.CategoryDetails(name=f"Ny kategori {n}", parent=furniture, position=50 + n)
+                by=admin, details=services.CategoryDetails(
+                    name=f"Ny kategori {n}", parent=furniture, position=50 + n, platform_key="furniture.other"
+                )
             )
-        deeper = services.create_category(by=admin, details=services.CategoryDetails(name="Ny", parent=furniture))
-        services.create_category(by=admin, details=services.CategoryDetails(name="Ny under ny", parent=deeper))
+        deeper = services.create_category(
+            by=admin, details=services.CategoryDetails(name="Ny", parent=furniture, platform_key="furniture.other")
+        )
+        services.create_category(
+            by=admin,
+            details=services.CategoryDetails(name="Ny under ny", parent=deeper, platform_key="furniture.other"),
+        )
     _post_listings(ystad, newcomer(ystad), 5)
     assert _count(client, "/api/categories/") == few

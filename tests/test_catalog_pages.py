@@ -700,7 +700,8 @@ def test_an_organisation_admin_edits_the_categories_and_a_member_may_not(ystad, 
         furniture = Category.objects.get(name="Möbler", parent=None)
     response = admin_client.post(
         "/admin/catalog/category/add/",
-        {"name": "Whiteboardtavlor", "name_en": "Whiteboards", "parent": furniture.pk, "position": 20},
+        {"name": "Whiteboardtavlor", "name_en": "Whiteboards", "parent": furniture.pk, "position": 20,
+         "platform_key": "furniture.other"},
     )
     assert response.status_code == 302
     with schema_context(ystad.schema_name):

@@ -23,7 +23,7 @@ from ..limits import (
     SEARCH_QUERY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
-from ..models import Category, Condition, OfferType, RentPeriod
+from ..models import Category, Condition, OfferType, Reach, RentPeriod
 
 # ------------------------------------------------------------------------------------------------ input
 
@@ -62,6 +62,12 @@ class ListingInput(serializers.Serializer):
     )
     contact_person = serializers.PrimaryKeyRelatedField(
         queryset=people.active_people(), required=False, help_text="A user id. Default: you."
+    )
+    reach = serializers.ChoiceField(
+        choices=Reach.choices, required=False,
+        help_text="Who beyond your organisation sees it once published: `organisation` (no one), `networks` (the "
+        "organisations of your networks) or `everyone` (every organisation on Delbar). Default when posting: your "
+        "organisation's default; kept when changing.",
     )
 
 
@@ -166,6 +172,7 @@ class ListingOutput(ListingSummaryOutput):
     excerpt = None
     description = serializers.CharField()
     status = StatusField(choices=ListingStatus.choices, component="ListingStatusEnum")
+    reach = serializers.ChoiceField(choices=Reach.choices, help_text="Who beyond your organisation sees it.")
     contact_person = PersonOutput()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -184,6 +191,10 @@ class CategoryOutput(serializers.Serializer):
 
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
+    platform_key = serializers.CharField(
+        help_text="The platform category it is filed under (e.g. `furniture.office_chairs`), the same in every "
+        "organisation; empty if not mapped yet."
+    )
 
 
 # Declared after the class, which cannot name itself in its own body; drf-spectacular gives it one component.

@@ -244,7 +244,8 @@ class CategoriesApi(APIView):
         roots: list[dict] = []
         by_id: dict[int, dict] = {}
         for node in selectors.categories():
-            item = by_id[node.pk] = {"id": node.pk, "display_name": node.display_name, "children": []}
+            item = by_id[node.pk] = {"id": node.pk, "display_name": node.display_name,
+                                     "platform_key": node.platform_key, "children": []}
             (by_id[node.parent_id]["children"] if node.parent_id is not None else roots).append(item)
         return Response(s.CategoryOutput(roots, many=True).data)
 

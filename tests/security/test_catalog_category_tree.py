@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _new(admin, name: str, parent: Category | None = None) -> Category:
-    return services.create_category(by=admin, details=services.CategoryDetails(name=name, parent=parent))
+    return services.create_category(
+        by=admin, details=services.CategoryDetails(name=name, parent=parent, platform_key="other")
+    )
 
 
 def _move(admin, category: Category, parent: Category | None) -> Category:
@@ -37,7 +39,8 @@ def _move(admin, category: Category, parent: Category | None) -> Category:
 
 def _added_in_admin(ystad, admin, name: str, parent: Category | None = None) -> Category:
     """A category added on the admin site's form, as an organisation admin does (and could on today's main)."""
-    data = {"name": name, "name_en": "", "parent": parent.pk if parent else "", "position": 0, "_save": "Spara"}
+    data = {"name": name, "name_en": "", "parent": parent.pk if parent else "", "position": 0,
+            "platform_key": "other", "_save": "Spara"}
     assert client_for(ystad, admin).post("/admin/catalog/category/add/", data).status_code == 302
     with schema_context(ystad.schema_name):
         return Category.objects.get(name=name)
@@ -115,7 +118,8 @@ def test_only_an_organisation_admin_changes_the_categories(ystad, tree):
 
 
 def _change(client, category: Category, **fields):
-    data = {"name": category.name, "name_en": category.name_en, "parent": "", "position": 0, "_save": "Spara"}
+    data = {"name": category.name, "name_en": category.name_en, "parent": "", "position": 0,
+            "platform_key": category.platform_key or "other", "_save": "Spara"}
     data.update({key: "" if value is None else value for key, value in fields.items()})
     return client.post(f"/admin/catalog/category/{category.pk}/change/", data)
 
@@ -166,7 +170,8 @@ def test_the_admin_form_saves_through_the_service(ystad, tree):
 
     # when the admin moves a branch, and adds a category
     moved = _change(client, child, parent=furniture.pk, name="  Hyllor   och ställ ")
-    added = client.post("/admin/catalog/category/add/", {"name": "Arkivlådor", "parent": child.pk, "position": 1})
+    added = client.post("/admin/catalog/category/add/", {"name": "Arkivlådor", "parent": child.pk, "position": 1,
+                                                          "platform_key": "furniture.storage"})
 
     # and reorders it in the list
     reordered = client.post("/admin/catalog/category/?q=Arkivlådor", {

@@ -46,7 +46,7 @@ def _logged_in(organisation, local: str = "admin") -> Client:
 
 @pytest.mark.parametrize(
     "path", ["/", "/annonser/ny/", "/mina-annonser/", "/mina-reservationer/", "/statistik/", "/mitt-konto/",
-             "/mitt-konto/api-nycklar/", "/admin/", "/finns-inte/", "/api/listings/"],
+             "/mitt-konto/api-nycklar/", "/admin/", "/finns-inte/", "/api/listings/", "/natverk/"],
 )
 def test_every_answer_has_the_strict_policy(ystad, path):
     response = _logged_in(ystad).get(path)

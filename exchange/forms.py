@@ -1,0 +1,46 @@
+"""Forms of the networks pages. They check shape and types; the rules live in exchange.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog import selectors as catalog
+
+from .models import NETWORK_NAME_MAX_LENGTH
+
+SEARCH_MAX_LENGTH = 100
+
+
+class NetworkForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the network"), max_length=NETWORK_NAME_MAX_LENGTH,
+        help_text=_("For example the region you share with, such as “Sydöstra Skåne”."),
+    )
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find an organisation by name"), required=False, max_length=SEARCH_MAX_LENGTH,
+        widget=forms.SearchInput,
+    )
+
+
+class InviteForm(forms.Form):
+    organisation = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+
+class DefaultReachForm(forms.Form):
+    default_reach = forms.ChoiceField(
+        label=_("New listings are visible to"), widget=forms.RadioSelect,
+        help_text=_("What the person posting sees chosen; they may choose otherwise for each listing. Listings "
+                    "already posted keep their own setting."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["default_reach"].choices = catalog.reach_choices()

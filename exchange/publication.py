@@ -1,0 +1,80 @@
+"""Bringing the exchange's copies of shared listings up to date (decision 0025).
+
+``deliver`` handles the outbox kind ``exchange.publish_listing``, which catalog writes in an organisation's schema
+whenever a shared listing changes (catalog.publication). It runs there, reads the listing as it is now under a row
+lock (catalog.selectors.shared_listing), and publishes or removes the exchange's copy in public. ``reconcile`` is
+the same, for every listing of the organisation at once: a daily job that repairs any drift (a message given up, a
+copy changed by hand).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from catalog import selectors as catalog
+from tenants import selectors as organisations
+
+from . import services
+from .models import Offer
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from outbox.models import OutboxMessage
+
+KIND = "exchange.publish_listing"
+
+
+def _snapshot(organisation_id: int, shared: catalog.SharedListing) -> services.OfferSnapshot:
+    return services.OfferSnapshot(
+        organisation_id=organisation_id, listing=shared.uuid, version=shared.version, reach=shared.reach,
+        title=shared.title, excerpt=shared.excerpt, category_key=shared.category_key, condition=shared.condition,
+        quantity_available=shared.quantity_available, offer_type=shared.offer_type, price=shared.price,
+        rent_period=shared.rent_period, contact_name=shared.contact_name, contact_email=shared.contact_email,
+        published_at=shared.published_at,
+    )
+
+
+def _apply(organisation_id: int, shared: catalog.SharedListing) -> None:
+    if shared.offered:
+        services.publish_offer(offer=_snapshot(organisation_id, shared))
+    else:
+        services.withdraw_offer(organisation_id=organisation_id, listing=shared.uuid, version=shared.version)
+
+
+def _organisation_id() -> int:
+    organisation = organisations.current_organisation()
+    if organisation is None:
+        raise RuntimeError("Listings are published from an organisation's schema")
+    return organisation.pk
+
+
+def deliver(message: OutboxMessage) -> None:
+    """The outbox handler: publish or remove the copy of one listing, as the listing is now."""
+    shared = catalog.shared_listing(uuid=message.payload["listing"])
+    if shared is None:
+        return  # no such listing (listings are not deleted; nothing was ever published of one that is not there)
+    _apply(_organisation_id(), shared)
+
+
+def reconcile(*, organisation=None, local_date: date | None = None) -> dict[str, int]:
+    """Make the exchange hold exactly the organisation's offered listings, each at its current version.
+
+    Runs in the organisation's schema, in one transaction (the daily job's). Returns how many copies it published
+    and removed. Costs a fixed number of queries plus one write per copy repaired."""
+    organisation_id = organisation.pk if organisation is not None else _organisation_id()
+    wanted = catalog.offered_versions()
+    held = dict(Offer.objects.filter(organisation_id=organisation_id).values_list("listing", "version"))
+    held = {str(listing): version for listing, version in held.items()}
+    stale = [uuid for uuid, version in wanted.items() if held.get(uuid, 0) < version]
+    extra = [uuid for uuid in held if uuid not in wanted]
+    published = removed = 0
+    for shared in catalog.shared_listings(uuids=stale + extra):
+        _apply(organisation_id, shared)
+        published += shared.offered
+        removed += not shared.offered
+    # A copy whose listing no longer exists at all.
+    gone = set(extra) - set(catalog.listing_versions(uuids=extra))
+    for uuid in gone:
+        removed += services.withdraw_offer(organisation_id=organisation_id, listing=uuid, version=held[uuid])
+    return {"published": published, "removed": removed}

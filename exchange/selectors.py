@@ -1,0 +1,99 @@
+"""Reads of the exchange: networks and memberships (public schema), always from one organisation's point of view."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from tenants import selectors as organisations
+
+from .models import Membership, MembershipState, Network, Offer
+
+# The memberships a network's page shows: members, and organisations invited that have not answered yet.
+SHOWN_STATES = (MembershipState.MEMBER, MembershipState.INVITED)
+INVITABLE_SHOWN = 20
+
+
+def _with_members() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(state__in=SHOWN_STATES)
+        .select_related("organisation", "invited_by_organisation")
+        .order_by("organisation__name"),
+        to_attr="shown_memberships",
+    )
+
+
+def networks_of(*, organisation_id: int) -> QuerySet[Network]:
+    """The networks the organisation is a member of, each with ``shown_memberships`` (members and invited)."""
+    return (
+        Network.objects.filter(memberships__organisation_id=organisation_id, memberships__state=MembershipState.MEMBER)
+        .prefetch_related(_with_members())
+        .order_by("name", "pk")
+    )
+
+
+def network_for(*, pk: int, organisation_id: int) -> Network | None:
+    """The network, if the organisation is a member of it; None otherwise (its page is then a 404)."""
+    return networks_of(organisation_id=organisation_id).filter(pk=pk).first()
+
+
+def open_invitations(*, organisation_id: int) -> QuerySet[Membership]:
+    """Invitations for the organisation to answer, newest first, with the network and who invited."""
+    return (
+        Membership.objects.filter(organisation_id=organisation_id, state=MembershipState.INVITED)
+        .select_related("network", "invited_by_organisation")
+        .order_by("-invited_at", "pk")
+    )
+
+
+def invitation_for(*, network_pk: int, organisation_id: int) -> Network | None:
+    """The network the organisation has an open invitation to; None otherwise."""
+    membership = open_invitations(organisation_id=organisation_id).filter(network_id=network_pk).first()
+    return membership.network if membership else None
+
+
+def invitable_organisations(*, network: Network, name_contains: str, limit: int = INVITABLE_SHOWN) -> list:
+    """Active organisations whose name contains the words, that are neither members of the network nor invited."""
+    taken = Membership.objects.filter(network=network, state__in=SHOWN_STATES).values_list(
+        "organisation_id", flat=True
+    )
+    return organisations.find_active_organisations(name_contains=name_contains, exclude_ids=taken, limit=limit)
+
+
+def partner_organisation_ids(*, organisation_id: int) -> set[int]:
+    """Every other organisation that shares a network with this one (both members): who "our networks" reach."""
+    networks = Membership.objects.filter(organisation_id=organisation_id, state=MembershipState.MEMBER).values(
+        "network_id"
+    )
+    return set(
+        Membership.objects.filter(network_id__in=networks, state=MembershipState.MEMBER)
+        .exclude(organisation_id=organisation_id)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def offers_visible_to(*, organisation_id: int) -> QuerySet[Offer]:
+    """Other organisations' offers that this organisation's staff may see: offered to everyone, or to the networks
+    of an organisation it shares a network with now; never a suspended organisation's."""
+    partners = Membership.objects.filter(
+        network_id__in=Membership.objects.filter(organisation_id=organisation_id, state=MembershipState.MEMBER)
+        .values("network_id"),
+        state=MembershipState.MEMBER,
+    ).values("organisation_id")
+    return (
+        Offer.objects.filter(organisation_id__in=organisations.active_organisations().values("pk"))
+        .exclude(organisation_id=organisation_id)
+        .filter(Q(reach=Offer.Reach.EVERYONE) | Q(reach=Offer.Reach.NETWORKS, organisation_id__in=partners))
+        .select_related("organisation")
+        .order_by("-published_at", "pk")
+    )
+
+
+def network_created_by(*, organisation_id: int, name: str) -> Network | None:
+    """The network of this name that the organisation created, if any (the demo finds its own again)."""
+    return Network.objects.filter(created_by_organisation_id=organisation_id, name=name).first()
+
+
+def membership_states(*, network: Network) -> dict[int, str]:
+    """Organisation id → membership state, for every organisation ever invited to the network."""
+    return dict(Membership.objects.filter(network=network).values_list("organisation_id", "state"))

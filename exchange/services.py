@@ -1,0 +1,242 @@
+"""Writes of the exchange: networks and memberships (public schema).
+
+An organisation acts through an ``Actor``: its id and a snapshot of the person acting, made by the page that checked
+the person's role (only organisation admins act on networks). Every change of a network's memberships locks the
+network row first, so two admins answering or inviting at once are taken one after the other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import nullcontext
+from dataclasses import dataclass, fields
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from outbox import services as outbox
+from tenants import selectors as organisations
+
+from . import errors
+from .models import NETWORK_NAME_MAX_LENGTH, Membership, MembershipChange, MembershipState, Network, Offer
+
+INVITATION_KIND = "exchange.network_invitation"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An organisation acting, and the person acting for it as they are now (name and work e-mail; their UUID when
+    their organisation's staff have one). Stored as a snapshot: the person stays in their organisation's schema."""
+
+    organisation_id: int
+    name: str
+    email: str
+    person: uuid.UUID | None = None
+
+
+def _stamp(actor: Actor, prefix: str) -> dict:
+    return {f"{prefix}_person": actor.person, f"{prefix}_name": actor.name[:200], f"{prefix}_email": actor.email}
+
+
+def _record(membership: Membership, action: str, actor: Actor) -> MembershipChange:
+    return MembershipChange.objects.create(
+        membership=membership, action=action, acting_organisation_id=actor.organisation_id,
+        person=actor.person, person_name=actor.name[:200], person_email=actor.email,
+    )
+
+
+def _check_acting(actor: Actor):
+    organisation = organisations.active_organisation(pk=actor.organisation_id)
+    if organisation is None:
+        errors.raise_error(errors.ORGANISATION_UNAVAILABLE)
+    return organisation
+
+
+def _locked_network(network: Network) -> Network:
+    return Network.objects.select_for_update().get(pk=network.pk)
+
+
+def _membership(network: Network, organisation_id: int) -> Membership | None:
+    return Membership.objects.select_for_update().filter(network=network, organisation_id=organisation_id).first()
+
+
+@transaction.atomic
+def create_network(*, name: str, by: Actor) -> Network:
+    """A new network with the acting organisation as its first member."""
+    name = " ".join(name.split())
+    if not name:
+        errors.raise_error(errors.NETWORK_NAME_REQUIRED, field="name")
+    if len(name) > NETWORK_NAME_MAX_LENGTH:
+        errors.raise_error(errors.NETWORK_NAME_TOO_LONG, field="name", limit=NETWORK_NAME_MAX_LENGTH)
+    _check_acting(by)
+    try:
+        with transaction.atomic():
+            network = Network.objects.create(
+                name=name, created_by_organisation_id=by.organisation_id, **_stamp(by, "created_by")
+            )
+    except IntegrityError:
+        errors.raise_error(errors.NETWORK_NAME_TAKEN, field="name")
+    membership = Membership.objects.create(
+        network=network, organisation_id=by.organisation_id, state=MembershipState.MEMBER,
+        changed_at=timezone.now(), **_stamp(by, "changed_by"),
+    )
+    _record(membership, MembershipChange.Action.CREATED, by)
+    return network
+
+
+@transaction.atomic
+def invite_organisation(*, network: Network, organisation_id: int, by: Actor, notify: bool = True) -> Membership:
+    """Invite an active organisation to a network the acting organisation is a member of. Its admins are e-mailed
+    (through the outbox) once this commits. An organisation that declined or left may be invited again."""
+    _check_acting(by)
+    network = _locked_network(network)
+    own = _membership(network, by.organisation_id)
+    if own is None or own.state != MembershipState.MEMBER:
+        errors.raise_error(errors.NOT_A_MEMBER)
+    if organisation_id == by.organisation_id:
+        errors.raise_error(errors.OWN_ORGANISATION, field="organisation")
+    invited = organisations.active_organisation(pk=organisation_id)
+    if invited is None:
+        errors.raise_error(errors.ORGANISATION_UNAVAILABLE, field="organisation")
+    now = timezone.now()
+    membership = _membership(network, organisation_id)
+    if membership is not None and membership.state == MembershipState.MEMBER:
+        errors.raise_error(errors.ALREADY_MEMBER, field="organisation", name=invited.name)
+    if membership is not None and membership.state == MembershipState.INVITED:
+        errors.raise_error(errors.ALREADY_INVITED, field="organisation", name=invited.name)
+    membership = membership or Membership(network=network, organisation_id=organisation_id)
+    membership.state = MembershipState.INVITED
+    membership.invited_by_organisation_id = by.organisation_id
+    membership.invited_at = now
+    membership.changed_at = now
+    for name, value in {**_stamp(by, "invited_by"), **_stamp(by, "changed_by")}.items():
+        setattr(membership, name, value)
+    membership.save()
+    change = _record(membership, MembershipChange.Action.INVITED, by)
+    if notify:
+        _enqueue_invitation(membership, change)
+    return membership
+
+
+def _enqueue_invitation(membership: Membership, change: MembershipChange) -> None:
+    """The invitation e-mail, as a message of the exchange's own, in the public schema (decision 0024).
+
+    The invited organisation's admins live in its schema; the handler (exchange.notices) reads them there and writes
+    the e-mail to that organisation's outbox. The inviting organisation's request never touches that schema."""
+    public = get_public_schema_name()
+    with nullcontext() if connection.schema_name == public else schema_context(public):
+        outbox.enqueue(
+            kind=INVITATION_KIND, key=f"exchange.invitation:{change.pk}",
+            payload={"membership": membership.pk, "change": change.pk},
+        )
+
+
+def _answer(network: Network, by: Actor, *, state: str, action: str) -> Membership:
+    _check_acting(by)
+    network = _locked_network(network)
+    membership = _membership(network, by.organisation_id)
+    if membership is None or membership.state != MembershipState.INVITED:
+        errors.raise_error(errors.NO_INVITATION)
+    membership.state = state
+    membership.changed_at = timezone.now()
+    for name, value in _stamp(by, "changed_by").items():
+        setattr(membership, name, value)
+    membership.save()
+    _record(membership, action, by)
+    return membership
+
+
+@transaction.atomic
+def accept_invitation(*, network: Network, by: Actor) -> Membership:
+    return _answer(network, by, state=MembershipState.MEMBER, action=MembershipChange.Action.ACCEPTED)
+
+
+@transaction.atomic
+def decline_invitation(*, network: Network, by: Actor) -> Membership:
+    return _answer(network, by, state=MembershipState.DECLINED, action=MembershipChange.Action.DECLINED)
+
+
+@transaction.atomic
+def leave_network(*, network: Network, by: Actor) -> Membership:
+    """The acting organisation leaves; what it shared with the network is no longer shown to the others."""
+    _check_acting(by)
+    network = _locked_network(network)
+    membership = _membership(network, by.organisation_id)
+    if membership is None or membership.state != MembershipState.MEMBER:
+        errors.raise_error(errors.NOT_A_MEMBER)
+    membership.state = MembershipState.LEFT
+    membership.changed_at = timezone.now()
+    for name, value in _stamp(by, "changed_by").items():
+        setattr(membership, name, value)
+    membership.save()
+    _record(membership, MembershipChange.Action.LEFT, by)
+    return membership
+
+
+# ------------------------------------------------------------------------------------------------ offers
+
+
+@dataclass(frozen=True)
+class OfferSnapshot:
+    """What an organisation publishes of one listing, at one version (made by exchange.publication from
+    catalog.selectors.shared_listing)."""
+
+    organisation_id: int
+    listing: uuid.UUID | str
+    version: int
+    reach: str
+    title: str
+    excerpt: str
+    category_key: str
+    condition: str
+    quantity_available: int
+    offer_type: str
+    price: Decimal | None
+    rent_period: str
+    contact_name: str
+    contact_email: str
+    published_at: datetime | None
+
+
+_OFFER_FIELDS = [field.name for field in fields(OfferSnapshot) if field.name not in ("organisation_id", "listing")]
+
+
+def publish_offer(*, offer: OfferSnapshot) -> bool:
+    """Write the exchange's copy of a listing, unless it already holds this version or a newer one. True if written.
+
+    One statement, ``INSERT … ON CONFLICT DO UPDATE … WHERE version < the new one``: whatever order deliveries and
+    the reconciliation arrive in, an older version never replaces a newer one."""
+    if offer.reach not in Offer.Reach.values:
+        raise ValueError(f"An offer reaches the networks or everyone, not {offer.reach!r}")
+    columns = ["organisation_id", "listing", *_OFFER_FIELDS, "updated_at"]
+    values = [offer.organisation_id, str(offer.listing), *(getattr(offer, name) for name in _OFFER_FIELDS),
+              timezone.now()]
+    table = _public_table(Offer)
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in columns[2:])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT (organisation_id, listing) DO UPDATE SET {updates} "
+            f"WHERE {table}.version < EXCLUDED.version RETURNING id",
+            values,
+        )
+        return cursor.fetchone() is not None
+
+
+def withdraw_offer(*, organisation_id: int, listing: uuid.UUID | str, version: int) -> bool:
+    """Remove the exchange's copy of a listing that is no longer offered (withdrawn, taken, narrowed to the
+    organisation, gone), unless the copy is of a newer version. True if one was removed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {_public_table(Offer)} WHERE organisation_id = %s AND listing = %s AND version <= %s",
+            [organisation_id, str(listing), version],
+        )
+        return cursor.rowcount > 0
+
+
+def _public_table(model) -> str:
+    # Schema-qualified: the handlers that write offers run in an organisation's schema.
+    return f"{connection.ops.quote_name(get_public_schema_name())}.{connection.ops.quote_name(model._meta.db_table)}"
