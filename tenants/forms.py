@@ -13,10 +13,11 @@ from .models import RESERVATION_DAYS_RANGE, Organisation
 
 
 class OrganisationSettingsForm(forms.Form):
+    # The range is the service's to check (one message for the page and the console's callers); the browser is told
+    # it too.
     reservation_days = forms.IntegerField(
         label=_("Days a reservation is held"),
-        min_value=RESERVATION_DAYS_RANGE[0],
-        max_value=RESERVATION_DAYS_RANGE[1],
+        widget=forms.NumberInput(attrs={"min": RESERVATION_DAYS_RANGE[0], "max": RESERVATION_DAYS_RANGE[1]}),
         help_text=_("A reservation not handed over within this many days lapses, and the item is free again. Both "
                     "sides are reminded three days before."),
     )

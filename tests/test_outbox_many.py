@@ -18,7 +18,6 @@ from outbox.models import OutboxMessage
 from outbox.services import Email, deliver_due, enqueue_email, enqueue_emails
 
 
-
 def emails(*names: str) -> list[Email]:
     return [Email(key=f"many:{name}", to=[f"{name}@ystad.example"], subject=f"Ämne\n{name}", body=f"Hej {name}!")
             for name in names]
