@@ -306,4 +306,8 @@ def listing_waitlist(request, uuid):
 @require_GET
 def my_reservations(request):
     page = Paginator(selectors.my_bookings(user=request.user), MY_PAGE_SIZE).get_page(request.GET.get("sida"))
-    return render(request, "bookings/my_reservations.html", {"page": page, "reservations": page.object_list})
+    reservations = list(page.object_list)
+    days, zone = request.tenant.reservation_days, ZoneInfo(request.tenant.time_zone)
+    for booking in reservations:
+        booking.hand_over_by = selectors.hand_over_by(booking=booking, days=days, zone=zone)
+    return render(request, "bookings/my_reservations.html", {"page": page, "reservations": reservations})

@@ -1,7 +1,7 @@
 """The organisation's own settings, as its admin edits them on the "Settings" page (tenants.views).
 
-The form checks shape and types; tenants.services.update_settings checks the values again and writes them. A new
-setting is one more field here, named like the service's keyword.
+The form checks shape and types; tenants.services.update_settings checks the values and writes them. A new setting
+is one more field here, named like the service's keyword, placed in a section of the page by ``SECTIONS``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,14 @@ class OrganisationSettingsForm(forms.Form):
         help_text=_("A reservation not handed over within this many days lapses, and the item is free again. Both "
                     "sides are reminded three days before."),
     )
+
+    # The page's sections, each a heading and its fields, in order.
+    SECTIONS = [
+        (_("Reservations"), ["reservation_days"]),
+    ]
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
     @classmethod
     def for_organisation(cls, organisation: Organisation, data=None) -> OrganisationSettingsForm:

@@ -115,3 +115,11 @@ def test_the_deadline_follows_the_organisations_setting(ystad, reservation):
     # then the last day is 31 March
     last = date(2025, 3, 1) + timedelta(days=30)
     assert last == date(2025, 3, 31) and "senast måndag 31 mars 2025" in body
+
+
+def test_my_reservations_says_by_when_each_open_reservation_must_be_handed_over(ystad, reservation):
+    # when the borrower lists their reservations
+    body = client_for(ystad, user_in(ystad, "personal")).get("/mina-reservationer/").content.decode()
+
+    # then the open one says its last day
+    assert "Ska lämnas över senast 15 mars 2025" in body

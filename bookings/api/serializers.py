@@ -89,6 +89,9 @@ class ReservationOutput(serializers.Serializer):
     fee = serializers.SerializerMethodField(help_text="A rental's fee as agreed; null for anything else.")
     cancelled_at = serializers.DateTimeField(allow_null=True)
     cancel_reason = serializers.CharField()
+    lapsed_at = serializers.DateTimeField(
+        allow_null=True, help_text="A reservation not handed over within the organisation's limit lapses (`lapsed`)."
+    )
 
     @extend_schema_field(FeeOutput(allow_null=True))
     def get_fee(self, booking) -> dict | None:
