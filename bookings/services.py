@@ -165,10 +165,10 @@ def cancel_booking(*, booking: Booking, by, reason: str = "", notify: bool = Tru
     listing, current = _locked_pair(booking)
     if not permissions.can_cancel(by, current):
         errors.raise_error(errors.NOT_ALLOWED)
+    _refuse_if_lapsed(current)
     actor = party_of(user=by)
     if not reason.strip() and actor != current.borrower:
         errors.raise_error(errors.REASON_REQUIRED)
-    _refuse_if_lapsed(current)
     current.status = _step(MACHINES[current.kind], current.status, "cancel")
     current.cancelled_at = timezone.now()
     current.cancel_reason = reason.strip()

@@ -443,3 +443,25 @@ def test_the_jobs_queries_do_not_grow_with_the_number_of_bookings(ystad, people)
     assert small == large, (small, large)
     assert (small_emails, large_emails) == (7, 56)
     print("queries of the daily jobs (reservations, loans):", small)
+
+
+def test_the_first_run_lapses_the_reservations_the_demo_world_made_long_ago(ystad):
+    from django.utils import timezone
+
+    from bookings import deadlines
+
+    # given the demo world, whose reservations were made over this year, and today by Ystad's clock
+    today = timezone.now().astimezone(STOCKHOLM).date()
+    with schema_context(ystad.schema_name):
+        waiting = list(Booking.objects.filter(kind="reservation", status=BookingStatus.RESERVED))
+        cutoff = deadlines.lapse_before(today=today, days=ystad.reservation_days, zone=STOCKHOLM)
+        old = {booking.pk for booking in waiting if booking.reserved_at < cutoff}
+
+        # when the reservations job first runs
+        run_reservations(ystad, today)
+
+        # then exactly those past the limit lapsed, each side told once; the rest still wait
+        lapsed = set(Booking.objects.filter(pk__in=[b.pk for b in waiting], status=BookingStatus.LAPSED)
+                     .values_list("pk", flat=True))
+        assert old and lapsed == old
+        assert OutboxMessage.objects.filter(key__endswith=":lapsed:borrower").count() >= len(old)
