@@ -26,6 +26,12 @@ NOT_ALLOWED = (
 )
 QUANTITY_INVALID = ("quantity_invalid", _("The quantity must be at least 1."), 400)
 REASON_REQUIRED = ("reason_required", _("Give a reason."), 400)
+LAPSED = (
+    "lapsed",
+    _("This reservation lapsed on %(date)s: it was not handed over in time, and the item is free for others again. "
+      "To have it after all, reserve it again."),
+    409,
+)
 NEEDS_PERIOD = ("needs_period", _("This is lent or rented out: choose the days you want it."), 409)
 NOT_A_RESERVATION = (
     "not_a_reservation", _("This is a loan: it is picked up and returned, not handed over."), 409

@@ -75,6 +75,16 @@ class ExtensionForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, required: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Whoever cancels their own reservation or booking needs no reason; anyone else tells the borrower why.
+        field = self.fields["reason"]
+        field.required = required
+        if not required:
+            field.label = _("Reason (optional)")
+        else:
+            field.help_text = _("Told to the person who reserved or booked.")
+
 
 def parse_day(value: str | None) -> date | None:
     try:

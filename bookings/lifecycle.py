@@ -11,8 +11,9 @@ A booking is a claim on a quantity of a listing over a time range. Two kinds, tw
         reserved ──cancel──▶ cancelled    reserved ──lapse──▶ lapsed
         an extension is asked for and answered while reserved or out
 
-``lapse`` is declared for the step that lets a reservation not handed over in time go (not built yet): it is one
-more transition, not a status check of its own.
+``lapse`` is the step that lets a reservation not handed over within the organisation's limit go, taken by a daily
+job (bookings.services.lapse_reservations, decision 0026): one more transition, not a status check of its own. It is
+declared for loans not picked up as well; nothing takes it yet.
 """
 
 from __future__ import annotations

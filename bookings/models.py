@@ -80,6 +80,8 @@ class Booking(models.Model):
     )
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # A reservation not handed over within the organisation's limit lapses (bookings.services.lapse_reservations).
+    lapsed_at = models.DateTimeField(_("lapsed"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason"), max_length=300, blank=True)
     # The new end the borrower asked for, until the owner accepts or refuses it.
     extension_until = models.DateTimeField(_("extension asked until"), null=True, blank=True)
@@ -102,6 +104,10 @@ class Booking(models.Model):
             models.Index(fields=["status", "handed_over_at"], name="booking_handed_over"),
             models.Index(fields=["borrower_org", "borrower_uuid", "-reserved_at"],
                          name="booking_by_borrower"),
+            # The daily jobs: reservations waiting for their handover, by age; loans out, by their end.
+            models.Index(fields=["reserved_at"], name="booking_reservation_open",
+                         condition=models.Q(kind=BookingKind.RESERVATION) & models.Q(status=BookingStatus.RESERVED)),
+            models.Index(fields=["period"], name="booking_loan_out", condition=models.Q(status=BookingStatus.OUT)),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="booking_quantity_positive"),
@@ -146,7 +152,8 @@ class Booking(models.Model):
 
 class BookingEvent(models.Model):
     """One step in a booking's life, with who took it: booked, handed over, picked up, returned, cancelled, an
-    extension asked for and answered (and later reminders, each recorded once). E-mails hang off these."""
+    extension asked for and answered; and what the daily jobs did (no one took those steps): a reminder sent, a
+    reservation lapsed, each with the organisation's local date it was done for. E-mails hang off these."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
     step = models.CharField(_("step"), max_length=40)
@@ -154,13 +161,19 @@ class BookingEvent(models.Model):
     actor_org, actor_uuid, actor_name, actor_email = party_columns(_("by"), null=True)
     actor = PartyField()
     note = models.CharField(_("note"), max_length=500, blank=True)
-    until = models.DateTimeField(_("until"), null=True, blank=True)  # an extension's new end
+    until = models.DateTimeField(_("until"), null=True, blank=True)  # an extension's new end; a return reminded of
+    # The organisation's local date a daily job did this for (reminders, lapsing): once per booking, step and date.
+    on_date = models.DateField(_("for the day"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("booking event")
         verbose_name_plural = _("booking events")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["booking", "step"], name="booking_event_step")]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "step", "on_date"], condition=models.Q(on_date__isnull=False),
+                                    name="booking_event_once_a_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.step} {self.at:%Y-%m-%d %H:%M}"

@@ -1,17 +1,22 @@
 """E-mails about bookings, rendered in the transaction that takes the step and written to the outbox, which sends
-them once that transaction has committed — once per step and kind, and once per turn on the waiting list."""
+them once that transaction has committed — once per step and kind, once per turn on the waiting list, and once per
+reminder (its key names the booking, the reminder, the day or return it is about, and the side told)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, tzinfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from outbox import services as outbox
 from tenants.selectors import current_organisation, organisation_base_url
 
-from .models import BookingEvent, NoticeKind, WaitlistEntry
+from . import deadlines
+from .models import Booking, BookingEvent, NoticeKind, WaitlistEntry
 
 TEMPLATES = {
     NoticeKind.RESERVED: "reserved",
@@ -79,3 +84,79 @@ def enqueue_waitlist_notice(*, entry: WaitlistEntry) -> None:
         return
     _enqueue(key=f"waitlist:{entry.pk}", template="waitlist_back",
              context={"listing": entry.listing, "person": entry.person, **links}, email=entry.person.email)
+
+
+# ---------------------------------------------------------------------------------------------- the daily jobs'
+
+BORROWER, CONTACT = "borrower", "contact"
+
+
+def _render(template: str, context: dict, zone: tzinfo) -> tuple[str, str]:
+    # In the organisation's language (staff have none of their own yet) and its clock, as the job counts days.
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(zone):
+        subject = render_to_string(f"bookings/email/{template}_subject.txt", context)
+        body = render_to_string(f"bookings/email/{template}_body.txt", context)
+    return subject, body
+
+
+def _emails(bookings: Iterable[Booking], *, template: str, key: Callable[[Booking, str], str], sides: tuple[str, ...],
+            zone: tzinfo, **details) -> list[outbox.Email]:
+    """One e-mail per booking and side told, rendered from ``template`` with the booking's listing (joined in by the
+    selector) and ``details`` (a callable is asked per booking), under ``key(booking, side)``."""
+    organisation = current_organisation()
+    if organisation is None:
+        return []
+    base_url = organisation_base_url(organisation=organisation)
+    emails = []
+    for booking in bookings:
+        context = {
+            "booking": booking, "listing": booking.listing, "organisation_name": organisation.name,
+            "listing_url": base_url + reverse("listing_detail", args=[booking.listing.uuid]),
+            "booking_url": base_url + reverse("booking_detail", args=[booking.uuid]),
+            "book_url": base_url + reverse("listing_book", args=[booking.listing.uuid]),
+            **{name: value(booking) if callable(value) else value for name, value in details.items()},
+        }
+        told = set()
+        for side in sides:
+            person = booking.borrower if side == BORROWER else booking.contact
+            if person is None or not person.email or person.email in told:
+                continue
+            told.add(person.email)
+            subject, body = _render(template, {**context, "person": person, "side": side}, zone)
+            emails.append(outbox.Email(key=key(booking, side), to=[person.email],
+                                       subject=subject, body=body))
+    return emails
+
+
+def enqueue_lapse_reminders(bookings: Iterable[Booking], *, days: int, zone: tzinfo) -> int:
+    """Both sides of each reservation: it lapses unless handed over by its last day."""
+    return outbox.enqueue_emails(emails=_emails(
+        bookings, template="lapse_reminder", key=lambda booking, side: f"booking:{booking.uuid}:lapse_reminder:{side}",
+        sides=(BORROWER, CONTACT), zone=zone, days=days,
+        last_day=lambda booking: deadlines.last_day(reserved_at=booking.reserved_at, days=days, zone=zone),
+        lapses_on=lambda booking: deadlines.lapses_on(reserved_at=booking.reserved_at, days=days, zone=zone),
+    ))
+
+
+def enqueue_lapse_notices(bookings: Iterable[Booking], *, days: int, zone: tzinfo) -> int:
+    """Both sides of each reservation: it has lapsed, and what it held is free again."""
+    return outbox.enqueue_emails(emails=_emails(
+        bookings, template="lapsed", key=lambda booking, side: f"booking:{booking.uuid}:lapsed:{side}",
+        sides=(BORROWER, CONTACT), zone=zone, days=days,
+    ))
+
+
+def enqueue_due_soon_reminders(bookings: Iterable[Booking], *, zone: tzinfo) -> int:
+    """The borrower of each loan: return it on time (once per return moment; an accepted extension is a new one)."""
+    def key(booking: Booking, side: str) -> str:
+        return f"booking:{booking.uuid}:due_soon:{booking.ends_at.astimezone(UTC):%Y%m%dT%H%MZ}:{side}"
+
+    return outbox.enqueue_emails(emails=_emails(bookings, template="due_soon", key=key, sides=(BORROWER,), zone=zone))
+
+
+def enqueue_overdue_reminders(bookings: Iterable[Booking], *, today: date, zone: tzinfo) -> int:
+    """The borrower and the contact person of each loan not back on time (once per day it is reminded)."""
+    return outbox.enqueue_emails(emails=_emails(
+        bookings, template="overdue", key=lambda booking, side: f"booking:{booking.uuid}:overdue:{today}:{side}",
+        sides=(BORROWER, CONTACT), zone=zone, today=today,
+    ))

@@ -11,15 +11,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import BigIntegerField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils import timezone
 
 from accounts.selectors import party_of
 
-from . import periods, permissions
+from . import deadlines, periods, permissions
 from .lifecycle import HOLDING, BookingKind, BookingStatus
-from .models import Booking, WaitlistEntry
+from .models import Booking, BookingEvent, WaitlistEntry
 from .parties import is_party
 from .periods import Span
 
@@ -171,6 +183,17 @@ def claims(*, listing) -> tuple[int, int]:
     return rows["claimed"] or 0, rows["open"] or 0
 
 
+def claims_by_listing(*, listing_ids) -> dict[int, tuple[int, int]]:
+    """``claims`` for many listings in one query, by listing id (listings without such claims are left out)."""
+    rows = (
+        Booking.objects.filter(listing_id__in=list(listing_ids), kind=BookingKind.RESERVATION, status__in=HOLDING)
+        .values("listing_id")
+        .annotate(claimed=Sum("quantity"), open=Count("pk", filter=Q(status=BookingStatus.RESERVED)))
+        .order_by()
+    )
+    return {row["listing_id"]: (row["claimed"] or 0, row["open"] or 0) for row in rows}
+
+
 # ---------------------------------------------------------------------------------------------- calendar
 
 
@@ -296,6 +319,68 @@ def events_of(*, booking: Booking) -> list:
 def has_loans(*, listing) -> bool:
     """Whether the listing was ever booked as a loan or rental, in any state (the demo seed asks before it plays)."""
     return listing.bookings.filter(kind=BookingKind.LOAN).exists()
+
+
+# ---------------------------------------------------------------------------------------------- daily jobs
+# What the daily jobs act on (bookings.jobs, bookings.deadlines): each one query, whatever the number of bookings,
+# with what the e-mails need (the listing) joined in.
+
+LAPSE_REMINDER = "lapse_reminder"
+LAPSED = "lapsed"
+DUE_REMINDER = "due_reminder"
+OVERDUE_REMINDER = "overdue_reminder"
+
+
+def hand_over_by(*, booking: Booking, days: int, zone) -> date | None:
+    """The last day a reservation waiting for its handover may be handed over before it lapses (None for any other
+    booking), with the organisation's limit of ``days`` and by its clock."""
+    if booking.kind != BookingKind.RESERVATION or booking.status != BookingStatus.RESERVED:
+        return None
+    return deadlines.last_day(reserved_at=booking.reserved_at, days=days, zone=zone)
+
+
+def _reminded(step: str, **condition) -> Exists:
+    return Exists(BookingEvent.objects.filter(booking=OuterRef("pk"), step=step, **condition))
+
+
+def reservations_to_lapse(*, made_before: datetime) -> QuerySet[Booking]:
+    """Reservations still waiting for their handover, made before ``made_before``, oldest first."""
+    return Booking.objects.filter(
+        kind=BookingKind.RESERVATION, status=BookingStatus.RESERVED, reserved_at__lt=made_before
+    ).order_by("reserved_at", "pk")
+
+
+def reservations_to_remind(*, made_before: datetime) -> QuerySet[Booking]:
+    """Reservations still waiting for their handover, made before ``made_before``, whose sides have not been
+    reminded that they lapse."""
+    return (
+        Booking.objects.filter(kind=BookingKind.RESERVATION, status=BookingStatus.RESERVED,
+                               reserved_at__lt=made_before)
+        .exclude(_reminded(LAPSE_REMINDER))
+        .select_related("listing")
+        .order_by("reserved_at", "pk")
+    )
+
+
+def loans_due_soon(*, ends_after: datetime, ends_by: datetime) -> QuerySet[Booking]:
+    """Loans out whose return is in (ends_after, ends_by], whose borrower has not been reminded of that return."""
+    return (
+        Booking.objects.filter(kind=BookingKind.LOAN, status=BookingStatus.OUT, period__endswith__gt=ends_after,
+                               period__endswith__lte=ends_by)
+        .exclude(_reminded(DUE_REMINDER, until=OuterRef("period__endswith")))
+        .select_related("listing")
+        .order_by("period", "pk")
+    )
+
+
+def loans_overdue(*, ended_by: datetime, reminded_since: date) -> QuerySet[Booking]:
+    """Loans still out whose return was at or before ``ended_by``, not reminded on ``reminded_since`` or later."""
+    return (
+        Booking.objects.filter(kind=BookingKind.LOAN, status=BookingStatus.OUT, period__endswith__lte=ended_by)
+        .exclude(_reminded(OVERDUE_REMINDER, on_date__gte=reminded_since))
+        .select_related("listing")
+        .order_by("period", "pk")
+    )
 
 
 # ---------------------------------------------------------------------------------------------- waiting list

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from copy import copy
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -27,7 +27,7 @@ from catalog.selectors import LISTING, ListingStatus
 from platform_.lifecycle import Lifecycle, TransitionNotAllowed
 from platform_.parties import Party
 
-from . import errors, periods, permissions, selectors
+from . import deadlines, errors, periods, permissions, selectors
 from .lifecycle import HOLDING, LOAN, MACHINES, RESERVATION, BookingKind, BookingStatus
 from .models import Booking, BookingEvent, NoticeKind, WaitlistEntry
 from .parties import is_party
@@ -141,6 +141,7 @@ def confirm_handover(*, booking: Booking, by) -> Booking:
         errors.raise_error(errors.OWN_HANDOVER)
     if current.kind != BookingKind.RESERVATION:
         errors.raise_error(errors.NOT_A_RESERVATION)
+    _refuse_if_lapsed(current)
     current.status = _step(RESERVATION, current.status, "hand_over")
     current.handed_over_at = timezone.now()
     current.giving_department_id = listing.department_id
@@ -150,16 +151,25 @@ def confirm_handover(*, booking: Booking, by) -> Booking:
     return current
 
 
+def _refuse_if_lapsed(booking: Booking) -> None:
+    """A step on a reservation that has lapsed: say when and why, rather than only that it is not possible."""
+    if booking.status == BookingStatus.LAPSED:
+        lapsed_at = timezone.localtime(booking.lapsed_at or timezone.now())
+        errors.raise_error(errors.LAPSED, date=formats.date_format(lapsed_at, "j F Y"))
+
+
 @transaction.atomic
-def cancel_booking(*, booking: Booking, by, reason: str, notify: bool = True) -> Booking:
-    """Either side cancels a reservation, or a loan not yet picked up, with a reason; what it held is free again
-    and the other side is e-mailed."""
-    if not reason.strip():
-        errors.raise_error(errors.REASON_REQUIRED)
+def cancel_booking(*, booking: Booking, by, reason: str = "", notify: bool = True) -> Booking:
+    """Either side cancels a reservation, or a loan not yet picked up; what it held is free again and the other side
+    is e-mailed. Whoever cancels someone else's booking (the owner side, an operator) gives a reason; the borrower
+    may cancel their own without one."""
     listing, current = _locked_pair(booking)
     if not permissions.can_cancel(by, current):
         errors.raise_error(errors.NOT_ALLOWED)
+    _refuse_if_lapsed(current)
     actor = party_of(user=by)
+    if not reason.strip() and actor != current.borrower:
+        errors.raise_error(errors.REASON_REQUIRED)
     current.status = _step(MACHINES[current.kind], current.status, "cancel")
     current.cancelled_at = timezone.now()
     current.cancel_reason = reason.strip()
@@ -436,6 +446,112 @@ def backdate_booking(*, booking: Booking, reserved_at: datetime | None = None, h
             BookingEvent.objects.filter(booking=booking, step__in=steps).update(at=moment)
 
 
+# ---------------------------------------------------------------------------------------------- daily jobs
+# Run by bookings.jobs once a day per organisation, in its schema and in the transaction of the run, from the state of
+# the data: what should have happened by ``today`` (the organisation's local date) and has not. Each writes its
+# events and e-mails for all the bookings concerned at once, in queries that do not grow with their number.
+
+LAPSE_BATCH = 500
+
+
+def _job_events(bookings: list[Booking], step: str, *, today: date, at: datetime, until=None) -> None:
+    events = []
+    for booking in bookings:
+        event = BookingEvent(booking=booking, step=step, at=at, on_date=today,
+                             until=until(booking) if until else None)
+        event.actor = None  # no one took this step: the daily job did
+        events.append(event)
+    # Once per booking, step and day (the constraint booking_event_once_a_day): a run repeated leaves one.
+    BookingEvent.objects.bulk_create(events, ignore_conflicts=True)
+
+
+@transaction.atomic
+def lapse_reservations(*, today: date, days: int, zone: tzinfo, notify: bool = True) -> list[Booking]:
+    """Reservations not handed over by their last day (made on R, with the organisation's limit of ``days``: R +
+    ``days``) lapse: what they held is free again, their listings' status follows, and both sides are told.
+
+    Listings are locked first (in id order), then the bookings, and each booking is checked again under its lock,
+    as every other step; ``LAPSE_BATCH`` at a time.
+    """
+    made_before = deadlines.lapse_before(today=today, days=days, zone=zone)
+    lapsed: list[Booking] = []
+    while True:
+        found = list(selectors.reservations_to_lapse(made_before=made_before).values_list("pk", "listing_id")
+                     [:LAPSE_BATCH])
+        if not found:
+            return lapsed
+        locked = listing_services.lock_listings(ids=[listing_id for _, listing_id in found])
+        batch = list(
+            Booking.objects.select_for_update(of=("self",))
+            .filter(pk__in=[pk for pk, _ in found], kind=BookingKind.RESERVATION, status=BookingStatus.RESERVED,
+                    reserved_at__lt=made_before)
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for booking in batch:
+            booking.status = _step(RESERVATION, booking.status, "lapse")
+            booking.lapsed_at = now
+            booking.listing = locked[booking.listing_id]
+        Booking.objects.filter(pk__in=[booking.pk for booking in batch]).update(
+            status=BookingStatus.LAPSED, lapsed_at=now
+        )
+        _job_events(batch, selectors.LAPSED, today=today, at=now)
+        listing_services.settle_statuses(listings=locked.values())
+        if notify:
+            from .notices import enqueue_lapse_notices
+
+            enqueue_lapse_notices(batch, days=days, zone=zone)
+        lapsed += batch
+        if len(found) < LAPSE_BATCH:
+            return lapsed
+
+
+@transaction.atomic
+def remind_lapsing_reservations(*, today: date, days: int, zone: tzinfo) -> list[Booking]:
+    """Both sides of each reservation whose last day is at most ``deadlines.REMIND_DAYS_BEFORE`` days away: hand it
+    over, or it lapses. Once per reservation."""
+    from .notices import enqueue_lapse_reminders
+
+    bookings = list(selectors.reservations_to_remind(
+        made_before=deadlines.remind_before(today=today, days=days, zone=zone)
+    ))
+    if bookings:
+        _job_events(bookings, selectors.LAPSE_REMINDER, today=today, at=timezone.now())
+        enqueue_lapse_reminders(bookings, days=days, zone=zone)
+    return bookings
+
+
+@transaction.atomic
+def remind_due_loans(*, today: date, zone: tzinfo) -> list[Booking]:
+    """The borrower of each loan out whose return day is today or tomorrow: bring it back on time. Once per loan and
+    return moment (an extension accepted afterwards earns a new reminder)."""
+    from .notices import enqueue_due_soon_reminders
+
+    after, by = deadlines.due_soon_window(today=today, zone=zone)
+    bookings = list(selectors.loans_due_soon(ends_after=after, ends_by=by))
+    if bookings:
+        _job_events(bookings, selectors.DUE_REMINDER, today=today, at=timezone.now(),
+                    until=lambda booking: booking.ends_at)
+        enqueue_due_soon_reminders(bookings, zone=zone)
+    return bookings
+
+
+@transaction.atomic
+def remind_overdue_loans(*, today: date, zone: tzinfo) -> list[Booking]:
+    """The borrower and the contact person of each loan still out after its return day, on the first day after it
+    and every ``deadlines.OVERDUE_REPEAT_DAYS`` days until it is back."""
+    from .notices import enqueue_overdue_reminders
+
+    bookings = list(selectors.loans_overdue(
+        ended_by=deadlines.overdue_at_or_before(today=today, zone=zone),
+        reminded_since=deadlines.overdue_reminded_since(today=today),
+    ))
+    if bookings:
+        _job_events(bookings, selectors.OVERDUE_REMINDER, today=today, at=timezone.now())
+        enqueue_overdue_reminders(bookings, today=today, zone=zone)
+    return bookings
+
+
 # ---------------------------------------------------------------------------------------------- waiting list
 
 
@@ -470,6 +586,10 @@ def leave_waitlist(*, listing, by) -> None:
 
 __all__ = [
     "answer_extension",
+    "lapse_reservations",
+    "remind_due_loans",
+    "remind_lapsing_reservations",
+    "remind_overdue_loans",
     "book_loan",
     "cancel_booking",
     "cancel_open_bookings",

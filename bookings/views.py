@@ -8,6 +8,7 @@ organisation they belong to.
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -175,6 +176,8 @@ def _booking_context(request, booking, *, extension_form=None) -> dict:
         "can_extend": can_extend,
         "can_cancel": machine.can(booking.status, "cancel"),
         "extension_form": extension_form or (ExtensionForm(current_end=booking.ends_at) if can_extend else None),
+        "hand_over_by": selectors.hand_over_by(booking=booking, days=request.tenant.reservation_days,
+                                               zone=ZoneInfo(request.tenant.time_zone)),
     }
 
 
@@ -256,7 +259,7 @@ def booking_extension_answer(request, uuid):
 @login_required
 def reservation_cancel(request, uuid):
     booking = _booking_or_404(request, uuid)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST or None, required=not permissions.is_borrower(request.user, booking))
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_booking(booking=booking, by=request.user, reason=form.cleaned_data["reason"])
@@ -303,4 +306,8 @@ def listing_waitlist(request, uuid):
 @require_GET
 def my_reservations(request):
     page = Paginator(selectors.my_bookings(user=request.user), MY_PAGE_SIZE).get_page(request.GET.get("sida"))
-    return render(request, "bookings/my_reservations.html", {"page": page, "reservations": page.object_list})
+    reservations = list(page.object_list)
+    days, zone = request.tenant.reservation_days, ZoneInfo(request.tenant.time_zone)
+    for booking in reservations:
+        booking.hand_over_by = selectors.hand_over_by(booking=booking, days=days, zone=zone)
+    return render(request, "bookings/my_reservations.html", {"page": page, "reservations": reservations})

@@ -64,6 +64,23 @@ def enqueue(
     return created
 
 
+def _email_payload(*, key: str, to: Sequence[str], subject: str, body: str, reply_to: Sequence[str] = (),
+                   extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    subject = " ".join(subject.split())
+    recipients = [address for address in to if address]
+    if not recipients or not subject:
+        raise ValueError("An e-mail needs a recipient and a subject")
+    schema_name = transaction.get_connection().schema_name
+    return {
+        **(extra or {}),
+        "to": recipients,
+        "subject": subject,
+        "body": body,
+        "reply_to": list(reply_to),
+        "message_id": email.message_id(schema_name=schema_name, key=key),
+    }
+
+
 def enqueue_email(
     *,
     key: str,
@@ -81,20 +98,55 @@ def enqueue_email(
     from ``key``. A kind other than ``email`` lets an app register its own handler that checks something before
     sending (see ``accounts.notifications``); ``extra`` is kept in the payload for that handler.
     """
-    subject = " ".join(subject.split())
-    recipients = [address for address in to if address]
-    if not recipients or not subject:
-        raise ValueError("An e-mail needs a recipient and a subject")
-    schema_name = transaction.get_connection().schema_name
-    payload = {
-        **(extra or {}),
-        "to": recipients,
-        "subject": subject,
-        "body": body,
-        "reply_to": list(reply_to),
-        "message_id": email.message_id(schema_name=schema_name, key=key),
-    }
+    payload = _email_payload(key=key, to=to, subject=subject, body=body, reply_to=reply_to, extra=extra)
     return enqueue(kind=kind, key=key, payload=payload, available_at=available_at)
+
+
+@dataclass(frozen=True)
+class Email:
+    """One e-mail for ``enqueue_emails``: rendered, in the recipient's language, under its own key."""
+
+    key: str
+    to: Sequence[str]
+    subject: str
+    body: str
+    reply_to: Sequence[str] = ()
+
+
+def enqueue_emails(*, emails: Sequence[Email]) -> int:
+    """Write many e-mails (kind ``email``) in one statement, as ``enqueue_email`` writes one: for a daily job that
+    tells hundreds of people something, in queries that do not grow with how many. Returns how many were written;
+    an e-mail whose key is there already is not written again."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise TransactionManagementError(
+            "outbox.services.enqueue_emails() must run inside the transaction of the change that causes the messages"
+        )
+    if not emails:
+        return 0
+    rows, params, keys = [], [], set()
+    now = timezone.now()
+    for message in emails:
+        if message.key in keys:
+            continue  # the first e-mail with a key wins, as across transactions
+        keys.add(message.key)
+        if not message.key or len(message.key) > KEY_MAX_LENGTH:
+            raise ValueError(f"An outbox message needs a key of at most {KEY_MAX_LENGTH} characters")
+        payload = _email_payload(key=message.key, to=message.to, subject=message.subject, body=message.body,
+                                 reply_to=message.reply_to)
+        rows.append("(%s, %s, %s::jsonb, %s, %s, 0, '')")
+        params += [email.KIND, message.key, json.dumps(payload, cls=DjangoJSONEncoder), now, now]
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, key, payload, created_at, available_at, attempts, last_error) "
+            f"VALUES {', '.join(rows)} ON CONFLICT (key) DO NOTHING RETURNING id",
+            params,
+        )
+        written = len(cursor.fetchall())
+    if written:
+        _relay_after_commit()
+    return written
 
 
 def send_email(message: OutboxMessage) -> None:

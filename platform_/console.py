@@ -8,7 +8,13 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from tenants.models import Domain, Organisation, OrganisationStatus
-from tenants.services import normalise_email_domains, set_email_domains, set_status, set_time_zone
+from tenants.services import (
+    normalise_email_domains,
+    set_email_domains,
+    set_status,
+    set_time_zone,
+    update_settings,
+)
 
 
 class ConsoleSite(admin.AdminSite):
@@ -36,7 +42,7 @@ class DomainInline(admin.TabularInline):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "organisation_number", "municipality_code", "email_domains"]
+        fields = ["name", "kind", "organisation_number", "municipality_code", "email_domains", "reservation_days"]
 
     def clean_email_domains(self):
         # The same normalising as tenants.services.set_email_domains: "Ystad.SE" is kept as "ystad.se".
@@ -46,13 +52,13 @@ class OrganisationForm(forms.ModelForm):
 @admin.register(Organisation, site=console_site)
 class OrganisationAdmin(admin.ModelAdmin):
     form = OrganisationForm
-    list_display = ["name", "slug", "kind", "organisation_number", "municipality_code", "time_zone", "status",
-                    "created_at"]
+    list_display = ["name", "slug", "kind", "organisation_number", "municipality_code", "time_zone",
+                    "reservation_days", "status", "created_at"]
     list_filter = ["status", "kind"]
     search_fields = ["name", "slug", "organisation_number"]
     readonly_fields = ["schema_name", "slug", "status", "created_at", "updated_at"]
     fields = ["name", "slug", "kind", "organisation_number", "municipality_code", "email_domains", "time_zone",
-              "status", "schema_name", "created_at", "updated_at"]
+              "reservation_days", "status", "schema_name", "created_at", "updated_at"]
     inlines = [DomainInline]
     actions = ["suspend", "reactivate"]
 
@@ -69,6 +75,10 @@ class OrganisationAdmin(admin.ModelAdmin):
             ).email_domains
         if "time_zone" in form.changed_data:
             obj.time_zone = set_time_zone(organisation=obj, time_zone=form.cleaned_data["time_zone"]).time_zone
+        if "reservation_days" in form.changed_data:
+            obj.reservation_days = update_settings(
+                organisation=obj, reservation_days=form.cleaned_data["reservation_days"]
+            ).reservation_days
         super().save_model(request, obj, form, change)
 
     def _set_status(self, request, queryset, status):

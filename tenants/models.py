@@ -1,4 +1,5 @@
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -13,6 +14,10 @@ from .validators import (
 )
 
 DEFAULT_TIME_ZONE = "Europe/Stockholm"
+# How long a reservation waits for its handover before it lapses (bookings' daily job), unless the organisation
+# chooses otherwise: the issue's default, and the range an organisation may choose from.
+DEFAULT_RESERVATION_DAYS = 14
+RESERVATION_DAYS_RANGE = (1, 365)
 
 
 class OrganisationKind(models.TextChoices):
@@ -50,6 +55,14 @@ class Organisation(TenantMixin):
     )
     status = models.CharField(
         _("status"), max_length=20, choices=OrganisationStatus.choices, default=OrganisationStatus.PROVISIONING
+    )
+    # Settings the organisation's own admin may change (tenants.services.update_settings, the "Settings" page).
+    reservation_days = models.PositiveSmallIntegerField(
+        _("days a reservation is held"),
+        default=DEFAULT_RESERVATION_DAYS,
+        validators=[MinValueValidator(RESERVATION_DAYS_RANGE[0]), MaxValueValidator(RESERVATION_DAYS_RANGE[1])],
+        help_text=_("A reservation not handed over within this many days lapses, and the item is free again. Both "
+                    "sides are reminded three days before."),
     )
     # Staff addresses must be at one of these domains (accounts.services.check_staff_email). Empty: staff cannot
     # add addresses themselves, and invitations may go to any address (the admin chooses it).

@@ -1,4 +1,4 @@
-"""Writes about organisations: provisioning, suspension, time zone, daily jobs. Public schema.
+"""Writes about organisations: provisioning, suspension, time zone, settings, daily jobs. Public schema.
 
 provision_organisation() is idempotent and crash-safe. Every step first checks whether its result already
 exists; the schema is cloned from the migrated template in one statement, which PostgreSQL either completes or
@@ -22,7 +22,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from . import periodic, template
 from .cloning import clone_schema
-from .models import Domain, Organisation, OrganisationKind, OrganisationStatus
+from .models import RESERVATION_DAYS_RANGE, Domain, Organisation, OrganisationKind, OrganisationStatus
 from .validators import (
     normalise_email_domain,
     normalise_organisation_number,
@@ -205,6 +205,49 @@ def set_time_zone(*, organisation: Organisation, time_zone: str) -> Organisation
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.time_zone = time_zone
     organisation.save(update_fields=["time_zone", "updated_at"])
+    return organisation
+
+
+def _check_reservation_days(days) -> int:
+    low, high = RESERVATION_DAYS_RANGE
+    if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
+        raise ValidationError(
+            _("Choose a number of days from %(low)s to %(high)s.") % {"low": low, "high": high}, code="range"
+        )
+    return days
+
+
+# What update_settings checks, per setting: a function that returns the value to store or raises ValidationError.
+# A new setting is a field on Organisation, a checker here, a keyword below and a field on the settings form.
+_SETTING_CHECKS = {
+    "reservation_days": _check_reservation_days,
+}
+
+
+@transaction.atomic
+def update_settings(*, organisation: Organisation, reservation_days: int | None = None) -> Organisation:
+    """Change the settings an organisation's own admin may change (its "Settings" page, and the console).
+
+    A setting given as None is left as it is. Every value is checked before anything is written; a ValidationError
+    names each bad one by its field.
+    """
+    given = {"reservation_days": reservation_days}
+    changes, problems = {}, {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        try:
+            changes[name] = _SETTING_CHECKS[name](value)
+        except ValidationError as error:
+            problems[name] = error.messages
+    if problems:
+        raise ValidationError(problems)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    changed = [name for name, value in changes.items() if getattr(organisation, name) != value]
+    for name in changed:
+        setattr(organisation, name, changes[name])
+    if changed:
+        organisation.save(update_fields=[*changed, "updated_at"])
     return organisation
 
 

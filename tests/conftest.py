@@ -21,6 +21,13 @@ from demo.world import DEMO_ORGANISATIONS, DEMO_PASSWORD  # noqa: E402
 PASSWORD = DEMO_PASSWORD
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests that start a real worker (mark ``worker``) run last. They work on the committed demo world, and the
+    daily jobs their worker runs by today's date change it — old demo reservations lapse — which the tests after
+    them must not depend on. (A stable sort: otherwise the order is pytest's.)"""
+    items.sort(key=lambda item: item.get_closest_marker("worker") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
     """The test database with the demo world, built for every run, whichever tests were selected.

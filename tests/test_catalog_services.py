@@ -779,16 +779,31 @@ def test_either_side_cancels_with_a_reason_and_the_listing_reopens(people, who):
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
-def test_cancelling_needs_a_reason(people, reason):
+def test_cancelling_someone_elses_reservation_needs_a_reason(people, reason):
     # given
     listing = make_listing(author=people.owner)
     reservation = booking_services.reserve_listing(listing=listing, by=people.colleague)
 
-    # when / then
+    # when / then the owner side must say why
     with refused("reason_required", 400) as caught:
-        booking_services.cancel_booking(booking=reservation, by=people.colleague, reason=reason)
+        booking_services.cancel_booking(booking=reservation, by=people.owner, reason=reason)
     assert str(caught.value.message) == "Give a reason."
     assert reload(reservation).status == ReservationStatus.RESERVED
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_a_person_cancels_their_own_reservation_without_a_reason(people, reason):
+    # given
+    listing = make_listing(author=people.owner)
+    reservation = booking_services.reserve_listing(listing=listing, by=people.colleague)
+
+    # when
+    booking_services.cancel_booking(booking=reservation, by=people.colleague, reason=reason)
+
+    # then
+    reservation = reload(reservation)
+    assert (reservation.status, reservation.cancel_reason) == (ReservationStatus.CANCELLED, "")
+    assert (reload(listing).status, available(reload(listing))) == (ListingStatus.PUBLISHED, listing.quantity)
 
 
 @pytest.mark.parametrize("who", ["stranger", "other_manager"])

@@ -21,20 +21,12 @@ class ReserveInput(serializers.Serializer):
 
 
 class CancelInput(serializers.Serializer):
-    # Parsed leniently so that a missing or blank reason gets the service's own `reason_required` refusal;
-    # CancelInputDocumented says what is needed.
-    reason = serializers.CharField(max_length=300, allow_blank=True, default="", help_text="Required.")
-
-
-class CancelInputDocumented(serializers.Serializer):
-    """CancelInput as the OpenAPI document shows it: the reason is required and not blank."""
-
-    reason = serializers.RegexField(
-        r"\S", max_length=300, help_text="Why the booking is cancelled; told to the other side."
+    # Whether a reason is needed depends on who cancels (the service decides: `reason_required`).
+    reason = serializers.CharField(
+        max_length=300, allow_blank=True, default="",
+        help_text="Why the booking is cancelled; told to the borrower. Optional when you cancel your own "
+        "reservation or booking; required when you cancel someone else's (`reason_required`).",
     )
-
-    class Meta:
-        ref_name = "CancelInput"
 
 
 class LoanInput(serializers.Serializer):
@@ -97,6 +89,9 @@ class ReservationOutput(serializers.Serializer):
     fee = serializers.SerializerMethodField(help_text="A rental's fee as agreed; null for anything else.")
     cancelled_at = serializers.DateTimeField(allow_null=True)
     cancel_reason = serializers.CharField()
+    lapsed_at = serializers.DateTimeField(
+        allow_null=True, help_text="A reservation not handed over within the organisation's limit lapses (`lapsed`)."
+    )
 
     @extend_schema_field(FeeOutput(allow_null=True))
     def get_fee(self, booking) -> dict | None:

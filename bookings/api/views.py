@@ -97,7 +97,8 @@ class ReservationConfirmApi(APIView):
         tags=["reservations"],
         summary="Confirm the handover of a reservation",
         description="By the listing's owner side (poster, contact person, department manager or operator). A loan "
-        "is picked up and returned instead (`not_a_reservation`).",
+        "is picked up and returned instead (`not_a_reservation`). A reservation not handed over within the "
+        "organisation's limit has lapsed (409 `lapsed`).",
         request=None,
         responses={200: s.ReservationOutput, **_errors(403, 404, 409)},
     )
@@ -110,8 +111,10 @@ class ReservationCancelApi(APIView):
     @extend_schema(
         operation_id="reservation_cancel",
         tags=["reservations"],
-        summary="Cancel a reservation, or a loan not picked up yet, with a reason",
-        request=s.CancelInputDocumented,
+        summary="Cancel a reservation, or a loan not picked up yet",
+        description="The borrower may cancel their own without a reason; the owner side and operators give one "
+        "(`reason_required`). A reservation that has lapsed cannot be cancelled (`lapsed`).",
+        request=s.CancelInput,
         responses={200: s.ReservationOutput, **_errors(*BODY, 403, 404, 409)},
     )
     def post(self, request, uuid):

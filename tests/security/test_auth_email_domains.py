@@ -174,7 +174,7 @@ def test_a_platform_admin_sets_the_domains_in_the_console(ystad):
     form = {
         "name": ystad.name, "kind": ystad.kind, "organisation_number": ystad.organisation_number,
         "municipality_code": ystad.municipality_code, "email_domains": "Ystad.SE, ystad.example",
-        "time_zone": ystad.time_zone,
+        "time_zone": ystad.time_zone, "reservation_days": str(ystad.reservation_days),
         "domains-TOTAL_FORMS": "1", "domains-INITIAL_FORMS": "1", "domains-MIN_NUM_FORMS": "0",
         "domains-MAX_NUM_FORMS": "1000", "domains-0-id": str(domain.pk), "domains-0-tenant": str(ystad.pk),
         "domains-0-domain": domain.domain, "domains-0-is_primary": "on",

@@ -1,0 +1,36 @@
+"""The organisation's own settings, as its admin edits them on the "Settings" page (tenants.views).
+
+The form checks shape and types; tenants.services.update_settings checks the values and writes them. A new setting
+is one more field here, named like the service's keyword, placed in a section of the page by ``SECTIONS``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import RESERVATION_DAYS_RANGE, Organisation
+
+
+class OrganisationSettingsForm(forms.Form):
+    # The range is the service's to check (one message for the page and the console's callers); the browser is told
+    # it too.
+    reservation_days = forms.IntegerField(
+        label=_("Days a reservation is held"),
+        widget=forms.NumberInput(attrs={"min": RESERVATION_DAYS_RANGE[0], "max": RESERVATION_DAYS_RANGE[1]}),
+        help_text=_("A reservation not handed over within this many days lapses, and the item is free again. Both "
+                    "sides are reminded three days before."),
+    )
+
+    # The page's sections, each a heading and its fields, in order.
+    SECTIONS = [
+        (_("Reservations"), ["reservation_days"]),
+    ]
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    @classmethod
+    def for_organisation(cls, organisation: Organisation, data=None) -> OrganisationSettingsForm:
+        initial = {name: getattr(organisation, name) for name in cls.base_fields}
+        return cls(data, initial=initial)
