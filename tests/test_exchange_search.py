@@ -177,3 +177,16 @@ def test_another_organisations_offers_for_its_networks_are_not_reachable_from_ou
         page = _search(tomelilla, **params)
         # then nothing of it is shown
         assert "Hemligt" not in page
+
+
+def test_a_misspelling_is_corrected_from_the_searching_organisations_own_words(ystad, skurup):
+    # given Ystad's chairs, and "kontorsstol" among the words of Skurup's own titles
+    _offer(ystad, "Kontorsstol Zyxel")
+    with schema_context(skurup.schema_name):
+        from catalog.models import SearchWord
+        SearchWord.objects.get_or_create(word="kontorsstol")
+    # when a Skurup employee misspells it
+    page = _search(skurup, q="kontorstol", omfang="natverk")
+    # then the corrected word is searched, and the page says so
+    assert "Kontorsstol Zyxel" in page
+    assert "Visar erbjudanden för ”kontorsstol” i stället" in page
