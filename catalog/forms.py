@@ -24,7 +24,7 @@ from .limits import (
 )
 from .models import PRICED_OFFERS, Category, Condition, OfferType, Reach, RentPeriod
 from .permissions import can_post_for_any_department
-from .selectors import categories, category_path, default_reach
+from .selectors import category_choices, default_reach
 
 if TYPE_CHECKING:
     from accounts.models import Department, User
@@ -46,10 +46,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 def _category_choices(include_empty: str | None) -> list[tuple[str, str]]:
     """The category tree as select options, each category followed by its subcategories, named by their path."""
-    choices = [("", include_empty)] if include_empty is not None else []
-    for node in categories():
-        choices.append((str(node.pk), " › ".join(step.display_name for step in category_path(node))))
-    return choices
+    return ([("", include_empty)] if include_empty is not None else []) + category_choices()
 
 
 class SearchForm(forms.Form):

@@ -78,13 +78,13 @@ class SearchResults(Sequence):
         return iter(self[:])
 
 
-def _text_query(terms: list[str]) -> SearchQuery:
+def text_query(terms: list[str]) -> SearchQuery:
     return SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config=SEARCH_CONFIG)
 
 
 def ranked(queryset: QuerySet[Listing], terms: list[str]) -> SearchResults:
     """The matches of ``terms`` among ``queryset`` (published listings, filtered), best first."""
-    text = _text_query(terms)
+    text = text_query(terms)
     # One more than is ranked, to know whether there were more.
     newest = queryset.filter(search_vector=text).order_by("-published_at", "-pk").values("pk")[: RANKED + 1]
     # A word that is a whole word of the title ("Stol i bok" for "stol") beats one found by stem or inside a

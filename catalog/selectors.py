@@ -22,9 +22,10 @@ from bookings import selectors as bookings
 
 from .lifecycle import LISTING, ListingStatus
 from .limits import CATEGORY_MAX_DEPTH
-from .models import Category, Listing, ListingPhoto, Reach, SharingSettings
+from .models import Category, Condition, Listing, ListingPhoto, OfferType, Reach, RentPeriod, SharingSettings
 from .permissions import can_manage_listing, can_see_listing, is_poster_or_contact
-from .search import SearchResults, search, with_photos
+from .search import RANK_WEIGHTS, RANKED, SearchResults, closest_words, search, text_query, with_photos
+from .search_text import query_terms, title_suffixes
 
 if TYPE_CHECKING:
     from accounts.models import Department
@@ -276,6 +277,60 @@ def default_reach() -> str:
 def reach_choices() -> list[tuple[str, str]]:
     """The reaches a listing may have, (value, label), for forms outside catalog."""
     return list(Reach.choices)
+
+
+# ------------------------------------------------------------------------ search, for the exchange's offers too
+
+def category_choices() -> list[tuple[str, str]]:
+    """The category tree as (pk, label) select options, each named by its path ("Möbler › Kontorsstolar")."""
+    return [(str(node.pk), " › ".join(step.display_name for step in category_path(node))) for node in categories()]
+
+
+def platform_keys_under(*, category: Category) -> list[str]:
+    """The platform keys (taxonomy) of the category and of every category under it, without blanks."""
+    keys = Category.objects.filter(pk__in=category_and_descendants(category)).values_list("platform_key", flat=True)
+    return sorted({key for key in keys if key})
+
+
+def offer_labels() -> dict[str, dict[str, str]]:
+    """Labels of a listing's condition, offer type and rent period, by value: the exchange's offers hold values."""
+    return {
+        "condition": dict(Condition.choices),
+        "offer_type": dict(OfferType.choices),
+        "rent_period": dict(RentPeriod.choices),
+    }
+
+
+def offer_type_choices() -> list[tuple[str, str]]:
+    return list(OfferType.choices)
+
+
+def search_terms(*, query: str) -> list[str]:
+    """The words of a search as catalog searches them (catalog.search_text)."""
+    return query_terms(query)
+
+
+def title_endings(*, title: str) -> str:
+    """The endings of a title's words, indexed so that a word inside a compound is found (catalog.search_text)."""
+    return title_suffixes(title)
+
+
+def text_search_query(*, terms: list[str]):
+    """The full-text query for the words, each a prefix (catalog.search)."""
+    return text_query(terms)
+
+
+def search_rank_weights() -> list[float]:
+    return list(RANK_WEIGHTS)
+
+
+def search_ranked_limit() -> int:
+    return RANKED
+
+
+def closest_title_words(*, terms: list[str]) -> list[str]:
+    """Each word replaced by the most similar word of this organisation's titles (itself, if it is one)."""
+    return closest_words(terms)
 
 
 # ------------------------------------------------------------------------------------------------ the exchange

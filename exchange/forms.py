@@ -44,3 +44,26 @@ class DefaultReachForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["default_reach"].choices = catalog.reach_choices()
+
+
+class OfferSearchForm(forms.Form):
+    """The search of other organisations' offers: the same words and filters as catalog's search, the category from
+    the person's own tree (searched by its platform key), and the offering organisation instead of a department."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX_LENGTH, widget=forms.SearchInput)
+    omfang = forms.ChoiceField(
+        choices=[("natverk", "natverk"), ("alla", "alla")], initial="natverk", required=False,
+        widget=forms.HiddenInput,
+    )
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
+    offer_type = forms.ChoiceField(label=_("Offer"), required=False)
+    organisation = forms.TypedChoiceField(label=_("Organisation"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, organisations: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = _("e.g. office chair, desk, monitor")
+        self.fields["category"].choices = [("", _("All categories")), *catalog.category_choices()]
+        self.fields["offer_type"].choices = [("", _("All offers")), *catalog.offer_type_choices()]
+        self.fields["organisation"].choices = [("", _("All organisations"))] + [
+            (str(pk), name) for pk, name in organisations
+        ]

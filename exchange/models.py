@@ -6,11 +6,15 @@ was shared and of who acted — never a foreign key into an organisation's schem
 
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 NETWORK_NAME_MAX_LENGTH = 100
+# As catalog's listings are searched (catalog.models.SEARCH_CONFIG, decision 0013).
+SEARCH_CONFIG = "swedish"
 
 
 def _person() -> tuple[models.Field, models.Field, models.Field]:
@@ -148,6 +152,17 @@ class Offer(models.Model):
     contact_email = models.EmailField(_("contact e-mail"))
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Searched as catalog searches listings (decision 0028): Swedish full text of the title (A) and excerpt (B),
+    # and the title words' endings unstemmed (C, catalog.selectors.title_endings, written at publication) so that
+    # "stol" finds "Kontorsstol".
+    search_suffixes = models.TextField(blank=True, default="", editable=False)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("excerpt", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("search_suffixes", weight="C", config="simple"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("offer")
@@ -156,7 +171,12 @@ class Offer(models.Model):
             models.UniqueConstraint(fields=["organisation", "listing"], name="offer_once_per_listing"),
             models.CheckConstraint(condition=models.Q(reach__in=["networks", "everyone"]), name="offer_reach"),
         ]
-        indexes = [models.Index(fields=["reach", "organisation"], name="offer_reach_organisation")]
+        indexes = [
+            models.Index(fields=["reach", "organisation"], name="offer_reach_organisation"),
+            GinIndex(fields=["search_vector"], name="offer_search_vector"),
+            # Newest first: search takes the newest matches and stops early when a word is common.
+            models.Index(fields=["-published_at", "-id"], name="offer_published"),
+        ]
 
     def __str__(self) -> str:
         return self.title

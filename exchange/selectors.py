@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from tenants import selectors as organisations
 
+from . import search
 from .models import Membership, MembershipState, Network, Offer
 
 # The memberships a network's page shows: members, and organisations invited that have not answered yet.
@@ -72,14 +73,19 @@ def partner_organisation_ids(*, organisation_id: int) -> set[int]:
     )
 
 
-def offers_visible_to(*, organisation_id: int) -> QuerySet[Offer]:
-    """Other organisations' offers that this organisation's staff may see: offered to everyone, or to the networks
-    of an organisation it shares a network with now; never a suspended organisation's."""
-    partners = Membership.objects.filter(
+def _partners(organisation_id: int) -> QuerySet[Membership]:
+    """A subquery: the organisations (and this one) that are members of a network this organisation is in."""
+    return Membership.objects.filter(
         network_id__in=Membership.objects.filter(organisation_id=organisation_id, state=MembershipState.MEMBER)
         .values("network_id"),
         state=MembershipState.MEMBER,
     ).values("organisation_id")
+
+
+def offers_visible_to(*, organisation_id: int) -> QuerySet[Offer]:
+    """Other organisations' offers that this organisation's staff may see: offered to everyone, or to the networks
+    of an organisation it shares a network with now; never a suspended organisation's."""
+    partners = _partners(organisation_id)
     return (
         Offer.objects.filter(organisation_id__in=organisations.active_organisations().values("pk"))
         .exclude(organisation_id=organisation_id)
@@ -97,3 +103,37 @@ def network_created_by(*, organisation_id: int, name: str) -> Network | None:
 def membership_states(*, network: Network) -> dict[int, str]:
     """Organisation id → membership state, for every organisation ever invited to the network."""
     return dict(Membership.objects.filter(network=network).values_list("organisation_id", "state"))
+
+
+def search_offers(
+    *,
+    organisation_id: int,
+    scope: str,
+    query: str = "",
+    category_keys: list[str] | None = None,
+    offer_type: str = "",
+    offering_organisation_id: int | None = None,
+) -> search.OfferResults | QuerySet[Offer]:
+    """Other organisations' offers this organisation's staff may see, matching every word of ``query``, best first
+    (exchange/search.py); without words, newest first. ``scope`` "natverk": only offers of organisations it shares
+    a network with; "alla": every offer it may see. ``category_keys``: platform keys, each with the keys under it.
+    The organisation's own offers are never among them (they are its own listings, searched by catalog)."""
+    queryset = offers_visible_to(organisation_id=organisation_id)
+    if scope == search.Scope.NETWORKS:
+        queryset = queryset.filter(organisation_id__in=_partners(organisation_id))
+    queryset = search.filtered(
+        queryset, category_keys=category_keys, offer_type=offer_type, organisation_id=offering_organisation_id
+    )
+    return search.search(queryset, query)
+
+
+def offering_organisations(*, organisation_id: int, scope: str) -> list[tuple[int, str]]:
+    """(id, name) of the organisations with offers this organisation may see in the scope, by name."""
+    queryset = offers_visible_to(organisation_id=organisation_id)
+    if scope == search.Scope.NETWORKS:
+        queryset = queryset.filter(organisation_id__in=_partners(organisation_id))
+    return list(
+        queryset.order_by("organisation__name", "organisation_id")
+        .values_list("organisation_id", "organisation__name")
+        .distinct()
+    )

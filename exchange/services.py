@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from catalog import selectors as catalog
 from outbox import services as outbox
 from tenants import selectors as organisations
 
@@ -211,9 +212,9 @@ def publish_offer(*, offer: OfferSnapshot) -> bool:
     the reconciliation arrive in, an older version never replaces a newer one."""
     if offer.reach not in Offer.Reach.values:
         raise ValueError(f"An offer reaches the networks or everyone, not {offer.reach!r}")
-    columns = ["organisation_id", "listing", *_OFFER_FIELDS, "updated_at"]
+    columns = ["organisation_id", "listing", *_OFFER_FIELDS, "search_suffixes", "updated_at"]
     values = [offer.organisation_id, str(offer.listing), *(getattr(offer, name) for name in _OFFER_FIELDS),
-              timezone.now()]
+              catalog.title_endings(title=offer.title), timezone.now()]
     table = _public_table(Offer)
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in columns[2:])
     with connection.cursor() as cursor:

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import search_views, views
 
 urlpatterns = [
     path("natverk/", views.networks, name="networks"),
+    path("natverk/sok/", search_views.offer_search, name="offer_search"),
     path("natverk/synlighet/", views.default_reach, name="network_default_reach"),
     path("natverk/<int:pk>/", views.network_detail, name="network_detail"),
     path("natverk/<int:pk>/bjud-in/", views.network_invite, name="network_invite"),
