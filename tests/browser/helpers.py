@@ -41,3 +41,22 @@ def audit_in_swedish_and_english(page, audit, *, english_heading: str | re.Patte
         expect(page.get_by_role("heading", level=1)).to_contain_text(english_heading)
     audit(page)
     switch_to_swedish(page)
+
+
+def remove_listings_titled(django_db_blocker, title: str, schema_name: str = "org_ystad") -> None:
+    """Remove what a journey committed: the listings of this title, their bookings and their photo files."""
+    from django.core.files.storage import default_storage
+    from django_tenants.utils import schema_context
+
+    from bookings.models import Booking
+    from catalog.models import Listing, ListingPhoto
+
+    with django_db_blocker.unblock(), schema_context(schema_name):
+        listings = Listing.objects.filter(title=title)
+        for record in ListingPhoto.objects.filter(listing__in=listings):
+            for name in (record.image.name, record.thumbnail.name):
+                if name:
+                    default_storage.delete(name)
+        Booking.objects.filter(listing__in=listings).delete()
+        ListingPhoto.objects.filter(listing__in=listings).delete()
+        listings.delete()

@@ -12,7 +12,7 @@ from django.utils import formats, timezone, translation
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from tests.browser.helpers import audit_in_swedish_and_english, log_in, log_out
+from tests.browser.helpers import audit_in_swedish_and_english, log_in, log_out, remove_listings_titled
 
 HOST = "ystad.localhost"
 OWNER = "chef@ystad.example"
@@ -108,7 +108,7 @@ def test_borrow_a_projector_for_next_tuesday_to_thursday_on_a_phone(browser, url
         _fits(page)
     finally:
         context.close()
-        _clean_up(django_db_blocker)
+        remove_listings_titled(django_db_blocker, TITLE)
 
 
 def _post_the_projector(django_db_blocker) -> str:
@@ -120,20 +120,3 @@ def _post_the_projector(django_db_blocker) -> str:
         ystad = Organisation.objects.get(slug="ystad")
         with schema_context(ystad.schema_name):
             return str(lendable(user_in(ystad, "chef"), title=TITLE).uuid)
-
-
-def _clean_up(django_db_blocker) -> None:
-    from django.core.files.storage import default_storage
-
-    from bookings.models import Booking
-    from catalog.models import Listing, ListingPhoto
-
-    with django_db_blocker.unblock(), schema_context("org_ystad"):
-        listings = Listing.objects.filter(title=TITLE)
-        for record in ListingPhoto.objects.filter(listing__in=listings):
-            for name in (record.image.name, record.thumbnail.name):
-                if name:
-                    default_storage.delete(name)
-        Booking.objects.filter(listing__in=listings).delete()
-        ListingPhoto.objects.filter(listing__in=listings).delete()
-        listings.delete()

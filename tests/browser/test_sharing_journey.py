@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from tests.browser.helpers import audit_in_swedish_and_english, log_in, log_out
+from tests.browser.helpers import audit_in_swedish_and_english, log_in, log_out, remove_listings_titled
 
 HOST = "ystad.localhost"
 OWNER = "personal@ystad.example"
@@ -201,7 +201,7 @@ def test_post_find_reserve_hand_over_and_count(page, url, audit, django_db_block
 
         _remaining_pages(page, audit)
     finally:
-        _clean_up(django_db_blocker)
+        remove_listings_titled(django_db_blocker, TITLE)
 
 
 def _full_name(django_db_blocker, email: str) -> str:
@@ -209,20 +209,3 @@ def _full_name(django_db_blocker, email: str) -> str:
 
     with django_db_blocker.unblock(), schema_context("org_ystad"):
         return User.objects.get(email=email).get_full_name()
-
-
-def _clean_up(django_db_blocker) -> None:
-    from django.core.files.storage import default_storage
-
-    from bookings.models import Booking
-    from catalog.models import Listing, ListingPhoto
-
-    with django_db_blocker.unblock(), schema_context("org_ystad"):
-        listings = Listing.objects.filter(title=TITLE)
-        for record in ListingPhoto.objects.filter(listing__in=listings):
-            for name in (record.image.name, record.thumbnail.name):
-                if name:
-                    default_storage.delete(name)
-        Booking.objects.filter(listing__in=listings).delete()
-        ListingPhoto.objects.filter(listing__in=listings).delete()
-        listings.delete()
