@@ -213,7 +213,9 @@ def test_the_trusted_proxy_comes_from_the_environment_and_drf_agrees():
     # given a deployment that says one proxy of ours stands in front
     env = {key: value for key, value in os.environ.items() if key not in {"DELBAR_TESTING"}}
     env.update(
-        TRUSTED_PROXY_COUNT="1", TRUSTED_CLIENT_IP_HEADER="X-Real-IP", DJANGO_SETTINGS_MODULE="platform_.settings"
+        TRUSTED_PROXY_COUNT="1", TRUSTED_CLIENT_IP_HEADER="X-Real-IP", DJANGO_SETTINGS_MODULE="platform_.settings",
+        # a Redis named, so that reading the settings outside the tests starts no embedded one in the checkout
+        REDIS_URL=os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15"),
     )
     code = (
         "import json, django; from django.conf import settings; django.setup(); print(json.dumps(["
