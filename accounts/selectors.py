@@ -76,10 +76,7 @@ def is_at_own_domain(*, email: str, domains: list[str]) -> bool:
 
 def org_admins_to_notify(*, about: User) -> list[str]:
     """The addresses of the organisation's active admins, except the person the notice is about."""
-    return list(
-        User.objects.filter(role=Role.ORG_ADMIN, is_active=True).exclude(pk=about.pk)
-        .order_by("email").values_list("email", flat=True)
-    )
+    return [address for address in org_admin_addresses() if address != about.email]
 
 
 def party_of(*, user: User) -> Party:

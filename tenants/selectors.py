@@ -88,27 +88,21 @@ def organisation_for_schema(*, schema_name: str) -> Organisation | None:
 
 
 def current_organisation() -> Organisation | None:
-    """The organisation whose schema the connection is in: the routed one in a request or task, else looked up."""
+    """The organisation whose schema the connection is in: free on a request or task (the routed organisation
+    itself); one query where only the schema is known (a command, ``schema_context``)."""
     from django.db import connection
 
     tenant = getattr(connection, "tenant", None)
-    if isinstance(tenant, Organisation):
+    if isinstance(tenant, Organisation) and tenant.pk is not None:
         return tenant
     return organisation_for_schema(schema_name=connection.schema_name)
 
 
 def current_organisation_id() -> int:
-    """The id of the organisation whose schema the connection is set to.
-
-    Free on a request (the middleware set the organisation itself); one query where only the schema is known (a
-    task, a command, ``schema_context``).
-    """
+    """The id of the organisation whose schema the connection is set to (LookupError in a schema that is none's)."""
     from django.db import connection
 
-    tenant = getattr(connection, "tenant", None)
-    if isinstance(tenant, Organisation) and tenant.pk is not None:
-        return tenant.pk
-    found = Organisation.objects.filter(schema_name=connection.schema_name).values_list("pk", flat=True).first()
-    if found is None:
+    organisation = current_organisation()
+    if organisation is None:
         raise LookupError(f"No organisation has the schema {connection.schema_name!r}.")
-    return found
+    return organisation.pk
