@@ -42,19 +42,12 @@ def _apply(organisation_id: int, shared: catalog.SharedListing) -> None:
         services.withdraw_offer(organisation_id=organisation_id, listing=shared.uuid, version=shared.version)
 
 
-def _organisation_id() -> int:
-    organisation = organisations.current_organisation()
-    if organisation is None:
-        raise RuntimeError("Listings are published from an organisation's schema")
-    return organisation.pk
-
-
 def deliver(message: OutboxMessage) -> None:
     """The outbox handler: publish or remove the copy of one listing, as the listing is now."""
     shared = catalog.shared_listing(uuid=message.payload["listing"])
     if shared is None:
         return  # no such listing (listings are not deleted; nothing was ever published of one that is not there)
-    _apply(_organisation_id(), shared)
+    _apply(organisations.current_organisation_id(), shared)
 
 
 def reconcile(*, organisation=None, local_date: date | None = None) -> dict[str, int]:
@@ -62,7 +55,7 @@ def reconcile(*, organisation=None, local_date: date | None = None) -> dict[str,
 
     Runs in the organisation's schema, in one transaction (the daily job's). Returns how many copies it published
     and removed. Costs a fixed number of queries plus one write per copy repaired."""
-    organisation_id = organisation.pk if organisation is not None else _organisation_id()
+    organisation_id = organisation.pk if organisation is not None else organisations.current_organisation_id()
     wanted = catalog.offered_versions()
     held = dict(Offer.objects.filter(organisation_id=organisation_id).values_list("listing", "version"))
     held = {str(listing): version for listing, version in held.items()}
