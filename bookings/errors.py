@@ -62,6 +62,9 @@ EXTENSION_TAKEN = (
 EXTENSION_PENDING = ("extension_pending", _("An extension has already been asked for. Wait for the answer."), 409)
 NO_EXTENSION = ("no_extension", _("No extension has been asked for."), 409)
 
+# Deals with other organisations (exchange.deal_services).
+DEAL_BOOKED = ("deal_booked", _("This request has already been accepted."), 409)
+
 # The waiting list.
 NOT_OUT = ("not_out", _("It is free now: book it instead of waiting."), 409)
 ALREADY_WAITING = ("already_waiting", _("You are already on the waiting list."), 409)

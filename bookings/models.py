@@ -86,6 +86,10 @@ class Booking(models.Model):
     # The new end the borrower asked for, until the owner accepts or refuses it.
     extension_until = models.DateTimeField(_("extension asked until"), null=True, blank=True)
 
+    # The deal between organisations this booking carries out (exchange.Deal's UUID, in the public schema): a
+    # snapshot of a link, not a foreign key. Unique: a deal is booked once, however often its acceptance is tried.
+    deal = models.UUIDField(_("deal between organisations"), null=True, blank=True, unique=True, editable=False)
+
     # A rental's fee, as agreed when booked (and again when an extension is accepted): ready for invoicing.
     fee_unit_price = models.DecimalField(_("price per unit (SEK)"), max_digits=10, decimal_places=2, null=True,
                                          blank=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
@@ -431,3 +432,39 @@ def changed_hands(*, start: datetime, end: datetime) -> Changes:
         else:
             loans_by_department[row["giving_department"]] = row["n"]
     return Changes(mediated, handovers, loans, mediated_by_department, loans_by_department)
+
+
+# ---------------------------------------------------------------------------------------------- deals
+
+
+def booking_for_deal(*, deal) -> Booking | None:
+    """The booking that carries out a deal between organisations (its UUID in the public schema), if made."""
+    return Booking.objects.select_related("listing").filter(deal=deal).first()
+
+
+def bookings_for_deals(*, deals) -> dict[str, Booking]:
+    """Deal UUID (as text) → its booking, for those of ``deals`` that have one here."""
+    return {str(booking.deal): booking for booking in Booking.objects.filter(deal__in=list(deals))}
+
+
+def rental_amount(*, unit_price: Decimal, unit: str, start: datetime, end: datetime) -> Decimal:
+    """What renting one item at ``unit_price`` per ``unit`` for [start, end) costs, as a booking's fee counts it."""
+    return periods.fee(unit_price=unit_price, unit=unit, start=start, end=end,
+                       zone=timezone.get_current_timezone())[1]
+
+
+def free_of_listing(*, listing_uuid, start: datetime, end: datetime | None = None) -> int | None:
+    """How many of the listing are free over the whole of [start, end) (from ``start`` on, without an end); None if
+    there is no such listing or it is not published. For the exchange, which checks another organisation's request
+    against this organisation's bookings before it is sent."""
+    from catalog import selectors as listings  # catalog's selectors read bookings' too: imported when called
+
+    listing = listings.listing_by_uuid(uuid=listing_uuid)
+    if listing is None or listing.status not in ("published", "reserved"):
+        return None
+    return max(listing.quantity - booked_peak(listing=listing, start=start, end=end), 0)
+
+
+def booking_by_uuid(*, uuid) -> Booking | None:
+    """A booking by its UUID, whoever asks: for the exchange's handlers, which act for the organisations involved."""
+    return Booking.objects.select_related("listing").filter(uuid=uuid).first()

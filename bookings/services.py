@@ -27,7 +27,7 @@ from catalog.selectors import LISTING, ListingStatus
 from platform_.lifecycle import Lifecycle, TransitionNotAllowed
 from platform_.parties import Party
 
-from . import deadlines, errors, periods, permissions, selectors
+from . import deadlines, deal_sync, errors, periods, permissions, selectors
 from .lifecycle import HOLDING, LOAN, MACHINES, RESERVATION, BookingKind, BookingStatus
 from .models import Booking, BookingEvent, NoticeKind, WaitlistEntry
 from .parties import is_party
@@ -47,6 +47,7 @@ def _event(booking: Booking, step: str, *, actor: Party | None, note: str = "", 
     event = BookingEvent(booking=booking, step=step, note=note[:500], until=until)
     event.actor = actor
     event.save()
+    deal_sync.booking_changed([booking])
     return event
 
 
@@ -83,12 +84,6 @@ def _insert(booking: Booking, taken: tuple, **params) -> None:
         raise
 
 
-def _receiving(by, booking: Booking) -> None:
-    department = by.department
-    booking.receiving_department = department
-    booking.cost_centre = department.name if department else ""
-
-
 # ---------------------------------------------------------------------------------------------- reservations
 
 
@@ -98,9 +93,15 @@ def reserve_listing(*, listing, by, quantity: int = 1, message: str = "", notify
     committed. Of two people reserving the last item at the same moment, the second waits for the first's lock,
     then sees nothing left and is told so."""
     current = listing_services.lock_listing(listing=listing)
-    actor = party_of(user=by)
     if listings.is_poster_or_contact(by, current):
         errors.raise_error(errors.OWN_LISTING)
+    department = by.department
+    return _reserve(current, party_of(user=by), quantity=quantity, message=message, notify=notify,
+                    department=department, cost_centre=department.name if department else "")
+
+
+def _reserve(current, actor: Party, *, quantity: int, message: str, notify: bool, department=None,
+             cost_centre: str = "", deal=None) -> Booking:
     if current.offer_type in selectors.LENT_OFFERS:
         errors.raise_error(errors.NEEDS_PERIOD)
     now = timezone.now()
@@ -116,17 +117,53 @@ def reserve_listing(*, listing, by, quantity: int = 1, message: str = "", notify
         errors.raise_error(errors.NOT_ENOUGH, available=free)
     booking = Booking(
         listing=current, kind=BookingKind.RESERVATION, quantity=quantity, period=DateTimeTZRange(now, None, "[)"),
-        exclusive=current.quantity == 1, message=message.strip(), reserved_at=now,
+        exclusive=current.quantity == 1, message=message.strip()[:500], reserved_at=now, deal=deal,
+        receiving_department=department, cost_centre=cost_centre[:200],
     )
     booking.borrower = actor
     booking.contact = party_of(user=current.contact_person)
-    _receiving(by, booking)
     _insert(booking, errors.SOLD_OUT)
     event = _event(booking, "reserved", actor=actor, note=booking.message)
     listing_services.settle_status(listing=current)
     if notify:
         _queue_notice(event, NoticeKind.RESERVED)
     return booking
+
+
+@dataclass(frozen=True)
+class PartyRequest:
+    """What another organisation's person asked for, as the exchange's deal holds it (exchange.Deal): who, how many,
+    when (a loan's or rental's period; none for a reservation), for which receiving department (its name there, and
+    the buyer reference) and with what message."""
+
+    deal: object  # the deal's UUID
+    borrower: Party
+    quantity: int
+    cost_centre: str
+    message: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@transaction.atomic
+def book_for_other_organisation(*, listing, request: PartyRequest, by) -> Booking:
+    """Book ``listing`` for a person of another organisation, when its owner side (``by``) accepts that
+    organisation's request (exchange.deal_services.accept_deal). The same rules as a booking by one's own staff,
+    under the same lock: two organisations asking for the last item are decided one after the other. A deal is
+    booked at most once (``Booking.deal`` is unique). No e-mail: the exchange tells both sides about the deal."""
+    current = listing_services.lock_listing(listing=listing)
+    if not listings.can_manage_listing(by, current):
+        errors.raise_error(errors.NOT_OWNER)
+    if request.borrower.organisation_id == party_of(user=by).organisation_id:
+        errors.raise_error(errors.OWN_LISTING)
+    if Booking.objects.filter(deal=request.deal).exists():
+        errors.raise_error(errors.DEAL_BOOKED)
+    if request.start is None:
+        return _reserve(current, request.borrower, quantity=request.quantity, message=request.message, notify=False,
+                        cost_centre=request.cost_centre, deal=request.deal)
+    check_period(start=request.start, end=request.end)
+    return _book_loan(current, request.borrower, start=request.start, end=request.end, quantity=request.quantity,
+                      message=request.message, notify=False, cost_centre=request.cost_centre, deal=request.deal)
 
 
 @transaction.atomic
@@ -181,6 +218,26 @@ def cancel_booking(*, booking: Booking, by, reason: str = "", notify: bool = Tru
         _queue_notice(event, NoticeKind.CANCELLED)
         if actor not in (current.borrower, current.contact):
             _queue_notice(event, NoticeKind.CANCELLED_FOR_CONTACT)
+    return current
+
+
+@transaction.atomic
+def cancel_for_other_organisation(*, booking: Booking, by: Party, reason: str = "") -> Booking | None:
+    """The other organisation's person who asked for a deal cancels it before it changed hands (exchange's handler
+    of ``exchange.cancel_deal_booking``, in the owner's schema). None if it has already changed hands, lapsed or been
+    cancelled: then there is nothing to cancel, and the deal follows the booking as it is."""
+    listing, current = _locked_pair(booking)
+    if current.borrower != by:
+        errors.raise_error(errors.NOT_ALLOWED)
+    if current.status != BookingStatus.RESERVED:
+        return None
+    current.status = _step(MACHINES[current.kind], current.status, "cancel")
+    current.cancelled_at = timezone.now()
+    current.cancel_reason = reason.strip()[:300]
+    current.extension_until = None
+    current.save(update_fields=["status", "cancelled_at", "cancel_reason", "extension_until"])
+    _event(current, "cancelled", actor=by, note=current.cancel_reason)
+    listing_services.settle_status(listing=listing)
     return current
 
 
@@ -273,9 +330,17 @@ def book_loan(
     if quantity < 1:
         errors.raise_error(errors.QUANTITY_INVALID)
     current = listing_services.lock_listing(listing=listing)
-    actor = party_of(user=by)
     if listings.is_poster_or_contact(by, current):
         errors.raise_error(errors.OWN_LISTING_LOAN)
+    department = by.department
+    return _book_loan(current, party_of(user=by), start=start, end=end, quantity=quantity, message=message,
+                      notify=notify, department=department, cost_centre=department.name if department else "")
+
+
+def _book_loan(current, actor: Party, *, start: datetime, end: datetime, quantity: int, message: str, notify: bool,
+               department=None, cost_centre: str = "", deal=None) -> Booking:
+    if quantity < 1:
+        errors.raise_error(errors.QUANTITY_INVALID)
     if current.offer_type not in selectors.LENT_OFFERS:
         errors.raise_error(errors.NOT_LENDABLE)
     _step(LISTING, current.status, "reserve")
@@ -286,11 +351,11 @@ def book_loan(
         errors.raise_error(errors.NOT_ENOUGH_IN_PERIOD, available=free)
     booking = Booking(
         listing=current, kind=BookingKind.LOAN, quantity=quantity, period=DateTimeTZRange(start, end, "[)"),
-        exclusive=current.quantity == 1, message=message.strip(),
+        exclusive=current.quantity == 1, message=message.strip()[:500], deal=deal,
+        receiving_department=department, cost_centre=cost_centre[:200],
     )
     booking.borrower = actor
     booking.contact = party_of(user=current.contact_person)
-    _receiving(by, booking)
     _record_fee(booking, current)
     _insert(booking, errors.PERIOD_TAKEN)
     event = _event(booking, "booked", actor=actor, note=booking.message)
@@ -463,6 +528,7 @@ def _job_events(bookings: list[Booking], step: str, *, today: date, at: datetime
         events.append(event)
     # Once per booking, step and day (the constraint booking_event_once_a_day): a run repeated leaves one.
     BookingEvent.objects.bulk_create(events, ignore_conflicts=True)
+    deal_sync.booking_changed(bookings)
 
 
 @transaction.atomic

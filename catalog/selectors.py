@@ -23,7 +23,7 @@ from bookings import selectors as bookings
 from .lifecycle import LISTING, ListingStatus
 from .limits import CATEGORY_MAX_DEPTH
 from .models import Category, Condition, Listing, ListingPhoto, OfferType, Reach, RentPeriod, SharingSettings
-from .permissions import can_manage_listing, can_see_listing, is_poster_or_contact
+from .permissions import RUNS_THE_SERVICE, can_manage_listing, can_see_listing, is_poster_or_contact
 from .search import RANK_WEIGHTS, RANKED, SearchResults, closest_words, search, text_query, with_photos
 from .search_text import query_terms, title_suffixes
 
@@ -407,3 +407,20 @@ def offered_versions() -> dict[str, int]:
 def listing_versions(*, uuids) -> dict[str, int]:
     return {str(uuid): version for uuid, version in
             Listing.objects.filter(uuid__in=list(uuids)).values_list("uuid", "version")}
+
+
+def listing_by_uuid(*, uuid) -> Listing | None:
+    """The listing with this UUID, whoever asks: for services that have checked who acts themselves (a deal between
+    organisations names its listing by UUID)."""
+    return Listing.objects.select_related("contact_person", "category").filter(uuid=uuid).first()
+
+
+def runs_the_service(user) -> bool:
+    """Operators and organisation admins: who sees and acts on everything of the organisation."""
+    return user.is_authenticated and user.is_active and user.role in RUNS_THE_SERVICE
+
+
+def managed_listing_uuids(*, user) -> QuerySet:
+    """A subquery of the UUIDs of the listings that are ``user``'s own on "Mina annonser": what they answer
+    other organisations' requests for: those they posted or are the contact person for."""
+    return Listing.objects.filter(Q(created_by=user) | Q(contact_person=user)).values("uuid")

@@ -12,10 +12,14 @@ class ExchangeConfig(AppConfig):
         from outbox.registry import register
         from tenants.services import register_daily
 
-        from . import notices, publication
+        from . import deal_services, deal_sync, notices, publication
         from .services import INVITATION_KIND
 
         register(INVITATION_KIND, notices.send_network_invitation)
         register(publication.KIND, publication.deliver)
+        register(deal_sync.KIND, deal_sync.deliver)
+        register(deal_services.CANCEL_KIND, deal_sync.cancel_booking)
         # Repairs any drift between an organisation's listings and the exchange's copies, at night by its clock.
         register_daily(name="exchange.reconcile_offers", function=publication.reconcile, at=time(4, 15))
+        # Finishes or undoes an acceptance the process died in, and makes open deals follow their bookings.
+        register_daily(name="exchange.repair_deals", function=deal_sync.repair, at=time(4, 20))

@@ -33,3 +33,31 @@ NO_INVITATION = (
 def raise_error(error: tuple, *, field: str | None = None, **params) -> None:
     code, message, http_status = error
     raise ExchangeError(code, message % params if params else message, http_status, field=field)
+
+
+# Deals between organisations (exchange.deal_services).
+OFFER_GONE = (
+    "offer_gone", _("This offer is no longer available: it was withdrawn or taken meanwhile."), 409
+)
+OWN_OFFER = ("own_organisation", _("This is your own organisation's listing: reserve or book it there instead."), 400)
+QUANTITY_INVALID = ("quantity_invalid", _("The quantity must be at least 1."), 400)
+NOT_ENOUGH = ("not_enough", _("Only %(available)s left."), 409)
+NEEDS_PERIOD = ("needs_period", _("This is lent or rented out: choose the days you want it."), 400)
+NO_PERIOD = ("no_period", _("This is given away or sold: it has no pick-up and return dates."), 400)
+PERIOD_TAKEN = ("period_taken", _("Only %(available)s are free for the whole of that period. Choose other dates."), 409)
+TRANSPORT_REQUIRED = ("transport_required", _("Choose who arranges the transport."), 400)
+MESSAGE_TOO_LONG = ("too_long", _("The message can be at most %(limit)s characters."), 400)
+LEGAL_BASIS_REQUIRED = (
+    "legal_basis_required", _("A deal with a price needs its legal basis: choose one."), 400
+)
+LEGAL_NOTE_REQUIRED = ("legal_note_required", _("Explain the legal basis in a note."), 400)
+ALREADY_ANSWERED = ("already_answered", _("This request has already been answered."), 409)
+NOT_YOURS_TO_ANSWER = (
+    "not_allowed", _("Only the listing's contact person, its owners or an operator can answer this request."), 403
+)
+NOT_YOURS = ("not_allowed", _("Only the person who asked, or an operator of their organisation, can do this."), 403)
+CANNOT_CANCEL = ("cannot_cancel", _("It has already changed hands: it can no longer be cancelled."), 409)
+MESSAGE_REQUIRED = ("message_required", _("Write a message."), 400)
+LISTING_GONE = ("offer_gone", _("The listing is no longer there."), 409)
+DEAL_NOT_FOUND = ("not_found", _("There is no such request."), 404)
+REQUESTER_UNAVAILABLE = ("organisation_unavailable", _("Your organisation is not active on Delbar."), 403)

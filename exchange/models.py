@@ -6,6 +6,8 @@ was shared and of who acted — never a foreign key into an organisation's schem
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -180,3 +182,213 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# ------------------------------------------------------------------------------------------------ deals
+
+
+class DealStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    # The owner side has said yes and its booking is being made; a moment, unless something broke (then the
+    # reconciliation finishes or undoes it: exchange.deal_sync.repair_stuck).
+    ACCEPTING = "accepting", _("Being accepted")
+    ACCEPTED = "accepted", _("Accepted")
+    HANDED_OVER = "handed_over", _("Handed over")
+    OUT = "out", _("Picked up")
+    RETURNED = "returned", _("Returned")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+class Transport(models.TextChoices):
+    GIVER = "giver", _("The giver delivers")
+    RECEIVER = "receiver", _("We collect it ourselves")
+    OPERATOR = "operator", _("The labour-market unit transports it")
+
+
+class LegalBasis(models.TextChoices):
+    SURPLUS_SALE = "surplus_sale", _("Sale of surplus at market value")
+    AVTALSSAMVERKAN = "avtalssamverkan", _("Agreement-based cooperation between municipalities (KL 9 kap. 37 §)")
+    AUTHORITY_COOPERATION = "authority_cooperation", _("Cooperation between public authorities (LOU 3 kap. 17 §)")
+    BELOW_DIRECT_AWARD = "below_direct_award", _("Value below the direct-award limit (LOU 19 kap.)")
+    OTHER = "other", _("Other (explain in a note)")
+
+
+def _organisation(verbose_name, related_name: str) -> models.ForeignKey:
+    # Null once that organisation has left Delbar for good: the deal's names and numbers say who it was.
+    return models.ForeignKey(
+        "tenants.Organisation", verbose_name=verbose_name, null=True, on_delete=models.SET_NULL,
+        related_name=related_name,
+    )
+
+
+class Deal(models.Model):
+    """A request of one organisation's person for another organisation's offer, and what became of it (decision
+    0030). Public schema: ids of the two organisations, snapshots of the offer's terms and of the people; the
+    owner's booking is named by its UUID. Once accepted, the booking in the owner's schema holds the items and its
+    steps become the deal's (exchange.deal_sync)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=DealStatus.choices, default=DealStatus.REQUESTED)
+
+    owner = _organisation(_("offering organisation"), "deals_offered")
+    owner_name = models.CharField(_("offering organisation"), max_length=200)
+    owner_number = models.CharField(_("organisation number"), max_length=20)
+    listing = models.UUIDField(_("listing"))
+    title = models.CharField(_("title"), max_length=200)
+    category_key = models.CharField(_("platform category"), max_length=100, blank=True)
+    offer_type = models.CharField(_("offer"), max_length=20)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"))
+
+    requester = _organisation(_("asking organisation"), "deals_asked")
+    requester_name = models.CharField(_("asking organisation"), max_length=200)
+    requester_number = models.CharField(_("organisation number"), max_length=20)
+    person = models.UUIDField(_("person"))
+    person_name = models.CharField(_("asked by"), max_length=200)
+    person_email = models.EmailField(_("e-mail"))
+    # The receiving department in the asking organisation's schema (its id there, and its name as it was): what the
+    # asking organisation's statistics count the deal for.
+    receiving_department_id = models.PositiveIntegerField(_("receiving department"), null=True, blank=True)
+    receiving_department_name = models.CharField(_("receiving department"), max_length=200, blank=True)
+    buyer_reference = models.CharField(_("buyer reference"), max_length=100, blank=True)
+
+    quantity = models.PositiveIntegerField(_("quantity"))
+    starts_at = models.DateTimeField(_("pick-up"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("return"), null=True, blank=True)
+    transport = models.CharField(_("transport"), max_length=20, choices=Transport.choices)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    # The terms: what the offer cost when asked for, and once accepted, what was agreed.
+    unit_price = models.DecimalField(_("price (SEK)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    rent_period = models.CharField(_("rent period"), max_length=10, blank=True)
+    amount = models.DecimalField(_("amount excl. VAT (SEK)"), max_digits=12, decimal_places=2, default=0)
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=4, decimal_places=2, default=0)
+    vat_amount = models.DecimalField(_("VAT (SEK)"), max_digits=12, decimal_places=2, default=0)
+    total = models.DecimalField(_("total (SEK)"), max_digits=12, decimal_places=2, default=0)
+    legal_basis = models.CharField(_("legal basis"), max_length=30, choices=LegalBasis.choices, blank=True)
+    legal_note = models.CharField(_("note on the legal basis"), max_length=500, blank=True)
+
+    booking = models.UUIDField(_("booking"), null=True, blank=True)  # the owner's booking, in the owner's schema
+    decided_by_person = models.UUIDField(null=True, blank=True)
+    decided_by_name = models.CharField(_("answered by"), max_length=200, blank=True)
+    decided_by_email = models.EmailField(blank=True)
+    decline_reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    requested_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    accepting_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "status", "-requested_at"], name="deal_owner_status"),
+            models.Index(fields=["requester", "person", "-requested_at"], name="deal_requester_person"),
+            models.Index(fields=["requester", "-requested_at"], name="deal_requester"),
+            models.Index(fields=["status", "handed_over_at"], name="deal_handed_over"),
+            models.Index(fields=["accepting_at"], name="deal_accepting",
+                         condition=models.Q(status="accepting")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="deal_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(starts_at__isnull=True, ends_at__isnull=True)
+                | models.Q(starts_at__isnull=False, ends_at__isnull=False, ends_at__gt=models.F("starts_at")),
+                name="deal_period",
+            ),
+            models.CheckConstraint(condition=~models.Q(owner=models.F("requester")), name="deal_between_two"),
+            models.UniqueConstraint(fields=["booking"], name="deal_booking_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} × {self.quantity}"
+
+    @property
+    def is_loan(self) -> bool:
+        return self.starts_at is not None
+
+
+class DealEvent(models.Model):
+    """One step of a deal and who took it: an append-only record."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="events")
+    step = models.CharField(_("step"), max_length=30)
+    organisation = models.ForeignKey("tenants.Organisation", null=True, on_delete=models.SET_NULL, related_name="+")
+    person, person_name, person_email = _person()
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deal event")
+        verbose_name_plural = _("deal events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DealMessage(models.Model):
+    """A message on a deal, from a person of either side."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.PROTECT, related_name="messages")
+    organisation = models.ForeignKey("tenants.Organisation", null=True, on_delete=models.SET_NULL, related_name="+")
+    organisation_name = models.CharField(max_length=200)
+    person, person_name, person_email = _person()
+    body = models.TextField(_("message"), max_length=2000)
+    at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_name}: {self.body[:40]}"
+
+
+class Agreement(models.Model):
+    """What the two organisations agreed when the deal was accepted: written once, never changed or removed (a
+    database trigger refuses UPDATE and DELETE, migration exchange 0004). Both sides read and print it."""
+
+    deal = models.OneToOneField(Deal, on_delete=models.PROTECT, related_name="agreement")
+    number = models.CharField(_("agreement number"), max_length=30, unique=True)
+    owner_name = models.CharField(_("offering organisation"), max_length=200)
+    owner_number = models.CharField(_("organisation number"), max_length=20)
+    owner_person_name = models.CharField(_("accepted by"), max_length=200)
+    owner_person_email = models.EmailField()
+    requester_name = models.CharField(_("receiving organisation"), max_length=200)
+    requester_number = models.CharField(_("organisation number"), max_length=20)
+    requester_person_name = models.CharField(_("asked by"), max_length=200)
+    requester_person_email = models.EmailField()
+    receiving_department_name = models.CharField(_("receiving department"), max_length=200, blank=True)
+    buyer_reference = models.CharField(_("buyer reference"), max_length=100, blank=True)
+    title = models.CharField(_("item"), max_length=200)
+    offer_type = models.CharField(_("offer"), max_length=20)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    starts_at = models.DateTimeField(_("pick-up"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("return"), null=True, blank=True)
+    transport = models.CharField(_("transport"), max_length=20, choices=Transport.choices)
+    unit_price = models.DecimalField(_("price (SEK)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    rent_period = models.CharField(_("rent period"), max_length=10, blank=True)
+    amount = models.DecimalField(_("amount excl. VAT (SEK)"), max_digits=12, decimal_places=2)
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=4, decimal_places=2)
+    vat_amount = models.DecimalField(_("VAT (SEK)"), max_digits=12, decimal_places=2)
+    total = models.DecimalField(_("total (SEK)"), max_digits=12, decimal_places=2)
+    legal_basis = models.CharField(_("legal basis"), max_length=30, choices=LegalBasis.choices, blank=True)
+    legal_note = models.CharField(_("note on the legal basis"), max_length=500, blank=True)
+    requested_at = models.DateTimeField(_("asked"))
+    accepted_at = models.DateTimeField(_("accepted"))
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return self.number

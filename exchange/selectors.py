@@ -7,6 +7,19 @@ from django.db.models import Prefetch, Q, QuerySet
 from tenants import selectors as organisations
 
 from . import search
+from .deal_selectors import (  # noqa: F401
+    can_see_deal,
+    changed_hands_between,
+    deal_for,
+    deal_thread,
+    deals_awaiting_answer,
+    incoming_deals,
+    is_owner_side,
+    outgoing_deals,
+    visible_deals,
+)
+
+# Deals between organisations have a module of their own; other apps reach it here.
 from .models import Membership, MembershipState, Network, Offer
 
 # The memberships a network's page shows: members, and organisations invited that have not answered yet.
@@ -137,3 +150,4 @@ def offering_organisations(*, organisation_id: int, scope: str) -> list[tuple[in
         .values_list("organisation_id", "organisation__name")
         .distinct()
     )
+

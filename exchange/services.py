@@ -22,6 +22,19 @@ from outbox import services as outbox
 from tenants import selectors as organisations
 
 from . import errors
+
+# Deals between organisations have modules of their own; other apps reach them here.
+from .deal_services import (  # noqa: F401
+    Asker,
+    DealRequest,
+    accept_deal,
+    cancel_deal,
+    decline_deal,
+    post_message,
+    request_deal,
+)
+from .deal_sync import follow as follow_deal_booking  # noqa: F401
+from .deal_sync import repair as repair_deals  # noqa: F401
 from .models import NETWORK_NAME_MAX_LENGTH, Membership, MembershipChange, MembershipState, Network, Offer
 
 INVITATION_KIND = "exchange.network_invitation"
@@ -241,3 +254,4 @@ def withdraw_offer(*, organisation_id: int, listing: uuid.UUID | str, version: i
 def _public_table(model) -> str:
     # Schema-qualified: the handlers that write offers run in an organisation's schema.
     return f"{connection.ops.quote_name(get_public_schema_name())}.{connection.ops.quote_name(model._meta.db_table)}"
+

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import search_views, views
+from . import deal_views, search_views, views
 
 urlpatterns = [
     path("natverk/", views.networks, name="networks"),
@@ -10,4 +10,9 @@ urlpatterns = [
     path("natverk/<int:pk>/bjud-in/", views.network_invite, name="network_invite"),
     path("natverk/<int:pk>/svara/", views.network_answer, name="network_answer"),
     path("natverk/<int:pk>/lamna/", views.network_leave, name="network_leave"),
+    path("natverk/affarer/<uuid:uuid>/", deal_views.deal_detail, name="deal_detail"),
+    path("natverk/affarer/<uuid:uuid>/godkann/", deal_views.deal_accept, name="deal_accept"),
+    path("natverk/affarer/<uuid:uuid>/avboj/", deal_views.deal_decline, name="deal_decline"),
+    path("natverk/affarer/<uuid:uuid>/avbryt/", deal_views.deal_cancel, name="deal_cancel"),
+    path("natverk/affarer/<uuid:uuid>/meddelande/", deal_views.deal_message, name="deal_message"),
 ]

@@ -1,0 +1,53 @@
+"""The e-mails of a deal between organisations, written to the exchange's own outbox in the public schema, in the
+transaction of the step (decision 0030). Who is told: the owner's contact person when asked, withdrawn and written
+to by the asking side; the person who asked when answered, when the deal moves on, and when written to by the owner.
+The addresses are the deal's snapshots: the exchange reads no organisation's staff for them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from outbox import services as outbox
+from tenants import selectors as organisations
+
+REQUESTED = "requested"
+ACCEPTED = "accepted"
+DECLINED = "declined"
+WITHDRAWN = "withdrawn"
+FOLLOWED = "followed"  # handed over, picked up, returned, cancelled, lapsed
+MESSAGE = "message"
+
+_TO_OWNER = {REQUESTED, WITHDRAWN}
+
+
+def _link(deal, organisation) -> str:
+    if organisation is None:
+        return ""
+    path = reverse("deal_detail", kwargs={"uuid": deal.uuid}, urlconf=settings.ROOT_URLCONF)
+    return organisations.absolute_url(schema_name=organisation.schema_name, path=path)
+
+
+def enqueue(*, deal, kind: str, message=None) -> None:
+    """Write the e-mail about ``deal``'s latest step (or ``message``) to the public outbox."""
+    from .deal_services import public
+
+    to_owner = kind in _TO_OWNER or (kind == MESSAGE and message.organisation_id != deal.owner_id)
+    if kind == FOLLOWED and deal.status == "cancelled":
+        to_owner = False  # the person who asked is told; the owner side cancelled, or was told by bookings
+    recipient = deal.contact_email if to_owner else deal.person_email
+    organisation = deal.owner if to_owner else deal.requester
+    if not recipient:
+        return
+    context = {
+        "deal": deal, "kind": kind, "message": message, "link": _link(deal, organisation),
+        "status": deal.get_status_display(), "transport": deal.get_transport_display(),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string("exchange/email/deal_subject.txt", context).split())
+        body = render_to_string("exchange/email/deal.txt", context)
+    step = f"message:{message.pk}" if message is not None else f"{kind}:{deal.status}:{deal.events.count()}"
+    with public():
+        outbox.enqueue_email(key=f"exchange.deal:{deal.uuid}:{step}", to=[recipient], subject=subject, body=body)
