@@ -1,5 +1,5 @@
 """The statistics of one organisation (on its host): its own figures from catalog and bookings, and the items its
-people received from other organisations, from the exchange's deals (decision 0031). Seven queries, whatever the
+people received from other organisations, from the exchange's deals (decision 0031). Six queries, whatever the
 amount of data."""
 
 from __future__ import annotations
