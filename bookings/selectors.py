@@ -14,8 +14,10 @@ from decimal import Decimal
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -400,38 +402,53 @@ def waiting_count(*, listing) -> int:
 
 @dataclass(frozen=True)
 class Changes:
-    """What changed hands in a period, by month and by giving department."""
+    """What changed hands in a period, by month and by giving department. Inside the organisation (mediated,
+    handovers, loans) apart from what went to other organisations' people through deals (given: items of every kind,
+    given away, sold, lent or rented), so that nothing is counted twice."""
 
     mediated_by_month: dict[int, int]  # items handed over (reservations: give away, sell)
     handovers_by_month: dict[int, int]  # handovers confirmed
     loans_by_month: dict[int, int]  # loans and rentals picked up
     mediated_by_department: dict[int | None, int]
     loans_by_department: dict[int | None, int]
+    given_by_month: dict[int, int]  # items to other organisations' people (deals), of every kind
+    given_by_department: dict[int | None, int]
 
 
 def changed_hands(*, start: datetime, end: datetime) -> Changes:
-    """Reservations handed over (items mediated) and loans picked up in [start, end), in two queries."""
-    handed = Booking.objects.filter(handed_over_at__gte=start, handed_over_at__lt=end).exclude(
-        status__in=[BookingStatus.CANCELLED, BookingStatus.LAPSED]
+    """Reservations handed over (items mediated) and loans picked up in [start, end), in two queries; those that
+    carry out a deal with another organisation (Booking.deal) are counted as given to other organisations instead."""
+    handed = (
+        Booking.objects.filter(handed_over_at__gte=start, handed_over_at__lt=end)
+        .exclude(status__in=[BookingStatus.CANCELLED, BookingStatus.LAPSED])
+        .annotate(across=ExpressionWrapper(Q(deal__isnull=False), output_field=BooleanField()))
     )
     by_month = (
-        handed.annotate(m=ExtractMonth("handed_over_at")).values("m", "kind")
+        handed.annotate(m=ExtractMonth("handed_over_at")).values("m", "kind", "across")
         .annotate(items=Sum("quantity"), n=Count("pk")).order_by()
     )
-    mediated, handovers, loans = {}, {}, {}
+    mediated, handovers, loans, given = {}, {}, {}, {}
     for row in by_month:
-        if row["kind"] == BookingKind.RESERVATION:
-            mediated[row["m"]] = row["items"] or 0
-            handovers[row["m"]] = row["n"]
+        m = row["m"]
+        if row["across"]:
+            given[m] = given.get(m, 0) + (row["items"] or 0)
+        elif row["kind"] == BookingKind.RESERVATION:
+            mediated[m] = row["items"] or 0
+            handovers[m] = row["n"]
         else:
-            loans[row["m"]] = row["n"]
-    mediated_by_department, loans_by_department = {}, {}
-    for row in handed.values("giving_department", "kind").annotate(items=Sum("quantity"), n=Count("pk")).order_by():
-        if row["kind"] == BookingKind.RESERVATION:
-            mediated_by_department[row["giving_department"]] = row["items"] or 0
+            loans[m] = row["n"]
+    mediated_by_department, loans_by_department, given_by_department = {}, {}, {}
+    rows = handed.values("giving_department", "kind", "across").annotate(items=Sum("quantity"), n=Count("pk"))
+    for row in rows.order_by():
+        department = row["giving_department"]
+        if row["across"]:
+            given_by_department[department] = given_by_department.get(department, 0) + (row["items"] or 0)
+        elif row["kind"] == BookingKind.RESERVATION:
+            mediated_by_department[department] = row["items"] or 0
         else:
-            loans_by_department[row["giving_department"]] = row["n"]
-    return Changes(mediated, handovers, loans, mediated_by_department, loans_by_department)
+            loans_by_department[department] = row["n"]
+    return Changes(mediated, handovers, loans, mediated_by_department, loans_by_department, given,
+                   given_by_department)
 
 
 # ---------------------------------------------------------------------------------------------- deals

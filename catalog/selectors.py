@@ -184,6 +184,8 @@ class MonthFigures:
     posted: int
     mediated: int
     loans: int
+    given: int = 0  # items to other organisations (deals between organisations), every kind
+    received: int = 0  # items from other organisations
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,8 @@ class DepartmentFigures:
     posted: int
     mediated: int
     loans: int
+    given: int = 0
+    received: int = 0
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,8 @@ class Statistics:
     loans: int
     months: list[MonthFigures]
     departments: list[DepartmentFigures]
+    given: int = 0
+    received: int = 0
 
 
 def _year_range(year: int) -> tuple[datetime, datetime]:
@@ -211,14 +217,26 @@ def _year_range(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
 
 
-def statistics(*, year: int) -> Statistics:
+def statistics_period(*, year: int) -> tuple[datetime, datetime]:
+    """[start, end) of ``year`` in the organisation's time, as the statistics count it."""
+    return _year_range(year)
+
+
+def statistics(
+    *, year: int, received_by_month: dict[int, int] | None = None,
+    received_by_department: dict[int | None, int] | None = None,
+) -> Statistics:
     """Listings posted (published), items mediated (the quantity of reservations handed over) and loans (loans and
-    rentals picked up) in ``year``, per month and department.
+    rentals picked up) inside the organisation in ``year``, and items given to other organisations (every kind of
+    deal), per month and department. What other organisations gave is read above catalog, in the exchange, and
+    passed in (``received_by_*``: month or this schema's department id → items).
 
     Months and years are counted in Swedish time. Five queries, whatever the amount of data. Handovers and loans
     count under the department that gave them when they changed hands (the booking's giving department). A loan is
-    not an item mediated: it comes back.
+    not an item mediated: it comes back. A booking that carries out a deal counts as given, not as mediated or lent.
     """
+    received_by_month = received_by_month or {}
+    received_by_department = received_by_department or {}
     start, end = _year_range(year)
     posted = Listing.objects.filter(published_at__gte=start, published_at__lt=end)
     posted_by_month = dict(
@@ -231,11 +249,16 @@ def statistics(*, year: int) -> Statistics:
             posted=posted_by_month.get(m, 0),
             mediated=changes.mediated_by_month.get(m, 0),
             loans=changes.loans_by_month.get(m, 0),
+            given=changes.given_by_month.get(m, 0),
+            received=received_by_month.get(m, 0),
         )
         for m in range(1, 13)
     ]
     posted_by_department = dict(posted.values("department").annotate(n=Count("pk")).values_list("department", "n"))
-    ids = set(posted_by_department) | set(changes.mediated_by_department) | set(changes.loans_by_department)
+    ids = (
+        set(posted_by_department) | set(changes.mediated_by_department) | set(changes.loans_by_department)
+        | set(changes.given_by_department) | set(received_by_department)
+    )
     departments = [
         DepartmentFigures(
             department=department.name,
@@ -243,10 +266,13 @@ def statistics(*, year: int) -> Statistics:
             posted=posted_by_department.get(department.pk, 0),
             mediated=changes.mediated_by_department.get(department.pk, 0),
             loans=changes.loans_by_department.get(department.pk, 0),
+            given=changes.given_by_department.get(department.pk, 0),
+            received=received_by_department.get(department.pk, 0),
         )
         for department in people.departments().filter(pk__in=ids)
     ]
-    departments.sort(key=lambda row: (-row.mediated, -row.loans, -row.posted, row.administration, row.department))
+    departments.sort(key=lambda row: (-row.mediated, -row.loans, -(row.given + row.received), -row.posted,
+                                      row.administration, row.department))
     return Statistics(
         year=year,
         posted=sum(month.posted for month in months),
@@ -255,6 +281,8 @@ def statistics(*, year: int) -> Statistics:
         loans=sum(month.loans for month in months),
         months=months,
         departments=departments,
+        given=sum(month.given for month in months),
+        received=sum(month.received for month in months),
     )
 
 

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -261,23 +260,6 @@ def my_listings(request):
         "status": status,
         "statuses": ListingStatus.choices,
         "query_string": f"status={status}" if status else "",
-    })
-
-
-@login_required
-@require_GET
-def statistics(request):
-    years = selectors.statistics_years()
-    try:
-        year = int(request.GET.get("ar", years[0]))
-    except ValueError:
-        year = years[0]
-    if year not in years:
-        year = years[0]
-    figures = selectors.statistics(year=year)
-    peak = max([max(m.posted, m.mediated, m.loans) for m in figures.months] + [1])
-    return render(request, "catalog/statistics.html", {
-        "figures": figures, "years": years, "peak": peak, "this_year": timezone.localdate().year,
     })
 
 

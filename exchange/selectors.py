@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from tenants import selectors as organisations
 
 from . import search
+from .deal_figures import NetworkFigures, Received, network_figures, received_by  # noqa: F401
 from .deal_selectors import (  # noqa: F401
     can_see_deal,
     changed_hands_between,

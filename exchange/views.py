@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -93,14 +94,37 @@ def network_detail(request, pk: int):
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     found = selectors.invitable_organisations(network=network, name_contains=query) if query else []
     memberships = network.shown_memberships
+    members = [m for m in memberships if m.state == "member"]
+    years = _figure_years(network)
+    try:
+        year = int(request.GET.get("ar", years[0]))
+    except ValueError:
+        year = years[0]
+    if year not in years:
+        year = years[0]
+    start, end = catalog_selectors.statistics_period(year=year)
+    figures = selectors.network_figures(members={m.organisation_id: m.organisation.name for m in members},
+                                        start=start, end=end)
+    offer_types = catalog_selectors.offer_labels()["offer_type"]
     return render(request, "exchange/network_detail.html", {
         "network": network,
-        "members": [m for m in memberships if m.state == "member"],
+        "members": members,
         "invited": [m for m in memberships if m.state == "invited"],
         "search": search,
         "query": query,
         "found": found,
+        "figures": figures,
+        "by_offer_type": [(offer_types.get(row.offer_type, row.offer_type), row) for row in figures.by_offer_type],
+        "year": year,
+        "years": years,
     })
+
+
+def _figure_years(network) -> list[int]:
+    """The years a network's figures may be shown for: from the year it was made to this one, newest first."""
+    this_year = timezone.localdate().year
+    first = min(timezone.localtime(network.created_at).year, this_year)
+    return list(range(this_year, first - 1, -1))
 
 
 @login_required

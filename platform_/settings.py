@@ -96,6 +96,8 @@ TENANT_APPS = [
     "catalog",
     "outbox",
     "bookings",
+    # No models: the statistics page, composing catalog's, bookings' and the exchange's figures (decision 0031).
+    "reports",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

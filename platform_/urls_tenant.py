@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("bookings.urls")),
     path("", include("accounts.urls")),
     path("", include("exchange.urls")),
+    path("", include("reports.urls")),
     path("", include("tenants.urls")),
     path("api/", include("platform_.api_urls")),
     path("konto/", include("allauth.urls")),
