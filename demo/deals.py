@@ -27,7 +27,6 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from accounts.roles import Role
 from accounts.selectors import colleagues, party_of
 from bookings import selectors as bookings
 from bookings import services as booking_services
@@ -130,7 +129,7 @@ def _answerer(owner: _Org, offer):
     """Who answers for the offer in the owner's organisation: its contact person, or the labour-market unit."""
     by_email = {user.email: user for user in owner.people.values()}
     contact = by_email.get(offer.contact_email)
-    return contact or next(user for user in owner.people.values() if user.role == Role.OPERATOR)
+    return contact or owner.people["operator"]
 
 
 def _period(plan: DemoDeal, offer_type: str) -> tuple[datetime | None, datetime | None]:
