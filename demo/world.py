@@ -3,7 +3,8 @@ loans of the things they lend and rent out, sharing in the network "Sydöstra Sk
 but no listings, outside the network.
 
 Used by ``make demo`` (manage.py seed_demo) and by the test suite, which builds the same world once per run. The
-listings come from demo.listings and the loans from demo.loans; all of it is made through the apps' services.
+listings come from demo.listings, the loans from demo.loans and the deals between the organisations from
+demo.deals; all of it is made through the apps' services.
 Running it again changes nothing. Organisation numbers are valid numbers in the municipal 212000 series; check
 them against Bolagsverket before they are used for invoicing.
 """
@@ -19,6 +20,7 @@ from accounts.roles import Role
 from accounts.services import ensure_departments, ensure_superuser, ensure_user
 from tenants.services import OrganisationDetails, domain_for, provision_organisation
 
+from .deals import seed_demo_deals
 from .listings import seed_demo_listings
 from .loans import seed_demo_loans
 from .network import seed_demo_network
@@ -120,8 +122,11 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     """Provision the demo organisations and people; return (host, e-mail, role) for every login."""
     logins = []
     network_members = []
+    trading = []  # the network's members with listings: they ask each other for things (demo.deals)
     for demo in DEMO_ORGANISATIONS:
         organisation = provision_organisation(details=demo.details)
+        if demo.listings and demo.in_network:
+            trading.append(organisation)
         with schema_context(organisation.schema_name), transaction.atomic():
             departments = {d.name: d for d in ensure_departments(tree=demo.departments)}
             for person in demo.people:
@@ -138,6 +143,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
                 seed_demo_loans(organisation=organisation)
     connection.set_schema_to_public()
     seed_demo_network(members=network_members)
+    seed_demo_deals(organisations=trading)
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
     return logins
 

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 SCHEMA = "org_flyttprov"
 BEFORE = [("accounts", "0002_user_uuid"), ("catalog", "0009_search_vector_cut_description")]
-# (bookings up to the model the test reads through: 0003 added lapsing and reminders)
-AFTER = [("bookings", "0003_lapsing_and_reminders"), ("catalog", "0010_reservations_are_bookings")]
+# (bookings up to the model the test reads through: 0003 added lapsing and reminders, 0004 deals)
+AFTER = [("bookings", "0004_deals_between_organisations"), ("catalog", "0010_reservations_are_bookings")]
 
 
 def _migrate(targets):
