@@ -3,11 +3,10 @@ for the other organisation's person, then handed over (or picked up and returned
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -195,37 +194,6 @@ def test_when_the_last_items_went_to_another_organisation_the_acceptance_is_undo
     assert second.status == DealStatus.REQUESTED and not second.decided_by_name
     assert second.events.last().step == "accept_failed"
     assert not Agreement.objects.filter(deal=second).exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_organisations_accepted_for_the_last_chair_at_once_exactly_one_wins(ystad, skurup, trelleborg):
-    # given two requests for Ystad's last chair (committed: each acceptance runs on its own connection)
-    _, offer = shared_listing(ystad, quantity=1)
-    deals = [ask(skurup, offer, quantity=1), ask(trelleborg, offer, quantity=1)]
-    barrier, outcomes = threading.Barrier(2), []
-
-    def accept(deal):
-        try:
-            barrier.wait()
-            _accept(ystad, deal, local="operator" if deal is deals[0] else "admin")
-            outcomes.append("accepted")
-        except DomainError as error:
-            outcomes.append(error.code)
-        finally:
-            connections.close_all()
-
-    # when both are accepted at the same moment
-    threads = [threading.Thread(target=accept, args=(deal,)) for deal in deals]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    # then exactly one is accepted and booked; the other is open again with its reason
-    assert sorted(outcomes)[0] == "accepted" and outcomes.count("accepted") == 1
-    statuses = sorted(Deal.objects.filter(listing=offer.listing).values_list("status", flat=True))
-    assert statuses == [DealStatus.ACCEPTED, DealStatus.REQUESTED]
-    with schema_context(ystad.schema_name):
-        assert Booking.objects.filter(deal__isnull=False, listing__uuid=offer.listing).count() == 1
 
 
 def test_a_price_needs_a_legal_basis_and_is_charged_with_vat_between_organisations(ystad, skurup):
