@@ -115,7 +115,7 @@ class DealRequestForm(forms.Form):
             self.fields["ends_on"].widget.attrs["min"] = today
         else:
             del self.fields["starts_on"], self.fields["ends_on"]
-            self.fields["quantity"].max_value = max(available, 1)
+            # A hint for the browser only: the service says how many are left (ExchangeError NOT_ENOUGH).
             self.fields["quantity"].widget.attrs["max"] = max(available, 1)
         self.fields["receiving_department"].choices = [("", _("None")), *departments]
 

@@ -23,6 +23,7 @@ from bookings import selectors as bookings
 from catalog import selectors as catalog
 
 from . import selectors
+from .deal_views import labelled
 
 MY_PAGE_SIZE = 50  # an operator posting for the whole organisation has hundreds
 DEALS_SHOWN = 20
@@ -47,7 +48,7 @@ def my_listings(request):
         "status": status,
         "statuses": catalog.ListingStatus.choices,
         "query_string": f"status={status}" if status else "",
-        "incoming_deals": list(incoming[:DEALS_SHOWN]),
+        "incoming_deals": labelled(list(incoming[:DEALS_SHOWN])),
     })
 
 
@@ -63,5 +64,5 @@ def my_reservations(request):
     return render(request, "exchange/my_reservations.html", {
         "page": page,
         "reservations": reservations,
-        "outgoing_deals": list(outgoing[:DEALS_SHOWN]),
+        "outgoing_deals": labelled(list(outgoing[:DEALS_SHOWN])),
     })
