@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors as people
@@ -19,6 +18,7 @@ from catalog import selectors as catalog
 from platform_.errors import DomainError
 
 from . import selectors, services
+from .deal_labels import labelled, step_label
 from .deal_lifecycle import DEAL
 from .forms import DealFilterForm, DealRequestForm
 from .models import DealStatus, LegalBasis
@@ -28,45 +28,6 @@ LENT = ("lend", "rent")
 # A refusal of request_deal names the input it is about (ExchangeError.field); the form's field of that name.
 REQUEST_FIELDS = {"quantity": "quantity", "transport": "transport", "message": "message",
                   "starts_at": "starts_on", "ends_at": "ends_on"}
-# A deal's statuses and the steps its history shows (exchange.deal_services and exchange.deal_sync write them), in
-# the words of a deal: "Accepted" of an invitation to a network is something else in Swedish.
-STATUSES = {
-    DealStatus.REQUESTED: pgettext_lazy("deal", "Requested"),
-    DealStatus.ACCEPTING: pgettext_lazy("deal", "Being accepted"),
-    DealStatus.ACCEPTED: pgettext_lazy("deal", "Accepted"),
-    DealStatus.HANDED_OVER: pgettext_lazy("deal", "Handed over"),
-    DealStatus.OUT: pgettext_lazy("deal", "Picked up"),
-    DealStatus.RETURNED: pgettext_lazy("deal", "Returned"),
-    DealStatus.DECLINED: pgettext_lazy("deal", "Declined"),
-    DealStatus.CANCELLED: pgettext_lazy("deal", "Cancelled"),
-    DealStatus.LAPSED: pgettext_lazy("deal", "Lapsed"),
-}
-STEPS = {
-    "requested": STATUSES[DealStatus.REQUESTED],
-    "accepted": STATUSES[DealStatus.ACCEPTED],
-    "accept_failed": pgettext_lazy("deal", "Could not be accepted"),
-    "declined": STATUSES[DealStatus.DECLINED],
-    "withdrawn": pgettext_lazy("deal", "Withdrawn"),
-    "cancel_asked": pgettext_lazy("deal", "Cancellation asked for"),
-    "handed_over": STATUSES[DealStatus.HANDED_OVER],
-    "picked_up": STATUSES[DealStatus.OUT],
-    "returned": STATUSES[DealStatus.RETURNED],
-    "cancelled": STATUSES[DealStatus.CANCELLED],
-    "lapsed": STATUSES[DealStatus.LAPSED],
-}
-
-
-def step_label(step: str) -> str:
-    return STEPS.get(step, step)
-
-
-def labelled(deals):
-    """``deals`` with ``status_label``, the status in the words of a deal."""
-    for deal in deals:
-        deal.status_label = STATUSES.get(deal.status, deal.status)
-    return deals
-
-
 # ---------------------------------------------------------------------------------------------- the offer
 
 

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import selectors as catalog
 
-from .models import NETWORK_NAME_MAX_LENGTH, DealStatus, Transport
+from .deal_labels import STATUSES
+from .models import NETWORK_NAME_MAX_LENGTH, Transport
 
 SEARCH_MAX_LENGTH = 100
 
@@ -145,4 +146,4 @@ class DealFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Every status")), *DealStatus.choices]
+        self.fields["status"].choices = [("", _("Every status")), *STATUSES.items()]

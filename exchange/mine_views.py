@@ -23,7 +23,7 @@ from bookings import selectors as bookings
 from catalog import selectors as catalog
 
 from . import selectors
-from .deal_views import labelled
+from .deal_labels import labelled
 
 MY_PAGE_SIZE = 50  # an operator posting for the whole organisation has hundreds
 DEALS_SHOWN = 20
