@@ -12,5 +12,4 @@ urlpatterns = [
     path("bokningar/<uuid:uuid>/forlangning/svar/", views.booking_extension_answer, name="booking_extension_answer"),
     path("reservationer/<uuid:uuid>/overlamnad/", views.reservation_confirm, name="reservation_confirm"),
     path("reservationer/<uuid:uuid>/avboka/", views.reservation_cancel, name="reservation_cancel"),
-    path("mina-reservationer/", views.my_reservations, name="my_reservations"),
 ]

@@ -1,5 +1,6 @@
 """The booking pages: a loan's calendar and booking form, a booking's own page with the owner's and the borrower's
-steps, handover and cancellation of reservations, the waiting list and "Mina reservationer".
+steps, handover and cancellation of reservations and the waiting list ("Mina reservationer" is composed in
+exchange.mine_views, docs/architecture.md, "The deal pages").
 
 Each view calls services and selectors only. A booking or listing the person may not see is a 404, whichever
 organisation they belong to.
@@ -12,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,7 +27,6 @@ from . import periods, permissions, selectors, services
 from .forms import PICK_UP_AT, RETURN_AT, ExtensionForm, LoanForm, ReasonForm, parse_day, parse_month
 from .lifecycle import LOAN, MACHINES, BookingKind
 
-MY_PAGE_SIZE = 50
 # Which form field a refusal belongs to, so that the message stands next to it.
 LOAN_FIELDS = {
     "return_before_pickup": "end", "in_the_past": "start", "period_too_long": "end", "quantity_invalid": "quantity",
@@ -297,17 +296,3 @@ def listing_waitlist(request, uuid):
         messages.success(request, _("You are on the waiting list. You will get an e-mail when it is back.")
                          if joining else _("You have left the waiting list."))
     return redirect("listing_detail", uuid=listing.uuid)
-
-
-# ---------------------------------------------------------------------------------------------- mine
-
-
-@login_required
-@require_GET
-def my_reservations(request):
-    page = Paginator(selectors.my_bookings(user=request.user), MY_PAGE_SIZE).get_page(request.GET.get("sida"))
-    reservations = list(page.object_list)
-    days, zone = request.tenant.reservation_days, ZoneInfo(request.tenant.time_zone)
-    for booking in reservations:
-        booking.hand_over_by = selectors.hand_over_by(booking=booking, days=days, zone=zone)
-    return render(request, "bookings/my_reservations.html", {"page": page, "reservations": reservations})

@@ -10,6 +10,5 @@ urlpatterns = [
     path("annonser/<uuid:uuid>/publicera/", views.listing_publish, name="listing_publish"),
     path("annonser/<uuid:uuid>/ta-ned/", views.listing_withdraw, name="listing_withdraw"),
     path("annonser/<uuid:uuid>/reservera/", views.listing_reserve, name="listing_reserve"),
-    path("mina-annonser/", views.my_listings, name="my_listings"),
     path("bilder/<int:pk>/<str:size>/", views.photo, name="listing_photo"),
 ]

@@ -1,5 +1,6 @@
 """The catalogue pages: find, post, reserve, count. Each view calls services and selectors only; the pages of
-bookings themselves (a loan's calendar, handovers, "Mina reservationer") are ``bookings.views``."""
+bookings themselves (a loan's calendar, handovers) are ``bookings.views``; "Mina annonser" and "Mina reservationer"
+are composed above both, with the deals between organisations, in ``exchange.mine_views``."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from .photo_files import photo_response
 from .search import RANKED
 
 PAGE_SIZE = 24
-MY_PAGE_SIZE = 50  # an operator posting for the whole organisation has hundreds
 
 
 def _departments() -> list:
@@ -242,25 +242,6 @@ def listing_reserve(request, uuid):
             return redirect("listing_detail", uuid=listing.uuid)
     listing = _listing_or_404(request, uuid)  # as it is now, after someone else's reservation
     return render(request, "catalog/listing_detail.html", _detail_context(request, listing, form), status=status)
-
-
-@login_required
-@require_GET
-def my_listings(request):
-    status = request.GET.get("status", "")
-    if status not in ListingStatus.values:
-        status = ""
-    page = Paginator(selectors.my_listings(user=request.user, status=status), MY_PAGE_SIZE).get_page(
-        request.GET.get("sida")
-    )
-    return render(request, "catalog/my_listings.html", {
-        "page": page,
-        "listings": page.object_list,
-        "awaiting": list(bookings.awaiting_owner(user=request.user)),
-        "status": status,
-        "statuses": ListingStatus.choices,
-        "query_string": f"status={status}" if status else "",
-    })
 
 
 @login_required

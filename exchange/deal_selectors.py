@@ -51,8 +51,8 @@ def incoming_deals(*, organisation_id: int, listing_uuids=None, open_only: bool 
     """Other organisations' requests for this organisation's listings, newest first: of ``listing_uuids`` only (the
     person's own listings on "Mina annonser"), or all (the operator's view)."""
     deals = _deals().filter(owner_id=organisation_id)
-    if listing_uuids is not None:
-        deals = deals.filter(listing__in=list(listing_uuids))
+    if listing_uuids is not None:  # a subquery (catalog.selectors.managed_listing_uuids) or UUIDs
+        deals = deals.filter(listing__in=listing_uuids if isinstance(listing_uuids, QuerySet) else list(listing_uuids))
     if open_only:
         deals = deals.filter(status__in=OPEN)
     return deals.order_by("-requested_at", "-id")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import deal_views, search_views, views
+from . import deal_views, mine_views, search_views, views
 
 urlpatterns = [
     path("natverk/", views.networks, name="networks"),
@@ -10,6 +10,11 @@ urlpatterns = [
     path("natverk/<int:pk>/bjud-in/", views.network_invite, name="network_invite"),
     path("natverk/<int:pk>/svara/", views.network_answer, name="network_answer"),
     path("natverk/<int:pk>/lamna/", views.network_leave, name="network_leave"),
+    path("mina-annonser/", mine_views.my_listings, name="my_listings"),
+    path("mina-reservationer/", mine_views.my_reservations, name="my_reservations"),
+    path("natverk/erbjudanden/<int:pk>/", deal_views.offer_detail, name="offer_detail"),
+    path("natverk/affarer/", deal_views.deals, name="deals"),
+    path("natverk/affarer/<uuid:uuid>/avtal/", deal_views.deal_agreement, name="deal_agreement"),
     path("natverk/affarer/<uuid:uuid>/", deal_views.deal_detail, name="deal_detail"),
     path("natverk/affarer/<uuid:uuid>/godkann/", deal_views.deal_accept, name="deal_accept"),
     path("natverk/affarer/<uuid:uuid>/avboj/", deal_views.deal_decline, name="deal_decline"),
