@@ -76,10 +76,9 @@ def _failures(error: BaseException) -> list[str]:
 def _real_path_parameters(organisation, partner) -> dict[str, dict]:
     """A listing with an open reservation and a photo, in the organisation's demo data; an offer of ``partner``
     (a member of its network) and a deal in which the organisation asks for it."""
-    from tests.deal_support import ask, shared_listing
-
     from bookings.models import Booking
     from catalog.models import ListingPhoto
+    from tests.deal_support import ask, shared_listing
 
     with schema_context(organisation.schema_name):
         reservation = Booking.objects.select_related("listing").filter(status="reserved").order_by("pk").first()

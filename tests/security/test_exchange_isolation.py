@@ -3,8 +3,8 @@ exchange page and endpoint and finds nothing.
 
 The world: Ystad, Skurup and Trelleborg in the demo network "Sydöstra Skåne", Ystad and Skurup also in a network of
 their own, Tomelilla outside both. Each organisation shares an offer with its networks; Ystad and Skurup also offer
-one to everyone, and Ystad keeps one listing to itself. Skurup asks for Ystad's offer (a request with a message, an accepted deal
-with its agreement, a withdrawn request) and Ystad for Skurup's.
+one to everyone, and Ystad keeps one listing to itself. Skurup asks for Ystad's offer (a request with a message, an
+accepted deal with its agreement, a withdrawn request) and Ystad for Skurup's.
 
 The routes are not listed here: they are every route of the organisation's host whose view belongs to the exchange
 (``exchange.*``: its pages under ``natverk/`` and its API under ``api/exchange/``), taken from the URL resolver,
@@ -394,9 +394,9 @@ def test_no_cross_organisation_attempt_reaches_anything(ystad, skurup, trellebor
     _suspend(skurup)
     for viewer in _viewers(skurup, ("admin", "personal")):
         viewer.expects = "suspended"
-        attempts.by_id(viewer, {"offer": [offers["ystad_networks"].pk], "deal": deal_ids,
-                                "network": [networks["demo"].pk], "offer_photo": _photo_ids([offers["ystad_networks"]])},
-                       deal_texts)
+        everything = {"offer": [offers["ystad_networks"].pk], "deal": deal_ids, "network": [networks["demo"].pk],
+                      "offer_photo": _photo_ids([offers["ystad_networks"]])}
+        attempts.by_id(viewer, everything, deal_texts)
     # (an offer no one has asked for: a deal keeps the title it was asked for under, whatever became of the offer)
     suspended = [offers["skurup_everyone"]]
     for viewer in [*_viewers(ystad, ("admin", "personal")), *_viewers(tomelilla, ("personal",), token=False)]:
@@ -407,7 +407,8 @@ def test_no_cross_organisation_attempt_reaches_anything(ystad, skurup, trellebor
     # then nothing was reached, named or written, in well over a thousand attempts, and every route with an id was
     # attacked and answered 404 at least once (its id is looked up, not only its role or method refused)
     print(f"exchange isolation: {attempts.count} attempts over {len(routes)} routes")
-    assert not attempts.failures, f"{len(attempts.failures)} attempts got through:\n" + "\n".join(attempts.failures[:50])
+    report = "\n".join(attempts.failures[:50])
+    assert not attempts.failures, f"{len(attempts.failures)} attempts got through:\n{report}"
     assert attempts.count >= 1000
     with_ids = {route.path for route in routes if route.parameters}
     assert with_ids and all(attempts.not_found[path] for path in with_ids), {p: attempts.not_found[p] for p in with_ids}
