@@ -363,7 +363,8 @@ REST_KNOX = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Delbar API",
-    "DESCRIPTION": "Listings, search and reservations of one organisation, at that organisation's own host.",
+    "DESCRIPTION": "Listings, search and reservations of one organisation, and its exchange with other organisations "
+    "(offers and deals), at that organisation's own host.",
     "VERSION": "0.2.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -73,22 +73,27 @@ def _failures(error: BaseException) -> list[str]:
     return [f"{getattr(f, 'title', type(f).__name__)}: {getattr(f, 'message', str(f))}".strip() for f in failures]
 
 
-def _real_path_parameters(organisation) -> dict[str, dict]:
-    """A listing with an open reservation and a photo, in the organisation's demo data."""
+def _real_path_parameters(organisation, partner) -> dict[str, dict]:
+    """A listing with an open reservation and a photo, in the organisation's demo data; an offer of ``partner``
+    (a member of its network) and a deal in which the organisation asks for it."""
     from bookings.models import Booking
     from catalog.models import ListingPhoto
+    from tests.deal_support import ask, shared_listing
 
     with schema_context(organisation.schema_name):
         reservation = Booking.objects.select_related("listing").filter(status="reserved").order_by("pk").first()
         photo = reservation.listing.photos.order_by("pk").first() or ListingPhoto.objects.order_by("pk").first()
-        return {
+        found = {
             "listing": {"uuid": str(reservation.listing.uuid)},
             "reservation": {"uuid": str(reservation.uuid)},
             "photo": {"id": photo.pk},
         }
+    _, offer = shared_listing(partner, quantity=50)
+    deal = ask(organisation, offer, quantity=1, local="admin")
+    return {**found, "offer": {"id": offer.pk}, "deal": {"uuid": str(deal.uuid)}}
 
 
-def test_the_api_answers_as_its_schema_says(ystad, settings):
+def test_the_api_answers_as_its_schema_says(ystad, skurup, settings):
     """Generated valid and invalid requests for every operation, each answer checked against the document.
 
     (Schemathesis's own pytest integration, ``schemathesis.pytest.from_fixture``, does not work with pytest 9.2,
@@ -129,13 +134,19 @@ def test_the_api_answers_as_its_schema_says(ystad, settings):
 
     # when each operation gets its valid and invalid requests, those with a listing, reservation or photo in the
     # path also with real ones (random ids would only ever meet 404 and leave the successful answers unchecked)
-    real = _real_path_parameters(ystad)
+    real = _real_path_parameters(ystad, skurup)
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             run_operation(operation, mode)
             names = {parameter.name for parameter in operation.path_parameters}
             if names and mode is GenerationMode.POSITIVE:
-                key = "photo" if "size" in names else "reservation" if "/reservations/" in operation.path else "listing"
+                key = (
+                    "photo" if "size" in names
+                    else "reservation" if "/reservations/" in operation.path
+                    else "offer" if "/exchange/offers/" in operation.path
+                    else "deal" if "/exchange/deals/" in operation.path
+                    else "listing"
+                )
                 run_operation(operation, mode, real[key])
 
     # then no answer was a server error or differed from the document
