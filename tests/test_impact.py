@@ -40,7 +40,7 @@ def _hand_over(organisation, *, quantity: int = 1, category: str = "Kontorsstola
     """A listing posted by the organisation's 'personal', reserved by its 'chef' and handed over now."""
     with schema_context(organisation.schema_name):
         author, receiver = user_in(organisation, "personal"), user_in(organisation, "chef")
-        listing = make_listing(author=author, category_name=category, quantity=quantity, photos=0, **details)
+        listing = make_listing(author=author, category_name=category, quantity=quantity, **details)
         booking = booking_services.reserve_listing(listing=listing, by=receiver, quantity=quantity, notify=False)
         booking_services.confirm_handover(booking=booking, by=author)
         return listing
