@@ -124,6 +124,7 @@ from taxonomy import selectors as taxonomy  # noqa: E402
 
 class FactorForm(forms.ModelForm):
     category_key = forms.ChoiceField(label=_("platform category"), choices=())
+    source_url = forms.URLField(label=_("source address"), max_length=500, required=False, assume_scheme="https")
 
     class Meta:
         model = Factor
