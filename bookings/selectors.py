@@ -15,10 +15,14 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import (
     BigIntegerField,
     BooleanField,
+    Case,
     Count,
+    DateTimeField,
+    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -26,6 +30,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils import timezone
@@ -485,3 +490,37 @@ def free_of_listing(*, listing_uuid, start: datetime, end: datetime | None = Non
 def booking_by_uuid(*, uuid) -> Booking | None:
     """A booking by its UUID, whoever asks: for the exchange's handlers, which act for the organisations involved."""
     return Booking.objects.select_related("listing").filter(uuid=uuid).first()
+
+
+# ------------------------------------------------------------------------------- for impact (decision 0032)
+
+
+def items_mediated(*, start: datetime, end: datetime) -> QuerySet[Booking]:
+    """Reservations handed over inside the organisation in [start, end) — not those carrying out a deal, which the
+    exchange counts — for the impact figures, with plain names impact reads: ``platform_key`` (the listing's
+    category's), ``listing_uuid``, ``paid_per_item`` (the listing's price when it was sold, else 0)."""
+    return (
+        Booking.objects.filter(kind=BookingKind.RESERVATION, handed_over_at__gte=start, handed_over_at__lt=end,
+                               deal__isnull=True)
+        .exclude(status__in=[BookingStatus.CANCELLED, BookingStatus.LAPSED])
+        .annotate(
+            platform_key=F("listing__category__platform_key"),
+            listing_uuid=F("listing__uuid"),
+            paid_per_item=Case(When(listing__offer_type="sell", then=F("listing__price")),
+                               default=Value(Decimal("0")), output_field=DecimalField(max_digits=10,
+                                                                                      decimal_places=2)),
+        )
+    )
+
+
+def loans_for_use_days(*, start: datetime, end: datetime) -> QuerySet[Booking]:
+    """Loans and rentals picked up inside the organisation in [start, end) (not deals), with ``use_from`` (the
+    pick-up) and ``use_until`` (the return, or the end of the booked period while out), for use-days."""
+    return (
+        Booking.objects.filter(kind=BookingKind.LOAN, handed_over_at__gte=start, handed_over_at__lt=end,
+                               deal__isnull=True)
+        .exclude(status__in=[BookingStatus.CANCELLED, BookingStatus.LAPSED])
+        .annotate(use_from=F("handed_over_at"),
+                  use_until=Coalesce("returned_at", Func(F("period"), function="upper",
+                                                         output_field=DateTimeField())))
+    )

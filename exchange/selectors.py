@@ -20,6 +20,14 @@ from .deal_selectors import (  # noqa: F401
     visible_deals,
 )
 
+# CO₂e and SEK of deals (decision 0032), computed by impact.
+from .impact_figures import (  # noqa: F401
+    deals_given_impact,
+    deals_received_impact,
+    network_impact,
+    platform_deals_impact,
+)
+
 # Deals between organisations have a module of their own; other apps reach it here.
 from .models import Membership, MembershipState, Network, Offer
 

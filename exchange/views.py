@@ -117,6 +117,8 @@ def network_detail(request, pk: int):
         "by_offer_type": [(offer_types.get(row.offer_type, row.offer_type), row) for row in figures.by_offer_type],
         "year": year,
         "years": years,
+        # CO₂e and SEK of the deals between the members (decision 0032)
+        "impact": selectors.network_impact(members=[m.organisation_id for m in members], start=start, end=end),
     })
 
 

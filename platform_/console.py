@@ -106,3 +106,106 @@ class PlatformAdminAdmin(admin.ModelAdmin):
     list_display = ["email", "full_name", "is_superuser", "is_active", "last_login"]
     fields = ["email", "full_name", "is_superuser", "is_active", "last_login"]
     readonly_fields = ["last_login"]
+
+
+# ------------------------------------------------------------------------------ impact factors (decision 0032)
+# A published version is never changed (the database refuses it too): platform admins draft a new version from the
+# current one, edit its factors here, and publish it. Every value is checked by impact's own checks, with the
+# same messages the services give.
+
+from django.utils import timezone  # noqa: E402
+
+from impact import checks as impact_checks  # noqa: E402
+from impact import services as impact_services  # noqa: E402
+from impact.errors import ImpactError  # noqa: E402
+from impact.models import Factor, FactorVersion  # noqa: E402
+from taxonomy import selectors as taxonomy  # noqa: E402
+
+
+class FactorForm(forms.ModelForm):
+    category_key = forms.ChoiceField(label=_("platform category"), choices=())
+    source_url = forms.URLField(label=_("source address"), max_length=500, required=False, assume_scheme="https")
+
+    class Meta:
+        model = Factor
+        fields = list(impact_services.FACTOR_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category_key"].choices = taxonomy.choices()
+
+    def clean(self):
+        data = super().clean()
+        errors = impact_checks.factor_errors(
+            category_key=data.get("category_key", ""), co2e_per_item=data.get("co2e_per_item"),
+            typical_weight_kg=data.get("typical_weight_kg"), reference_price=data.get("reference_price"),
+            source=data.get("source", ""), source_year=data.get("source_year"),
+            price_source=data.get("price_source", ""), method=data.get("method", ""),
+            this_year=timezone.localdate().year, is_key=taxonomy.is_key,
+        )
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+
+class FactorInline(admin.StackedInline):
+    model = Factor
+    form = FactorForm
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and not obj.is_published
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or not obj.is_published
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+@admin.register(FactorVersion, site=console_site)
+class FactorVersionAdmin(admin.ModelAdmin):
+    list_display = ["number", "published_at", "valid_from", "published_by_name", "note"]
+    fields = ["number", "note", "based_on", "created_at", "published_at", "valid_from", "published_by_name"]
+    readonly_fields = ["number", "based_on", "created_at", "published_at", "valid_from", "published_by_name"]
+    inlines = [FactorInline]
+    actions = ["draft_from", "publish"]
+
+    def has_add_permission(self, request):
+        return False  # a version is drafted from the current one (the action), never empty
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and not obj.is_published
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return [*self.readonly_fields, "note"]
+        return self.readonly_fields
+
+    def save_formset(self, request, form, formset, change):
+        # Each factor through the service: a published version is refused with its message.
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or not inline_form.cleaned_data:
+                continue
+            data = inline_form.cleaned_data
+            impact_services.set_factor(version=form.instance, **{name: data[name] for name in
+                                                                 impact_services.FACTOR_FIELDS})
+
+    @admin.action(description=_("Draft a new version from the current one"))
+    def draft_from(self, request, queryset):
+        draft = impact_services.draft_version(by=request.user)
+        self.message_user(request, _("Version %(number)s is a draft: edit its factors, then publish it.")
+                          % {"number": draft.number}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected draft"))
+    def publish(self, request, queryset):
+        for version in queryset:
+            try:
+                impact_services.publish_version(version=version, by=request.user, note=version.note)
+            except ImpactError as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+            else:
+                self.message_user(request, _("Version %(number)s is published: it counts what changes hands from "
+                                             "now on.") % {"number": version.number}, messages.SUCCESS)

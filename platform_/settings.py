@@ -80,6 +80,8 @@ SHARED_APPS = [
     "taxonomy",
     # The exchange between organisations lives in public only: organisation ids and snapshots (decision 0024).
     "exchange",
+    # The platform's impact factors (kg CO₂e, reference prices, sources), in versions (decision 0032).
+    "impact",
     "platform_",
     "demo",  # no models: the demo data, made through the other apps' services (manage.py seed_demo)
 ]
@@ -98,6 +100,8 @@ TENANT_APPS = [
     "bookings",
     # No models: the statistics page, composing catalog's, bookings' and the exchange's figures (decision 0031).
     "reports",
+    # An organisation's own reference prices and corrections of listings' impact (decision 0032).
+    "impact.organisation",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

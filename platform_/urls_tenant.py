@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("exchange.urls")),
     path("", include("reports.urls")),
     path("", include("tenants.urls")),
+    path("", include("impact.urls")),  # the methodology of the impact figures, /metod/
     path("api/", include("platform_.api_urls")),
     path("konto/", include("allauth.urls")),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),

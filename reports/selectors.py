@@ -7,6 +7,8 @@ from __future__ import annotations
 from catalog import selectors as catalog
 from exchange import selectors as exchange
 
+from .impact import OrganisationImpact, PlatformImpact, organisation_impact, platform_impact  # noqa: F401
+
 
 def statistics(*, organisation_id: int, year: int) -> catalog.Statistics:
     """Listings posted, items mediated and lent inside the organisation, given to and received from other

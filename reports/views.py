@@ -24,4 +24,5 @@ def statistics(request):
     peak = max([max(m.posted, m.mediated, m.loans, m.given, m.received) for m in figures.months] + [1])
     return render(request, "reports/statistics.html", {
         "figures": figures, "years": years, "peak": peak, "this_year": timezone.localdate().year,
+        "impact": selectors.organisation_impact(organisation_id=request.tenant.pk, year=year),  # decision 0032
     })

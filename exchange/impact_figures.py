@@ -1,0 +1,54 @@
+"""The impact of deals between organisations (decision 0032): the deals' rows handed to impact, which annotates CO₂e
+avoided and SEK saved by SQL. Only give-away and sale deals avoid a purchase; loans and rentals are use, not
+avoided purchases. A deal's CO₂e is credited to the receiving organisation (the requester); the giving one
+(the owner) has "contributed" it. Figures across organisations use the platform's reference prices; an
+organisation's own price overrides count only on its own statistics page (received deals)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from impact import selectors as impact
+
+from .deal_selectors import changed_hands_between
+
+AVOIDS_A_PURCHASE = ("give_away", "sell")
+
+
+def _annotated(deals: QuerySet, *, own_prices: bool = False) -> QuerySet:
+    return impact.annotate_impact(
+        deals.filter(offer_type__in=AVOIDS_A_PURCHASE), category_key="category_key", at="handed_over_at",
+        quantity="quantity", price_paid="unit_price", own_prices=own_prices,
+    )
+
+
+def deals_received_impact(*, organisation_id: int, start: datetime, end: datetime) -> QuerySet:
+    """Deals whose items ``organisation_id`` received in [start, end), annotated (its own prices apply: call on its
+    host), with ``receiving_department_id`` and ``handed_over_at`` to group by."""
+    return _annotated(changed_hands_between(start=start, end=end).filter(requester_id=organisation_id),
+                      own_prices=True)
+
+
+def deals_given_impact(*, organisation_id: int, start: datetime, end: datetime) -> QuerySet:
+    """Deals whose items ``organisation_id`` gave in [start, end), annotated at the platform's prices: what it
+    contributed to other organisations' figures."""
+    return _annotated(changed_hands_between(start=start, end=end).filter(owner_id=organisation_id))
+
+
+def network_impact(*, members: list[int], start: datetime, end: datetime) -> impact.Impact:
+    """CO₂e avoided and SEK saved by the deals between the ``members`` in [start, end), one query."""
+    sums = impact.impact_sums(_annotated(changed_hands_between(start=start, end=end, network_members=members)),
+                              quantity="quantity")
+    return sums.get((), impact.Impact())
+
+
+def platform_deals_impact(*, start: datetime | None = None, end: datetime | None = None) -> impact.Impact:
+    """CO₂e avoided and SEK saved by every deal between organisations on the platform, one query."""
+    from datetime import UTC
+
+    start = start or datetime(2000, 1, 1, tzinfo=UTC)
+    end = end or datetime(9999, 1, 1, tzinfo=UTC)
+    sums = impact.impact_sums(_annotated(changed_hands_between(start=start, end=end)), quantity="quantity")
+    return sums.get((), impact.Impact())

@@ -1,0 +1,265 @@
+"""Reads of impact: the factor table, and the arithmetic of CO₂e avoided and money saved, done by PostgreSQL.
+
+The apps that know what changed hands (bookings' handovers, the exchange's deals) sit above impact; they hand their
+querysets to :func:`annotate_impact`, which adds, per row, in the same SQL statement:
+
+- ``impact_version``: the number of the factor version in force when the item changed hands (the published version
+  with the latest ``valid_from`` at or before that moment), so a new version never changes a past figure;
+- ``impact_co2e``: kg CO₂e avoided = quantity × the factor's kg per item (or, with a weight correction of the
+  listing, quantity × weight × the factor's kg per kg of its typical weight); 0 if the listing is corrected as
+  "would not have been bought", or the category has no factor;
+- ``impact_saved``: SEK saved = quantity × max(reference new price − price paid per item, 0), the reference price
+  being the organisation's own override when ``own_prices`` (and its schema is the current one), else the factor's;
+- ``impact_corrected``: whether a correction of the listing applied; ``impact_own_price``: whether an override did.
+
+:func:`impact_sums` then groups and sums them (one query). Decision 0032 states the counting rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+
+from taxonomy import selectors as taxonomy
+
+from .models import Factor, FactorVersion
+from .organisation.models import ListingCorrection, PriceOverride
+
+KG = DecimalField(max_digits=16, decimal_places=4)
+SEK = DecimalField(max_digits=16, decimal_places=2)
+ZERO_KG = Value(Decimal("0"), output_field=KG)
+ZERO_SEK = Value(Decimal("0"), output_field=SEK)
+
+
+# ------------------------------------------------------------------------------------------- the factor table
+
+
+def current_version() -> FactorVersion | None:
+    """The published version in force now (the newest)."""
+    return FactorVersion.objects.filter(published_at__isnull=False).order_by("-valid_from").first()
+
+
+def version_by_number(*, number: int) -> FactorVersion | None:
+    return FactorVersion.objects.filter(number=number, published_at__isnull=False).first()
+
+
+def published_versions() -> list[FactorVersion]:
+    return list(FactorVersion.objects.filter(published_at__isnull=False).order_by("-number"))
+
+
+@dataclass(frozen=True)
+class FactorRow:
+    key: str
+    label: str
+    factor: Factor
+
+
+def factor_table(*, version: FactorVersion) -> list[FactorRow]:
+    """The factors of a version with their category labels, in the tree's order (one query)."""
+    labels = taxonomy.labels()
+    order = {key: position for position, key in enumerate(labels)}
+    factors = sorted(version.factors.all(), key=lambda f: (order.get(f.category_key, len(order)), f.category_key))
+    return [FactorRow(factor.category_key, labels.get(factor.category_key, factor.category_key), factor)
+            for factor in factors]
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str
+    year: int
+    keys: list[str]
+
+
+def sources(*, version: FactorVersion) -> list[Source]:
+    """The sources a version's CO₂e figures come from, each with the categories it covers (one query)."""
+    found: dict[tuple[str, str, int], list[str]] = {}
+    for source, url, year, key in version.factors.order_by("source", "category_key").values_list(
+            "source", "source_url", "source_year", "category_key"):
+        found.setdefault((source, url, year), []).append(key)
+    return [Source(name, url, year, keys) for (name, url, year), keys in found.items()]
+
+
+# ------------------------------------------------------------------------------------------ the arithmetic
+
+
+def _expression(value):
+    return F(value) if isinstance(value, str) else value
+
+
+def _factor_in_force(*, key, at):
+    """Factors of ``key`` in versions in force at ``at`` — newest first: the first is the one that applies."""
+    return Factor.objects.filter(
+        category_key=OuterRef(key) if isinstance(key, str) else key,
+        version__valid_from__isnull=False,
+        version__valid_from__lte=OuterRef(at) if isinstance(at, str) else at,
+    ).order_by("-version__valid_from")
+
+
+def annotate_impact(queryset: QuerySet, *, category_key, at, quantity, price_paid=None, listing_uuid=None,
+                    own_prices: bool = False) -> QuerySet:
+    """``queryset`` with impact_version, impact_co2e (kg), impact_saved (SEK), impact_corrected and
+    impact_own_price per row (see the module's text). Arguments name the row's fields (``"listing__platform_key"``)
+    or are expressions: ``category_key`` the platform key, ``at`` when it changed hands, ``quantity`` the items,
+    ``price_paid`` per item (None: nothing paid), ``listing_uuid`` the listing, whose correction (in the current
+    organisation's schema) applies — None for rows that no correction of this schema concerns. ``own_prices``:
+    use the current organisation's reference price overrides (only on its own host; never for figures across
+    organisations)."""
+    factors = _factor_in_force(key=category_key, at=at)
+    per_item = Subquery(factors.values("co2e_per_item")[:1], output_field=KG)
+    per_kg = Subquery(factors.annotate(per_kg=ExpressionWrapper(
+        F("co2e_per_item") / F("typical_weight_kg"), output_field=KG)).values("per_kg")[:1], output_field=KG)
+    version = Subquery(factors.values("version__number")[:1], output_field=IntegerField())
+    reference = Subquery(factors.values("reference_price")[:1], output_field=SEK)
+    if own_prices:
+        own = PriceOverride.objects.filter(
+            category_key=OuterRef(category_key) if isinstance(category_key, str) else category_key)
+        reference = Coalesce(Subquery(own.values("reference_price")[:1], output_field=SEK), reference)
+        own_price = Exists(own)
+    else:
+        own_price = Value(False, output_field=BooleanField())
+    quantity = _expression(quantity)
+    paid = Coalesce(_expression(price_paid), ZERO_SEK) if price_paid is not None else ZERO_SEK
+
+    if listing_uuid is not None:
+        corrections = ListingCorrection.objects.filter(
+            listing_uuid=OuterRef(listing_uuid) if isinstance(listing_uuid, str) else listing_uuid)
+        weight = Subquery(corrections.values("weight_kg")[:1], output_field=KG)
+        not_bought = Coalesce(Subquery(corrections.values("not_bought")[:1], output_field=BooleanField()),
+                              Value(False))
+        corrected = Exists(corrections)
+    else:
+        weight = Value(None, output_field=KG)
+        not_bought = Value(False, output_field=BooleanField())
+        corrected = Value(False, output_field=BooleanField())
+
+    queryset = queryset.annotate(
+        impact_version=version,
+        impact_corrected=corrected,
+        impact_own_price=own_price,
+        _impact_not_bought=not_bought,
+        _impact_weight=weight,
+        _impact_per_item=per_item,
+        _impact_per_kg=per_kg,
+        _impact_reference=reference,
+    )
+    return queryset.annotate(
+        impact_co2e=Case(
+            When(_impact_not_bought=True, then=ZERO_KG),
+            When(_impact_weight__isnull=False, then=ExpressionWrapper(
+                quantity * F("_impact_weight") * Coalesce(F("_impact_per_kg"), ZERO_KG), output_field=KG)),
+            default=ExpressionWrapper(quantity * Coalesce(F("_impact_per_item"), ZERO_KG), output_field=KG),
+            output_field=KG,
+        ),
+        impact_saved=Case(
+            When(_impact_not_bought=True, then=ZERO_SEK),
+            default=ExpressionWrapper(
+                quantity * Greatest(Coalesce(F("_impact_reference"), ZERO_SEK) - paid, ZERO_SEK), output_field=SEK),
+            output_field=SEK,
+        ),
+    )
+
+
+@dataclass
+class Impact:
+    """Sums of annotated rows: items, kg CO₂e avoided, SEK saved, and the factor versions they used."""
+
+    items: int = 0
+    co2e: Decimal = Decimal("0")
+    saved: Decimal = Decimal("0")
+    versions: set[int] = field(default_factory=set)
+    corrected_items: int = 0
+
+    def add(self, other: Impact) -> None:
+        self.items += other.items
+        self.co2e += other.co2e
+        self.saved += other.saved
+        self.versions |= other.versions
+        self.corrected_items += other.corrected_items
+
+    @property
+    def co2e_kg(self) -> int:
+        """Whole kilograms, as shown."""
+        return int(self.co2e.quantize(Decimal("1")))
+
+    @property
+    def saved_sek(self) -> int:
+        return int(self.saved.quantize(Decimal("1")))
+
+    @property
+    def version_list(self) -> list[int]:
+        return sorted(self.versions)
+
+
+def impact_sums(annotated: QuerySet, *, quantity, group_by: tuple[str, ...] = ()) -> dict[tuple, Impact]:
+    """Sum annotated rows (from :func:`annotate_impact`) per group (``group_by``: field names or annotations of the
+    queryset) and per factor version, in one query. Returns group values (a tuple, () without grouping) → Impact."""
+    quantity = _expression(quantity)
+    rows = (
+        annotated.values(*group_by, "impact_version")
+        .annotate(
+            _items=Sum(quantity), _co2e=Sum("impact_co2e"), _saved=Sum("impact_saved"),
+            _corrected=Sum(Case(When(impact_corrected=True, then=quantity), default=Value(0))),
+        )
+        .order_by()
+    )
+    result: dict[tuple, Impact] = {}
+    for row in rows:
+        group = tuple(row[name] for name in group_by)
+        figures = result.setdefault(group, Impact())
+        figures.add(Impact(
+            items=row["_items"] or 0, co2e=row["_co2e"] or Decimal("0"), saved=row["_saved"] or Decimal("0"),
+            versions={row["impact_version"]} if row["impact_version"] is not None else set(),
+            corrected_items=row["_corrected"] or 0,
+        ))
+    return result
+
+
+class _BegunDays(Func):
+    template = "CEIL(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)::integer"
+    output_field = IntegerField()
+
+
+def use_days(queryset: QuerySet, *, start, end, quantity) -> int:
+    """Item-days of use of loans and rentals: Σ quantity × days from ``start`` to ``end`` (begun days count), in one
+    query. A loan or rental is reported as use, never as an avoided purchase."""
+    days = _BegunDays(_expression(end) - _expression(start))
+    total = queryset.aggregate(days=Sum(ExpressionWrapper(_expression(quantity) * days,
+                                                          output_field=IntegerField())))["days"]
+    return int(total or 0)
+
+
+def has_corrections(*, listing_uuids) -> set:
+    return set(ListingCorrection.objects.filter(listing_uuid__in=list(listing_uuids))
+               .values_list("listing_uuid", flat=True))
+
+
+def price_overrides() -> list[PriceOverride]:
+    return list(PriceOverride.objects.order_by("category_key"))
+
+
+def corrections() -> list[ListingCorrection]:
+    return list(ListingCorrection.objects.order_by("-at"))
+
+
+def correction_of(*, listing_uuid) -> ListingCorrection | None:
+    return ListingCorrection.objects.filter(listing_uuid=listing_uuid).first()
+

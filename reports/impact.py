@@ -1,0 +1,163 @@
+"""CO₂e avoided and SEK saved of one organisation (decision 0032), composed here because reports sits above the
+apps that know what changed hands: bookings' handovers inside the organisation and the exchange's deals, each
+annotated by impact's SQL. Counting rules (the methodology page /metod/ states them):
+
+- a reservation handed over inside the organisation, or a give-away or sale deal received from another
+  organisation, avoids one new purchase per item: its CO₂e and SEK count for the receiving organisation (and, per
+  department, for the receiving department); the giving department has *contributed* it;
+- items this organisation gave other organisations are its contribution to their figures, shown apart, never
+  added to its own;
+- a loan or rental is use, reported as item-days, never as avoided purchases;
+- each figure uses the factor version in force when the item changed hands, and names it.
+
+Five queries, whatever the amount of data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models.functions import ExtractMonth
+
+from accounts import selectors as people
+from bookings import selectors as bookings
+from catalog import selectors as catalog
+from exchange import selectors as exchange
+from impact import selectors as impact
+
+
+@dataclass
+class DepartmentImpact:
+    department: str
+    administration: str
+    avoided: impact.Impact = field(default_factory=impact.Impact)
+    contributed: impact.Impact = field(default_factory=impact.Impact)
+
+
+@dataclass
+class MonthImpact:
+    month: date
+    inside: impact.Impact = field(default_factory=impact.Impact)
+    received: impact.Impact = field(default_factory=impact.Impact)
+
+    @property
+    def avoided(self) -> impact.Impact:
+        total = impact.Impact()
+        total.add(self.inside)
+        total.add(self.received)
+        return total
+
+
+@dataclass
+class OrganisationImpact:
+    year: int
+    avoided: impact.Impact
+    given_to_others: impact.Impact
+    use_days: int
+    months: list[MonthImpact]
+    departments: list[DepartmentImpact]
+
+    @property
+    def versions(self) -> list[int]:
+        return sorted(self.avoided.versions | self.given_to_others.versions)
+
+
+def organisation_impact(*, organisation_id: int, year: int) -> OrganisationImpact:
+    start, end = catalog.statistics_period(year=year)
+    months = {m: MonthImpact(month=date(year, m, 1)) for m in range(1, 13)}
+    by_department: dict[int, DepartmentImpact] = {}
+
+    def department(pk: int) -> DepartmentImpact:
+        return by_department.setdefault(pk, DepartmentImpact("", ""))
+
+    # 1. Inside the organisation: per month, receiving and giving department (one query).
+    inside = impact.annotate_impact(
+        bookings.items_mediated(start=start, end=end).annotate(m=ExtractMonth("handed_over_at")),
+        category_key="platform_key", at="handed_over_at", quantity="quantity", price_paid="paid_per_item",
+        listing_uuid="listing_uuid", own_prices=True,
+    )
+    for (m, receiving, giving), figures in impact.impact_sums(
+            inside, quantity="quantity", group_by=("m", "receiving_department", "giving_department")).items():
+        months[m].inside.add(figures)
+        if receiving is not None:
+            department(receiving).avoided.add(figures)
+        if giving is not None:
+            department(giving).contributed.add(figures)
+    # 2. Received from other organisations: per month and receiving department (one query).
+    received = exchange.deals_received_impact(organisation_id=organisation_id, start=start, end=end)
+    for (m, receiving), figures in impact.impact_sums(
+            received.annotate(m=ExtractMonth("handed_over_at")), quantity="quantity",
+            group_by=("m", "receiving_department_id")).items():
+        months[m].received.add(figures)
+        if receiving is not None:
+            department(receiving).avoided.add(figures)
+    # 3. Given to other organisations: their figures, our contribution (one query).
+    given = impact.impact_sums(exchange.deals_given_impact(organisation_id=organisation_id, start=start, end=end),
+                               quantity="quantity").get((), impact.Impact())
+    # 4. Loans and rentals: item-days of use (one query).
+    days = impact.use_days(bookings.loans_for_use_days(start=start, end=end), start="use_from", end="use_until",
+                           quantity="quantity")
+    # 5. The departments' names (one query).
+    departments = []
+    for row in people.departments().filter(pk__in=list(by_department)):
+        figures = by_department[row.pk]
+        figures.department, figures.administration = row.name, row.parent.name if row.parent_id else ""
+        departments.append(figures)
+    departments.sort(key=lambda d: (-d.avoided.co2e, -d.contributed.co2e, d.administration, d.department))
+    avoided = impact.Impact()
+    for month in months.values():
+        avoided.add(month.avoided)
+    return OrganisationImpact(year=year, avoided=avoided, given_to_others=given, use_days=days,
+                              months=list(months.values()), departments=departments)
+
+
+# ------------------------------------------------------------------------------------ the whole platform
+
+
+@dataclass(frozen=True)
+class PlatformImpact:
+    inside: impact.Impact  # inside each organisation
+    between: impact.Impact  # deals between organisations
+
+    @property
+    def total(self) -> impact.Impact:
+        total = impact.Impact()
+        total.add(self.inside)
+        total.add(self.between)
+        return total
+
+
+PLATFORM_CACHE_KEY = "impact:platform-totals"
+PLATFORM_CACHE_SECONDS = 600
+
+
+def platform_impact(*, cached: bool = True) -> PlatformImpact:
+    """CO₂e avoided and SEK saved on the whole platform since it began, at the platform's reference prices (never
+    an organisation's own): one query on the deals, one per active organisation for what changed hands inside it,
+    one for the list. Kept in the cache (public schema) for ten minutes: the public home page reads it."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from tenants import selectors as organisations
+
+    if cached:
+        found = cache.get(PLATFORM_CACHE_KEY)
+        if found is not None:
+            return found
+    far_past, far_future = catalog.statistics_period(year=2000)[0], catalog.statistics_period(year=9998)[1]
+    inside = impact.Impact()
+    schema = connection.schema_name
+    for organisation in organisations.active_organisations().only("schema_name"):
+        with schema_context(organisation.schema_name):
+            rows = impact.annotate_impact(
+                bookings.items_mediated(start=far_past, end=far_future), category_key="platform_key",
+                at="handed_over_at", quantity="quantity", price_paid="paid_per_item", listing_uuid="listing_uuid",
+            )
+            inside.add(impact.impact_sums(rows, quantity="quantity").get((), impact.Impact()))
+    with schema_context(schema):
+        result = PlatformImpact(inside=inside, between=exchange.platform_deals_impact())
+        if cached:
+            cache.set(PLATFORM_CACHE_KEY, result, PLATFORM_CACHE_SECONDS)
+    return result
