@@ -1,8 +1,10 @@
 """A deal between organisations in the browser, on a phone-sized screen (issue 8, done when): a Skurup employee
 searches "I våra nätverk" for "kontorsstol", finds Ystad's chairs, opens the offer and asks for two, carried by the
 labour-market unit; Ystad's contact person finds the request on "Mina annonser" and accepts; the handover is
-confirmed on Ystad's reservation; Skurup's employee sees the deal "Överlämnad". Every page on the way is audited with
-axe in Swedish and in English, and none scrolls sideways at 360 pixels."""
+confirmed on Ystad's reservation; Skurup's employee sees the deal "Överlämnad"; Ystad's statistics (items to other
+organisations), Skurup's (items from other organisations) and the network page (items between members) each go up
+by exactly two, read on the pages by the organisations' admins. Every page on the way is audited with axe in Swedish
+and in English, and none scrolls sideways at 360 pixels."""
 
 from __future__ import annotations
 
@@ -35,8 +37,10 @@ def _check(page, audit, english_heading) -> None:
 
 def test_skurup_asks_for_ystads_chairs_ystad_accepts_and_hands_them_over(page, url, audit, django_db_blocker):
     _share_ystads_chairs(django_db_blocker)
+    network = _network_pk(django_db_blocker)
     page.set_viewport_size(PHONE)
     try:
+        before = _figures(page, url, network, audit=None)
         _skurup_asks(page, url, audit)
         log_out(page)
         _ystad_accepts_and_hands_over(page, url, audit)
@@ -48,8 +52,47 @@ def test_skurup_asks_for_ystads_chairs_ystad_accepts_and_hands_them_over(page, u
             "link", name=TITLE).click()
         expect(page.locator("#deal-status")).to_have_text("Överlämnad")
         _check(page, audit, TITLE)
+        log_out(page)
+        # and each organisation's figures, and the network's, went up by exactly two
+        after = _figures(page, url, network, audit=audit)
+        assert {name: after[name] - before[name] for name in before} == {
+            "ystad_given": 2, "skurup_received": 2, "network_items": 2}
     finally:
         _remove_the_deal(django_db_blocker)
+
+
+def _figure(page, selector: str) -> int:
+    return int(re.sub(r"\D", "", page.locator(selector).inner_text()))
+
+
+def _figures(page, url, network: int, *, audit) -> dict[str, int]:
+    """The figures as the organisations' admins read them: Ystad's statistics and the network page, Skurup's
+    statistics (audited in Swedish and English the second time round)."""
+    figures = {}
+    log_in(page, url, YSTAD, "admin@ystad.example")
+    page.goto(url(YSTAD, "/statistik/"))
+    figures["ystad_given"] = _figure(page, "#figure-given")
+    if audit is not None:
+        _check(page, audit, "Statistics")
+    page.goto(url(YSTAD, f"/natverk/{network}/"))
+    figures["network_items"] = _figure(page, "#network-items")
+    if audit is not None:
+        _check(page, audit, "Sydöstra Skåne")
+    log_out(page)
+    log_in(page, url, SKURUP, "admin@skurup.example")
+    page.goto(url(SKURUP, "/statistik/"))
+    figures["skurup_received"] = _figure(page, "#figure-received")
+    if audit is not None:
+        _check(page, audit, "Statistics")
+    log_out(page)
+    return figures
+
+
+def _network_pk(django_db_blocker) -> int:
+    from tests.exchange_support import demo_network
+
+    with django_db_blocker.unblock():
+        return demo_network().pk
 
 
 def _skurup_asks(page, url, audit) -> None:
