@@ -160,7 +160,7 @@ def report(request):
 @login_required
 @require_GET
 def report_csv(request):
-    _, figures = _report(request)
+    figures = _report(request)[1]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="behov-{figures.start.isoformat()}-{figures.end.isoformat()}.csv"')
