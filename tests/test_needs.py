@@ -5,7 +5,7 @@ that stay flat with the data."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -357,6 +357,31 @@ def test_managers_see_their_departments_colleagues_only_their_own_and_other_orga
     assert status(skurup, "admin", f"/behov/{mine.uuid}/") == 404
     assert client_for(skurup, user_in(skurup, "admin")).post(f"/behov/{mine.uuid}/stang/",
                                                              {"outcome": "bought_used"}).status_code == 404
+
+
+# --- the demo ----------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_needs_of_each_outcome_at_ystad_and_seeding_again_adds_none(ystad):
+    # given the demo world
+    from demo.needs import seed_demo_needs
+
+    with schema_context(ystad.schema_name):
+        before = Need.objects.count()
+        outcomes = set(Need.objects.values_list("status", flat=True))
+        reused_by = set(Need.objects.filter(status=NeedStatus.REUSED).values_list("deal", flat=True))
+
+        # when it is seeded again
+        seed_demo_needs(organisation=ystad)
+        after = Need.objects.count()
+
+    # then every outcome is there, reused both through a reservation and through a deal, and nothing was added
+    assert outcomes == {"open", "reused", "bought_used", "bought_new"}
+    assert None in reused_by and len(reused_by) == 2
+    assert after == before
+    # and the admin's report for the year so far shows them, with CO₂e saved and the new purchases' reasons
+    report = _report(ystad).context["report"]
+    assert report.total.reused == 2 and report.total.impact.co2e > 0 and len(report.purchases) == 2
 
 
 # --- queries flat with the data -----------------------------------------------------------------------------------
