@@ -23,6 +23,7 @@ from tenants.services import OrganisationDetails, domain_for, provision_organisa
 from .deals import seed_demo_deals
 from .listings import seed_demo_listings
 from .loans import seed_demo_loans
+from .needs import seed_demo_needs
 from .network import seed_demo_network
 
 DEMO_PASSWORD = "delbar-demo-2026"
@@ -144,6 +145,12 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     connection.set_schema_to_public()
     seed_demo_network(members=network_members)
     seed_demo_deals(organisations=trading)
+    # Needs of each outcome at Ystad, some met by what the deals brought (check before you buy, decision 0033).
+    for organisation in trading:
+        if organisation.slug == "ystad":
+            with schema_context(organisation.schema_name):
+                seed_demo_needs(organisation=organisation)
+    connection.set_schema_to_public()
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
     return logins
 

@@ -102,6 +102,8 @@ TENANT_APPS = [
     "reports",
     # An organisation's own reference prices and corrections of listings' impact (decision 0032).
     "impact.organisation",
+    # Check before you buy: needs, their search evidence and the compliance report (decision 0033).
+    "needs",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

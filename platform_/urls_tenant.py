@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("exchange.urls")),
     path("", include("reports.urls")),
+    path("", include("needs.urls")),  # check before you buy, /behov/ (decision 0033)
     path("", include("tenants.urls")),
     path("", include("impact.urls")),  # the methodology of the impact figures, /metod/
     path("api/", include("platform_.api_urls")),
