@@ -25,6 +25,7 @@ from .impact_figures import (  # noqa: F401
     deals_given_impact,
     deals_received_impact,
     network_impact,
+    network_impact_by_month,
     platform_deals_impact,
 )
 
