@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django_tenants.utils import schema_context
 
 from platform_ import charts
 
-from . import exports, selectors
+from . import annual_pdf, exports, selectors
 
 
 def _year(request) -> int:
@@ -96,3 +97,19 @@ def _as_asked(request, lines):
 
 
 VIEWS = {"manader": "months", "enheter": "departments", "poster": "handovers"}
+
+
+@login_required
+@require_GET
+def annual_report(request):
+    """The year's report as PDF, for sustainability reporting (``?ar=``; decision 0034)."""
+    year = _year(request)
+    pdf = annual_pdf.annual_report(
+        organisation_name=request.tenant.name, year=year,
+        figures=selectors.statistics(organisation_id=request.tenant.pk, year=year),
+        impact_figures=selectors.organisation_impact(organisation_id=request.tenant.pk, year=year),
+        methodology_url=request.build_absolute_uri(reverse("impact_methodology")),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name("rapport", year, request, "pdf")}"'
+    return response
