@@ -27,6 +27,7 @@ from .impact_figures import (  # noqa: F401
     network_impact,
     network_impact_by_month,
     platform_deals_impact,
+    platform_deals_impact_by_receiver,
 )
 
 # Deals between organisations have a module of their own; other apps reach it here.
