@@ -286,6 +286,14 @@ def statistics(
     )
 
 
+def posted_by_year() -> dict[int, int]:
+    """Listings published per year (Swedish time), in one query: for the open data (decision 0034)."""
+    from django.db.models.functions import ExtractYear
+
+    return dict(Listing.objects.filter(published_at__isnull=False).annotate(y=ExtractYear("published_at"))
+                .values("y").annotate(n=Count("pk")).values_list("y", "n").order_by())
+
+
 def statistics_years() -> list[int]:
     """Years that have listings, newest first, always including this year."""
     this_year = timezone.localdate().year

@@ -8,7 +8,7 @@ zone. Declined, withdrawn, cancelled and lapsed deals never count. Each function
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Sum
@@ -72,6 +72,7 @@ class NetworkFigures:
     deals: int
     by_offer_type: list[OfferTypeTotal]  # every type, in OFFER_TYPES order (zero where none)
     flows: list[Flow]  # most items first
+    items_by_month: dict[int, int] = field(default_factory=dict)  # month (1–12) → items, every kind
 
 
 def network_figures(*, members: dict[int, str], start: datetime, end: datetime) -> NetworkFigures:
@@ -79,12 +80,14 @@ def network_figures(*, members: dict[int, str], start: datetime, end: datetime) 
     totals per offer type, and the flows from giving to receiving organisation."""
     rows = list(
         changed_hands_between(start=start, end=end, network_members=list(members))
-        .values("owner_id", "requester_id", "offer_type")
+        .annotate(m=ExtractMonth("handed_over_at")).values("owner_id", "requester_id", "offer_type", "m")
         .annotate(items=Sum("quantity"), deals=Count("pk")).order_by()
     )
+    by_month: dict[int, int] = {}
     by_type = {offer_type: [0, 0] for offer_type in OFFER_TYPES}
     by_pair: dict[tuple[int, int], list[int]] = {}
     for row in rows:
+        by_month[row["m"]] = by_month.get(row["m"], 0) + row["items"]
         for totals in (by_type.setdefault(row["offer_type"], [0, 0]),
                        by_pair.setdefault((row["owner_id"], row["requester_id"]), [0, 0])):
             totals[0] += row["items"]
@@ -99,4 +102,5 @@ def network_figures(*, members: dict[int, str], start: datetime, end: datetime) 
         deals=sum(deals for _, deals in by_type.values()),
         by_offer_type=[OfferTypeTotal(offer_type, items, deals) for offer_type, (items, deals) in by_type.items()],
         flows=flows,
+        items_by_month=by_month,
     )

@@ -25,7 +25,9 @@ from .impact_figures import (  # noqa: F401
     deals_given_impact,
     deals_received_impact,
     network_impact,
+    network_impact_by_month,
     platform_deals_impact,
+    platform_deals_impact_by_receiver,
 )
 
 # Deals between organisations have a module of their own; other apps reach it here.

@@ -4,6 +4,9 @@ organisation's id and a snapshot of the person acting."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +19,8 @@ from django.views.decorators.http import require_POST
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from catalog.errors import CatalogError
+from impact import selectors as impact_selectors
+from platform_ import charts
 
 from . import selectors, services
 from .errors import ExchangeError
@@ -106,6 +111,15 @@ def network_detail(request, pk: int):
     figures = selectors.network_figures(members={m.organisation_id: m.organisation.name for m in members},
                                         start=start, end=end)
     offer_types = catalog_selectors.offer_labels()["offer_type"]
+    # CO₂e and SEK of the deals between the members (decision 0032), per month for the charts; the year's total is
+    # their sum (one query for both).
+    impact_by_month = selectors.network_impact_by_month(members=[m.organisation_id for m in members], start=start,
+                                                        end=end)
+    total = impact_selectors.Impact()
+    for figures_of_month in impact_by_month.values():
+        total.add(figures_of_month)
+    months = [NetworkMonth(month=date(year, m, 1), items=figures.items_by_month.get(m, 0),
+                           impact=impact_by_month.get(m, impact_selectors.Impact())) for m in range(1, 13)]
     return render(request, "exchange/network_detail.html", {
         "network": network,
         "members": members,
@@ -117,9 +131,17 @@ def network_detail(request, pk: int):
         "by_offer_type": [(offer_types.get(row.offer_type, row.offer_type), row) for row in figures.by_offer_type],
         "year": year,
         "years": years,
-        # CO₂e and SEK of the deals between the members (decision 0032)
-        "impact": selectors.network_impact(members=[m.organisation_id for m in members], start=start, end=end),
+        "impact": total,
+        "months": months,
+        "charts": charts.network_charts(year=year, months=months),  # decision 0034
     })
+
+
+@dataclass(frozen=True)
+class NetworkMonth:
+    month: date
+    items: int
+    impact: impact_selectors.Impact
 
 
 def _figure_years(network) -> list[int]:

@@ -14,6 +14,7 @@ handler500 = "platform_.api_errors.server_error"
 urlpatterns = [
     path("", views.public_home, name="public_home"),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
+    path("oppna-data/effekt.json", views.open_impact_data, name="open_impact_data"),
     path("", include("impact.urls")),  # the methodology of the impact figures, /metod/
     path(".well-known/security.txt", security_txt.security_txt, name="security_txt"),
     path("sakerhet/", security_txt.security_policy, name="security_policy"),

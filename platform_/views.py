@@ -1,6 +1,8 @@
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from reports.selectors import platform_impact
+from reports.selectors import open_data, platform_impact
 from tenants.selectors import active_organisations
 
 
@@ -14,3 +16,20 @@ def public_home(request):
 
 def accessibility_statement(request):
     return render(request, "accessibility.html")
+
+
+@require_GET
+def open_impact_data(request):
+    """Open data (decision 0034, docs/api.md): aggregates per organisation and year — items posted, mediated, lent,
+    received, kg CO₂e avoided, SEK saved and the factor versions — with no personal data, from the cache (an hour)."""
+    data = {
+        "description": "Delbar: reuse per organisation and year. CO₂e and SEK are credited to the receiving "
+                       "organisation, at the platform's reference prices; see methodology.",
+        "methodology": request.build_absolute_uri("/metod/"),
+        "licence": "CC0-1.0",
+        **open_data(),
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

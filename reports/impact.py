@@ -161,3 +161,78 @@ def platform_impact(*, cached: bool = True) -> PlatformImpact:
         if cached:
             cache.set(PLATFORM_CACHE_KEY, result, PLATFORM_CACHE_SECONDS)
     return result
+
+
+# ------------------------------------------------------------------------------ open data (decision 0034)
+
+OPEN_DATA_CACHE_KEY = "impact:open-data"
+OPEN_DATA_CACHE_SECONDS = 3600
+
+
+def open_data(*, cached: bool = True) -> dict:
+    """Aggregates per organisation and year, no personal data: listings posted, items mediated inside it, loans
+    and rentals, items received from other organisations, kg CO₂e avoided and SEK saved (at the platform's prices,
+    credited to the receiver), and the factor versions used. Two queries (the organisations, the deals) plus three
+    per active organisation (posted, mediated with CO₂e and SEK, loans), in its schema: the figures live in each
+    organisation's schema. Kept in the cache for an hour, so that readers cost no query; the trade-off, and the
+    public ledger that would make it one query, are in decision 0034."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+    from django_tenants.utils import schema_context
+
+    from tenants import selectors as organisations
+
+    if cached:
+        found = cache.get(OPEN_DATA_CACHE_KEY)
+        if found is not None:
+            return found
+    far_past, far_future = catalog.statistics_period(year=2000)[0], catalog.statistics_period(year=9998)[1]
+    schema = connection.schema_name
+    rows: dict[tuple[int, int], dict] = {}
+
+    def row(organisation, year: int) -> dict:
+        return rows.setdefault((organisation.pk, year), {
+            "organisation": organisation.name, "organisation_number": organisation.organisation_number,
+            "slug": organisation.slug, "year": year, "listings_posted": 0, "items_mediated": 0, "loans": 0,
+            "items_received_from_other_organisations": 0, "_impact": impact.Impact(),
+        })
+
+    active = list(organisations.active_organisations().only("pk", "name", "slug", "schema_name",
+                                                            "organisation_number"))
+    by_id = {organisation.pk: organisation for organisation in active}
+    for organisation in active:
+        with schema_context(organisation.schema_name):
+            for year, posted in catalog.posted_by_year().items():
+                row(organisation, year)["listings_posted"] = posted
+            mediated = impact.annotate_impact(
+                bookings.items_mediated(start=far_past, end=far_future).annotate(y=ExtractYear("handed_over_at")),
+                category_key="platform_key", at="handed_over_at", quantity="quantity", price_paid="paid_per_item",
+                listing_uuid="listing_uuid")
+            for (year,), figures in impact.impact_sums(mediated, quantity="quantity", group_by=("y",)).items():
+                found = row(organisation, year)
+                found["items_mediated"] += figures.items
+                found["_impact"].add(figures)
+            loans = (bookings.loans_for_use_days(start=far_past, end=far_future)
+                     .annotate(y=ExtractYear("handed_over_at")).values("y").annotate(n=Count("pk")).order_by())
+            for loan in loans:
+                row(organisation, loan["y"])["loans"] = loan["n"]
+    with schema_context(schema):
+        received = exchange.platform_deals_impact_by_receiver()
+        for (requester, year), figures in received.items():
+            if requester in by_id:
+                found = row(by_id[requester], year)
+                found["items_received_from_other_organisations"] += figures.items
+                found["_impact"].add(figures)
+        result = {"organisations": [_open_row(found) for _key, found in sorted(
+            rows.items(), key=lambda item: (item[1]["organisation"], item[1]["year"]))]}
+        if cached:
+            cache.set(OPEN_DATA_CACHE_KEY, result, OPEN_DATA_CACHE_SECONDS)
+    return result
+
+
+def _open_row(found: dict) -> dict:
+    figures = found.pop("_impact")
+    return {**found, "co2e_kg": float(round(figures.co2e, 1)), "sek_saved": float(round(figures.saved, 0)),
+            "factor_versions": figures.version_list}

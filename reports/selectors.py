@@ -7,7 +7,13 @@ from __future__ import annotations
 from catalog import selectors as catalog
 from exchange import selectors as exchange
 
-from .impact import OrganisationImpact, PlatformImpact, organisation_impact, platform_impact  # noqa: F401
+from .impact import (  # noqa: F401
+    OrganisationImpact,
+    PlatformImpact,
+    open_data,
+    organisation_impact,
+    platform_impact,
+)
 
 
 def statistics(*, organisation_id: int, year: int) -> catalog.Statistics:
