@@ -21,11 +21,13 @@ from impact import selectors as impact
 
 from .impact import OrganisationImpact
 
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+# DejaVu Sans ships with the app (reports/fonts, under its free licence, LICENSE-DejaVu.txt) so that the report
+# prints å, ä, ö and ₂ on a machine with no fonts installed.
+FONT_DIR = os.path.join(os.path.dirname(__file__), "fonts")
 
 
 def _font(name: str) -> str:
-    """A TrueType font file: DELBAR_PDF_FONT_DIR (settings or environment) or Debian's fonts-dejavu-core."""
+    """A TrueType font file: DELBAR_PDF_FONT_DIR (settings or environment) or the one shipped in reports/fonts."""
     folder = getattr(settings, "DELBAR_PDF_FONT_DIR", None) or os.environ.get("DELBAR_PDF_FONT_DIR") or FONT_DIR
     return os.path.join(folder, name)
 
