@@ -27,6 +27,8 @@ SCRIPTS = [
     ("tenancy_overhead.py", ["Goal: delbar adds", "Goal: delbar sends 1 SQL statement"]),
     ("provisioning.py", ["Goal: provisioning by cloning", "Cleaned up: 2 organisations"]),
     ("migrate_noop.py", ["Result: a no-op deploy migration over"]),
+    ("exchange_search.py", ["all searches", "How the search grows with the organisations", "The relay (",
+                            "found every copy current", "The outbox sweep's question"]),
 ]
 
 
