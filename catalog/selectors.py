@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -379,9 +380,28 @@ OFFERED = Q(status=ListingStatus.PUBLISHED) & ~Q(reach=Reach.ORGANISATION)
 
 
 @dataclass(frozen=True)
+class SharedPhoto:
+    """One of a listing's photos as the exchange copies it (decision 0029): the stored, re-encoded WebP files (no
+    EXIF), by their names in the default storage. ``key`` names the photo for good: a photo's files are never
+    changed, only added or removed, and their names are never reused."""
+
+    key: str
+    image: str
+    thumbnail: str
+    width: int
+    height: int
+
+
+def photo_key(name: str) -> str:
+    """The key of a stored photo: its file's name without folder and suffix (a random hex string)."""
+    return PurePosixPath(name).stem
+
+
+@dataclass(frozen=True)
 class SharedListing:
     """A listing as the exchange may copy it (decision 0025): only what was chosen for publication, and only when
-    ``offered``; otherwise just its identity and version, so that the exchange removes its copy."""
+    ``offered``; otherwise just its identity and version, so that the exchange removes its copy. ``photos`` in the
+    listing's order."""
 
     uuid: str
     version: int
@@ -398,6 +418,7 @@ class SharedListing:
     contact_name: str = ""
     contact_email: str = ""
     published_at: datetime | None = None
+    photos: tuple[SharedPhoto, ...] = ()
 
 
 def _shared(listing: Listing, offered: bool) -> SharedListing:
@@ -410,11 +431,18 @@ def _shared(listing: Listing, offered: bool) -> SharedListing:
         quantity_available=listing.quantity_available, offer_type=listing.offer_type, price=listing.price,
         rent_period=listing.rent_period, contact_name=listing.contact_person.get_full_name(),
         contact_email=listing.contact_person.email, published_at=listing.published_at,
+        photos=tuple(
+            SharedPhoto(key=photo_key(photo.image.name), image=photo.image.name, thumbnail=photo.thumbnail.name,
+                        width=photo.width, height=photo.height)
+            for photo in listing.photos.all()
+        ),
     )
 
 
 def _shared_rows() -> QuerySet[Listing]:
-    return Listing.objects.select_related("category", "contact_person").annotate(
+    # The photos in one more query (in their order, ListingPhoto.Meta), unlocked: a listing's photos change only
+    # under its lock, which these rows are read under.
+    return Listing.objects.select_related("category", "contact_person").prefetch_related("photos").annotate(
         offered=ExpressionWrapper(OFFERED, output_field=BooleanField()),
         quantity_available=bookings.free_now_expression(),
     )
@@ -438,6 +466,20 @@ def offered_versions() -> dict[str, int]:
     """Every listing other organisations may see (reach permitting), by UUID, with its version: what the exchange
     should hold for this organisation."""
     return {str(uuid): version for uuid, version in Listing.objects.filter(OFFERED).values_list("uuid", "version")}
+
+
+def offered_photo_keys() -> dict[str, tuple[str, ...]]:
+    """The keys of every offered listing's photos (``photo_key``), in order, by the listing's UUID; a listing without
+    photos is left out. One query: the reconciliation compares them with the exchange's copies."""
+    keys: dict[str, list[str]] = {}
+    rows = (
+        ListingPhoto.objects.filter(listing__in=Listing.objects.filter(OFFERED).values("pk"))
+        .order_by("listing_id", "position", "id")
+        .values_list("listing__uuid", "image")
+    )
+    for uuid, image in rows:
+        keys.setdefault(str(uuid), []).append(photo_key(image))
+    return {uuid: tuple(names) for uuid, names in keys.items()}
 
 
 def listing_versions(*, uuids) -> dict[str, int]:

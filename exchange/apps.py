@@ -9,11 +9,17 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         from datetime import time
 
+        from django.db.models.signals import post_delete
+
         from outbox.registry import register
         from tenants.services import register_daily
 
-        from . import deal_services, deal_sync, notices, publication
+        from . import deal_services, deal_sync, notices, offer_photos, publication
+        from .models import OfferPhoto
         from .services import INVITATION_KIND
+
+        # An offer's photo files go after the commit that removed its row, however it was removed (decision 0029).
+        post_delete.connect(offer_photos.photo_deleted, sender=OfferPhoto, dispatch_uid="exchange.offer_photo_files")
 
         register(INVITATION_KIND, notices.send_network_invitation)
         register(publication.KIND, publication.deliver)

@@ -392,3 +392,31 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+# ------------------------------------------------------------------------------------------------ photos of offers
+
+
+class OfferPhoto(models.Model):
+    """A photo of an offer: a copy of one of the listing's photos (the re-encoded WebP and its thumbnail, without
+    EXIF), made at publication in the exchange's own folder, MEDIA_ROOT/exchange/<organisation id>/<listing UUID>/
+    (decision 0029). Written with the offer's version, in the same step; removed with the offer, and its files
+    once that commits (exchange.offer_photos). Served by exchange.photo_views after the offer's visibility check."""
+
+    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="photos")
+    # The listing photo's key (catalog.selectors.photo_key): its files never change, and the key is never reused.
+    source = models.CharField(max_length=64)
+    image = models.FileField(max_length=255)
+    thumbnail = models.FileField(max_length=255)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["offer", "source"], name="offer_photo_once")]
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from catalog import selectors as catalog
 from tenants import selectors as organisations
 
-from . import services
+from . import offer_photos, services
 from .models import Offer
 
 if TYPE_CHECKING:
@@ -32,6 +32,11 @@ def _snapshot(organisation_id: int, shared: catalog.SharedListing) -> services.O
         quantity_available=shared.quantity_available, offer_type=shared.offer_type, price=shared.price,
         rent_period=shared.rent_period, contact_name=shared.contact_name, contact_email=shared.contact_email,
         published_at=shared.published_at,
+        photos=tuple(
+            offer_photos.PhotoSnapshot(key=photo.key, image=photo.image, thumbnail=photo.thumbnail,
+                                       width=photo.width, height=photo.height)
+            for photo in shared.photos
+        ),
     )
 
 
@@ -51,15 +56,27 @@ def deliver(message: OutboxMessage) -> None:
 
 
 def reconcile(*, organisation=None, local_date: date | None = None) -> dict[str, int]:
-    """Make the exchange hold exactly the organisation's offered listings, each at its current version.
+    """Make the exchange hold exactly the organisation's offered listings, each at its current version with the
+    listing's photos, and no file of the organisation's in the exchange's folder that no offer's photo names.
 
     Runs in the organisation's schema, in one transaction (the daily job's). Returns how many copies it published
-    and removed. Costs a fixed number of queries plus one write per copy repaired."""
+    (or whose photos it repaired) and removed, and how many orphaned files it swept. Costs a fixed number of queries
+    plus the writes of each copy repaired."""
     organisation_id = organisation.pk if organisation is not None else organisations.current_organisation_id()
     wanted = catalog.offered_versions()
     held = dict(Offer.objects.filter(organisation_id=organisation_id).values_list("listing", "version"))
     held = {str(listing): version for listing, version in held.items()}
+    photos = offer_photos.held_photos(organisation_id=organisation_id)
+    # First the files no row names (a rolled-back copy, a removal that did not get to its files), then the repairs,
+    # whose fresh copies the sweep would leave anyway.
+    swept = offer_photos.sweep(
+        organisation_id=organisation_id,
+        keep={name for listed in photos.values() for photo in listed
+              for name in (photo.image.name, photo.thumbnail.name)},
+    )
     stale = [uuid for uuid, version in wanted.items() if held.get(uuid, 0) < version]
+    current = [uuid for uuid, version in wanted.items() if held.get(uuid, 0) == version]
+    stale += offer_photos.drifted(wanted=catalog.offered_photo_keys(), held=photos, listings=current)
     extra = [uuid for uuid in held if uuid not in wanted]
     published = removed = 0
     for shared in catalog.shared_listings(uuids=stale + extra):
@@ -70,4 +87,4 @@ def reconcile(*, organisation=None, local_date: date | None = None) -> dict[str,
     gone = set(extra) - set(catalog.listing_versions(uuids=extra))
     for uuid in gone:
         removed += services.withdraw_offer(organisation_id=organisation_id, listing=uuid, version=held[uuid])
-    return {"published": published, "removed": removed}
+    return {"published": published, "removed": removed, "swept": swept}

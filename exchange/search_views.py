@@ -47,6 +47,7 @@ def offer_search(request):
     )
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("sida"))
     _labelled(page.object_list, catalog.offer_labels())
+    selectors.with_cover_photos(offers=page.object_list)
     query_string = request.GET.copy()
     query_string.pop("sida", None)
     query_string["omfang"] = scope

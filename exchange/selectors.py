@@ -31,7 +31,7 @@ from .impact_figures import (  # noqa: F401
 )
 
 # Deals between organisations have a module of their own; other apps reach it here.
-from .models import Membership, MembershipState, Network, Offer
+from .models import Membership, MembershipState, Network, Offer, OfferPhoto
 
 # The memberships a network's page shows: members, and organisations invited that have not answered yet.
 SHOWN_STATES = (MembershipState.MEMBER, MembershipState.INVITED)
@@ -162,3 +162,28 @@ def offering_organisations(*, organisation_id: int, scope: str) -> list[tuple[in
         .distinct()
     )
 
+
+def with_cover_photos(*, offers) -> list[Offer]:
+    """The offers, each with ``cover_photo``: its first photo, or None. One query for them all (none for no offers);
+    every page that shows offers with their photo calls this on what it shows."""
+    offers = list(offers)
+    covers = {}
+    if offers:
+        covers = {
+            photo.offer_id: photo
+            for photo in OfferPhoto.objects.filter(offer_id__in=[offer.pk for offer in offers])
+            .order_by("offer_id", "position", "id")
+            .distinct("offer_id")
+            .only("pk", "offer_id", "width", "height")
+        }
+    for offer in offers:
+        offer.cover_photo = covers.get(offer.pk)
+    return offers
+
+
+def offer_photo_for(*, pk: int, organisation_id: int) -> OfferPhoto | None:
+    """An offer's photo, if the organisation's staff may see the offer (offers_visible_to); None otherwise. One
+    query."""
+    return OfferPhoto.objects.filter(
+        pk=pk, offer__in=offers_visible_to(organisation_id=organisation_id).values("pk")
+    ).first()

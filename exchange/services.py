@@ -21,7 +21,7 @@ from catalog import selectors as catalog
 from outbox import services as outbox
 from tenants import selectors as organisations
 
-from . import errors
+from . import errors, offer_photos
 
 # Deals between organisations have modules of their own; other apps reach them here.
 from .deal_services import (  # noqa: F401
@@ -36,6 +36,7 @@ from .deal_services import (  # noqa: F401
 from .deal_sync import follow as follow_deal_booking  # noqa: F401
 from .deal_sync import repair as repair_deals  # noqa: F401
 from .models import NETWORK_NAME_MAX_LENGTH, Membership, MembershipChange, MembershipState, Network, Offer
+from .offer_photos import PhotoSnapshot
 
 INVITATION_KIND = "exchange.network_invitation"
 
@@ -213,16 +214,23 @@ class OfferSnapshot:
     contact_name: str
     contact_email: str
     published_at: datetime | None
+    # In the listing's order; copied to the exchange's own folder with the offer (decision 0029).
+    photos: tuple[PhotoSnapshot, ...] = ()
 
 
-_OFFER_FIELDS = [field.name for field in fields(OfferSnapshot) if field.name not in ("organisation_id", "listing")]
+_OFFER_FIELDS = [field.name for field in fields(OfferSnapshot)
+                 if field.name not in ("organisation_id", "listing", "photos")]
 
 
+@transaction.atomic
 def publish_offer(*, offer: OfferSnapshot) -> bool:
-    """Write the exchange's copy of a listing, unless it already holds this version or a newer one. True if written.
+    """Write the exchange's copy of a listing, unless it already holds a newer version. True if anything was written.
 
     One statement, ``INSERT … ON CONFLICT DO UPDATE … WHERE version < the new one``: whatever order deliveries and
-    the reconciliation arrive in, an older version never replaces a newer one."""
+    the reconciliation arrive in, an older version never replaces a newer one. The statement locks the offer's row
+    either way; then, if the copy is at this version (just written, or already), its photos are made the snapshot's
+    in the same transaction (exchange.offer_photos.sync): a newer copy keeps its own photos, and a copy at the same
+    version whose photos went missing gets them back."""
     if offer.reach not in Offer.Reach.values:
         raise ValueError(f"An offer reaches the networks or everyone, not {offer.reach!r}")
     columns = ["organisation_id", "listing", *_OFFER_FIELDS, "search_suffixes", "updated_at"]
@@ -237,17 +245,38 @@ def publish_offer(*, offer: OfferSnapshot) -> bool:
             f"WHERE {table}.version < EXCLUDED.version RETURNING id",
             values,
         )
-        return cursor.fetchone() is not None
+        written = cursor.fetchone()
+        if written is None:
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE organisation_id = %s AND listing = %s AND version = %s",
+                [offer.organisation_id, str(offer.listing), offer.version],
+            )
+            same = cursor.fetchone()
+    if written is None and same is None:
+        return False  # the exchange holds a newer version
+    offer_id = written[0] if written is not None else same[0]
+    photos_changed = offer_photos.sync(
+        offer_id=offer_id, organisation_id=offer.organisation_id, listing=offer.listing, photos=offer.photos
+    )
+    return written is not None or photos_changed
 
 
+@transaction.atomic
 def withdraw_offer(*, organisation_id: int, listing: uuid.UUID | str, version: int) -> bool:
     """Remove the exchange's copy of a listing that is no longer offered (withdrawn, taken, narrowed to the
-    organisation, gone), unless the copy is of a newer version. True if one was removed."""
+    organisation, gone), unless the copy is of a newer version. True if one was removed. Its photos go with it, their
+    files once this commits."""
+    table = _public_table(Offer)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {_public_table(Offer)} WHERE organisation_id = %s AND listing = %s AND version <= %s",
+            f"SELECT id FROM {table} WHERE organisation_id = %s AND listing = %s AND version <= %s FOR UPDATE",
             [organisation_id, str(listing), version],
         )
+        found = cursor.fetchone()
+        if found is None:
+            return False
+        offer_photos.remove(offer_id=found[0])
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [found[0]])
         return cursor.rowcount > 0
 
 

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import deal_views, mine_views, search_views, views
+from . import deal_views, mine_views, photo_views, search_views, views
 
 urlpatterns = [
     path("natverk/", views.networks, name="networks"),
     path("natverk/sok/", search_views.offer_search, name="offer_search"),
+    path("natverk/bilder/<int:pk>/<str:size>/", photo_views.offer_photo, name="offer_photo"),
     path("natverk/synlighet/", views.default_reach, name="network_default_reach"),
     path("natverk/<int:pk>/", views.network_detail, name="network_detail"),
     path("natverk/<int:pk>/bjud-in/", views.network_invite, name="network_invite"),

@@ -147,10 +147,12 @@ def media(settings, tmp_path):
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:
-    """Environment for a process the tests start (a worker, a command): same server, the test database."""
+    """Environment for a process the tests start (a worker, a command): same server, the test database, and the
+    same media folder (a worker reads and copies the photos the tests' process stored, as in production)."""
     from django.conf import settings
 
-    return {**os.environ, "DATABASE_NAME": settings.DATABASES["default"]["NAME"], "DELBAR_TESTING": "1", **extra}
+    return {**os.environ, "DATABASE_NAME": settings.DATABASES["default"]["NAME"], "DELBAR_TESTING": "1",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT), **extra}
 
 
 def _organisation(slug: str):
