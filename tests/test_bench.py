@@ -27,6 +27,8 @@ SCRIPTS = [
     ("tenancy_overhead.py", ["Goal: delbar adds", "Goal: delbar sends 1 SQL statement"]),
     ("provisioning.py", ["Goal: provisioning by cloning", "Cleaned up: 2 organisations"]),
     ("migrate_noop.py", ["Result: a no-op deploy migration over"]),
+    ("impact.py", ["Seeding 200 handovers", "statistics /statistik/", "XLSX export, every handover",
+                   "more SQL statements per organisation"]),
 ]
 
 
