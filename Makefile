@@ -68,6 +68,7 @@ bench: setup
 	$(PY) bench/migrate_noop.py
 	$(PY) bench/search.py
 	$(PY) bench/availability.py
+	$(PY) bench/impact.py
 
 clean:
 	rm -rf $(VENV) staticfiles
