@@ -69,6 +69,7 @@ bench: setup
 	$(PY) bench/search.py
 	$(PY) bench/availability.py
 	$(PY) bench/exchange_search.py
+	$(PY) bench/impact.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -84,6 +84,8 @@ def _detail_context(request, listing, reserve_form=None) -> dict:
         "listing": listing,
         "photos": list(listing.photos.all()),
         "can_manage": can_manage,
+        # Operators and admins correct what a listing's items count for in the impact figures (decision 0032).
+        "can_correct_impact": permissions.can_post_for_any_department(request.user) and not lent,
         "lent": lent,
         "can_reserve": open_for_bookings and not lent and listing.quantity_available > 0,
         "can_book": open_for_bookings and lent,

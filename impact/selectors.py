@@ -263,3 +263,14 @@ def corrections() -> list[ListingCorrection]:
 def correction_of(*, listing_uuid) -> ListingCorrection | None:
     return ListingCorrection.objects.filter(listing_uuid=listing_uuid).first()
 
+
+
+def current_factor(*, category_key: str) -> Factor | None:
+    """The factor of ``category_key`` in the version in force now (one query)."""
+    return (Factor.objects.select_related("version")
+            .filter(category_key=category_key, version__valid_from__isnull=False)
+            .order_by("-version__valid_from").first())
+
+
+def price_override(*, category_key: str) -> PriceOverride | None:
+    return PriceOverride.objects.filter(category_key=category_key).first()

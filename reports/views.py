@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tenants.utils import schema_context
 
+from catalog import selectors as catalog
 from platform_ import charts
 
 from . import annual_pdf, exports, selectors
@@ -38,6 +39,8 @@ def statistics(request):
     return render(request, "reports/statistics.html", {
         "figures": figures, "years": years, "peak": peak, "this_year": timezone.localdate().year,
         "impact": impact, "charts": charts.statistics_charts(figures=figures, impact=impact),  # decision 0034
+        # Who may change what the figures count with (decision 0032): no query, the user is loaded.
+        "can_set_prices": request.user.is_org_admin, "can_correct": catalog.runs_the_service(request.user),
     })
 
 

@@ -29,6 +29,8 @@ SCRIPTS = [
     ("migrate_noop.py", ["Result: a no-op deploy migration over"]),
     ("exchange_search.py", ["all searches", "How the search grows with the organisations", "The relay (",
                             "found every copy current", "The outbox sweep's question"]),
+    ("impact.py", ["Seeding 200 handovers", "statistics /statistik/", "XLSX export, every handover",
+                   "more SQL statements per organisation"]),
 ]
 
 
