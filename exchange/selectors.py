@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tenants import selectors as organisations
 
@@ -152,15 +152,21 @@ def search_offers(
 
 
 def offering_organisations(*, organisation_id: int, scope: str) -> list[tuple[int, str]]:
-    """(id, name) of the organisations with offers this organisation may see in the scope, by name."""
-    queryset = offers_visible_to(organisation_id=organisation_id)
+    """(id, name) of the organisations with offers this organisation may see in the scope, by name.
+
+    One EXISTS per active organisation (a few hundred, each answered by an index on the offers' organisation)
+    rather than a DISTINCT over every visible offer: the page asks on every request."""
+    partners = _partners(organisation_id)
+    offers = Offer.objects.filter(organisation_id=OuterRef("pk"))
+    candidates = organisations.active_organisations().exclude(pk=organisation_id)
     if scope == search.Scope.NETWORKS:
-        queryset = queryset.filter(organisation_id__in=_partners(organisation_id))
-    return list(
-        queryset.order_by("organisation__name", "organisation_id")
-        .values_list("organisation_id", "organisation__name")
-        .distinct()
-    )
+        # Every offer of a partner is for the networks or for everyone: visible.
+        candidates = candidates.filter(pk__in=partners).filter(Exists(offers))
+    else:
+        candidates = candidates.filter(
+            Exists(offers.filter(reach=Offer.Reach.EVERYONE)) | (Q(pk__in=partners) & Exists(offers))
+        )
+    return list(candidates.order_by("name", "pk").values_list("pk", "name"))
 
 
 def with_cover_photos(*, offers) -> list[Offer]:
