@@ -106,6 +106,18 @@ def _partners(organisation_id: int) -> QuerySet[Membership]:
     ).values("organisation_id")
 
 
+def _active_partner_ids(organisation_id: int) -> list[int]:
+    """The active organisations, other than this one, that share a network with it now (one query)."""
+    return list(
+        _partners(organisation_id)
+        .filter(organisation_id__in=organisations.active_organisations().values("pk"))
+        .exclude(organisation_id=organisation_id)
+        .order_by("organisation_id")
+        .distinct()
+        .values_list("organisation_id", flat=True)
+    )
+
+
 def offers_visible_to(*, organisation_id: int) -> QuerySet[Offer]:
     """Other organisations' offers that this organisation's staff may see: offered to everyone, or to the networks
     of an organisation it shares a network with now; never a suspended organisation's."""
@@ -142,9 +154,18 @@ def search_offers(
     (exchange/search.py); without words, newest first. ``scope`` "natverk": only offers of organisations it shares
     a network with; "alla": every offer it may see. ``category_keys``: platform keys, each with the keys under it.
     The organisation's own offers are never among them (they are its own listings, searched by catalog)."""
-    queryset = offers_visible_to(organisation_id=organisation_id)
+    # The partners are computed first (one query, a short list): the search's own query then holds a plain
+    # organisation_id = ANY(list) the planner can combine with the text index, instead of nested subqueries.
+    partners = _active_partner_ids(organisation_id)
+    queryset = Offer.objects.select_related("organisation").order_by("-published_at", "pk")
     if scope == search.Scope.NETWORKS:
-        queryset = queryset.filter(organisation_id__in=_partners(organisation_id))
+        # Every offer of a partner is for the networks or for everyone: visible.
+        queryset = queryset.filter(organisation_id__in=partners)
+    else:
+        queryset = queryset.filter(
+            Q(reach=Offer.Reach.EVERYONE, organisation_id__in=organisations.active_organisations().values("pk"))
+            | Q(organisation_id__in=partners)
+        ).exclude(organisation_id=organisation_id)
     queryset = search.filtered(
         queryset, category_keys=category_keys, offer_type=offer_type, organisation_id=offering_organisation_id
     )

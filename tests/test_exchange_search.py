@@ -211,6 +211,8 @@ def test_the_offering_organisations_of_each_scope(ystad, skurup, trelleborg, tom
 
     by_name = sorted([ystad, trelleborg, tomelilla, skurup], key=lambda o: (o.name, o.pk))
     # then Skurup's networks hold its partners with offers, everyone adds Tomelilla; never Skurup itself
+    assert sorted(_titles(skurup, scope="alla")) == ["Allas bord", "Allas lampa", "Nätverksstol"]
+    assert _titles(tomelilla, scope="natverk") == []
     assert offering(skurup, "natverk") == [o.pk for o in by_name if o in (ystad, trelleborg)]
     assert offering(skurup, "alla") == [o.pk for o in by_name if o in (ystad, trelleborg, tomelilla)]
     # and Tomelilla, outside, sees only those offering to everyone
@@ -220,6 +222,10 @@ def test_the_offering_organisations_of_each_scope(ystad, skurup, trelleborg, tom
     set_status(organisation=trelleborg, status=OrganisationStatus.SUSPENDED)
     assert offering(skurup, "alla") == [o.pk for o in by_name if o in (ystad, tomelilla)]
     assert offering(tomelilla, "alla") == [skurup.pk]
+    # and its offers are found in no scope
+    assert sorted(_titles(skurup, scope="alla")) == ["Allas lampa", "Nätverksstol"]
+    assert _titles(skurup, scope="natverk") == ["Nätverksstol"]
+    assert _titles(tomelilla, scope="alla") == ["Egen soffa"]
 
 
 def test_a_browse_counts_at_most_the_limit_and_says_more(ystad, skurup, monkeypatch):
