@@ -370,7 +370,7 @@ def ensure_offers(plan: Plan, organisations: dict[int, object], *, size: int, re
           f"(it held {sum(have.values()):,}) ...", flush=True)
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE exchange_offer RESTART IDENTITY")
+        cursor.execute("TRUNCATE exchange_offerphoto, exchange_offer RESTART IDENTITY")
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'exchange_offer' "
             "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'exchange_offer'::regclass)"
@@ -451,11 +451,12 @@ def _searches(organisation, scope: str) -> list[tuple[str, dict]]:
 def _offer_search(organisation, scope: str):
     from django.core.paginator import Paginator
 
-    from exchange import selectors
+    from exchange import search, search_views, selectors
 
     def run(arguments: dict):
-        return Paginator(selectors.search_offers(organisation_id=organisation.pk, scope=scope, **arguments),
-                         PAGE_SIZE)
+        # Counted as the page counts: a browse or filter without words at most COUNT_LIMIT (search.count_capped).
+        offers = selectors.search_offers(organisation_id=organisation.pk, scope=scope, **arguments)
+        return Paginator(search.count_capped(offers, limit=search_views.COUNT_LIMIT), PAGE_SIZE)
 
     return run
 

@@ -271,14 +271,20 @@ def _settled(listing: Listing, claimed: int, still_open: int) -> str:
 SETTLING = (ListingStatus.PUBLISHED, ListingStatus.RESERVED)
 
 
+def _settled_now(listing: Listing) -> str:
+    """The status a locked listing's claims for good call for now (its own when it does not follow its claims)."""
+    if listing.status not in SETTLING:
+        return listing.status
+    return _settled(listing, *bookings.claims(listing=listing))
+
+
 def settle_status(*, listing: Listing) -> Listing:
     """Let a locked listing's status follow its claims for good (reservations, reserved or handed over): reserved
     when nothing is left, published again when some came back, handed over when all of it changed hands. Loans
     come back, so they leave the status as it is."""
     if listing.status not in SETTLING:
         return listing
-    claimed, still_open = bookings.claims(listing=listing)
-    status = _settled(listing, claimed, still_open)
+    status = _settled_now(listing)
     if status != listing.status:
         listing.status = status
         listing.save(update_fields=["status", "updated_at"])
@@ -341,11 +347,12 @@ def update_listing(
             _check_texts(current)
             current.quantity = details.quantity
             current.edited_at = timezone.now()
+            # Raised: some is free again; lowered to what was already handed over: nothing is left to hand over.
+            # Settled before the one save, so that one edit tells the exchange once (catalog.publication).
+            current.status = _settled_now(current)
             current.save()
             if quantity_changed:
                 booking_services.listing_quantity_changed(listing=current)
-            # Raised: some is free again; lowered to what was already handed over: nothing is left to hand over.
-            settle_status(listing=current)
             _remember_words(current)
             to_remove = list(current.photos.filter(pk__in=list(remove_photo_ids)))
             for photo in to_remove:

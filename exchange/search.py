@@ -50,6 +50,32 @@ class OfferResults:
         return iter(self.offers)
 
 
+class CountCapped:
+    """Offers in their order, for a Paginator, whose count stops at ``limit``: counting every visible offer of a
+    large exchange costs a scan of them all on every page, and no one pages past the first thousand. ``more_than``
+    tells, once counted, that there were more."""
+
+    def __init__(self, queryset: QuerySet[Offer], *, limit: int) -> None:
+        self.queryset, self.limit, self.more_than = queryset, limit, False
+
+    def count(self) -> int:
+        # SELECT COUNT(*) FROM (SELECT id ... LIMIT limit + 1): stops reading once one more than the limit is found.
+        found = self.queryset.order_by().values("pk")[: self.limit + 1].count()
+        self.more_than = found > self.limit
+        return min(found, self.limit)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        return self.queryset[key]
+
+
+def count_capped(offers: OfferResults | QuerySet[Offer], *, limit: int) -> OfferResults | CountCapped:
+    """What the search page pages: ranked results as they are (at most RANKED), other offers counted up to ``limit``."""
+    return offers if isinstance(offers, OfferResults) else CountCapped(offers, limit=limit)
+
+
 def filtered(
     queryset: QuerySet[Offer], *, category_keys: list[str] | None, offer_type: str, organisation_id: int | None
 ) -> QuerySet[Offer]:

@@ -8,15 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import number_format
 from django.views.decorators.http import require_GET
 
 from catalog import selectors as catalog
 
 from . import selectors
 from .forms import OfferSearchForm
-from .search import Scope
+from .search import Scope, count_capped
 
 PAGE_SIZE = 24
+# Offers counted at most, without words (a browse or filters only): "more than 1 000" beyond.
+COUNT_LIMIT = 1000
 
 
 def _labelled(offers, labels: dict[str, dict[str, str]]) -> None:
@@ -45,6 +48,7 @@ def offer_search(request):
         offer_type=filters.get("offer_type", ""),
         offering_organisation_id=filters.get("organisation"),
     )
+    offers = count_capped(offers, limit=COUNT_LIMIT)
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("sida"))
     _labelled(page.object_list, catalog.offer_labels())
     selectors.with_cover_photos(offers=page.object_list)
@@ -61,6 +65,8 @@ def offer_search(request):
         "capped": getattr(offers, "capped", False),
         "corrected_query": getattr(offers, "corrected_query", ""),
         "ranked_limit": catalog.search_ranked_limit(),
+        "more_than_counted": getattr(offers, "more_than", False),
+        "count_limit": number_format(COUNT_LIMIT, force_grouping=True),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "exchange/_offer_results.html" if partial else "exchange/offer_search.html", context)

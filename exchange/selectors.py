@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tenants import selectors as organisations
 
@@ -106,6 +106,18 @@ def _partners(organisation_id: int) -> QuerySet[Membership]:
     ).values("organisation_id")
 
 
+def _active_partner_ids(organisation_id: int) -> list[int]:
+    """The active organisations, other than this one, that share a network with it now (one query)."""
+    return list(
+        _partners(organisation_id)
+        .filter(organisation_id__in=organisations.active_organisations().values("pk"))
+        .exclude(organisation_id=organisation_id)
+        .order_by("organisation_id")
+        .distinct()
+        .values_list("organisation_id", flat=True)
+    )
+
+
 def offers_visible_to(*, organisation_id: int) -> QuerySet[Offer]:
     """Other organisations' offers that this organisation's staff may see: offered to everyone, or to the networks
     of an organisation it shares a network with now; never a suspended organisation's."""
@@ -142,9 +154,18 @@ def search_offers(
     (exchange/search.py); without words, newest first. ``scope`` "natverk": only offers of organisations it shares
     a network with; "alla": every offer it may see. ``category_keys``: platform keys, each with the keys under it.
     The organisation's own offers are never among them (they are its own listings, searched by catalog)."""
-    queryset = offers_visible_to(organisation_id=organisation_id)
+    # The partners are computed first (one query, a short list): the search's own query then holds a plain
+    # organisation_id = ANY(list) the planner can combine with the text index, instead of nested subqueries.
+    partners = _active_partner_ids(organisation_id)
+    queryset = Offer.objects.select_related("organisation").order_by("-published_at", "pk")
     if scope == search.Scope.NETWORKS:
-        queryset = queryset.filter(organisation_id__in=_partners(organisation_id))
+        # Every offer of a partner is for the networks or for everyone: visible.
+        queryset = queryset.filter(organisation_id__in=partners)
+    else:
+        queryset = queryset.filter(
+            Q(reach=Offer.Reach.EVERYONE, organisation_id__in=organisations.active_organisations().values("pk"))
+            | Q(organisation_id__in=partners)
+        ).exclude(organisation_id=organisation_id)
     queryset = search.filtered(
         queryset, category_keys=category_keys, offer_type=offer_type, organisation_id=offering_organisation_id
     )
@@ -152,15 +173,21 @@ def search_offers(
 
 
 def offering_organisations(*, organisation_id: int, scope: str) -> list[tuple[int, str]]:
-    """(id, name) of the organisations with offers this organisation may see in the scope, by name."""
-    queryset = offers_visible_to(organisation_id=organisation_id)
+    """(id, name) of the organisations with offers this organisation may see in the scope, by name.
+
+    One EXISTS per active organisation (a few hundred, each answered by an index on the offers' organisation)
+    rather than a DISTINCT over every visible offer: the page asks on every request."""
+    partners = _partners(organisation_id)
+    offers = Offer.objects.filter(organisation_id=OuterRef("pk"))
+    candidates = organisations.active_organisations().exclude(pk=organisation_id)
     if scope == search.Scope.NETWORKS:
-        queryset = queryset.filter(organisation_id__in=_partners(organisation_id))
-    return list(
-        queryset.order_by("organisation__name", "organisation_id")
-        .values_list("organisation_id", "organisation__name")
-        .distinct()
-    )
+        # Every offer of a partner is for the networks or for everyone: visible.
+        candidates = candidates.filter(pk__in=partners).filter(Exists(offers))
+    else:
+        candidates = candidates.filter(
+            Exists(offers.filter(reach=Offer.Reach.EVERYONE)) | (Q(pk__in=partners) & Exists(offers))
+        )
+    return list(candidates.order_by("name", "pk").values_list("pk", "name"))
 
 
 def with_cover_photos(*, offers) -> list[Offer]:

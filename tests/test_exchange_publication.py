@@ -116,6 +116,35 @@ def test_a_shared_listing_is_copied_with_only_the_published_fields(ystad):
     assert not stored & {"address", "building", "room", "department", "created_by", "description"}
 
 
+def _messages_about(listing) -> list[int]:
+    return list(
+        OutboxMessage.objects.filter(kind=publication.KIND, payload__listing=str(listing.uuid))
+        .order_by("pk").values_list("payload__version", flat=True)
+    )
+
+
+@pytest.mark.parametrize("changes", [{"title": "Ny rubrik"}, {"quantity": 5}, {"quantity": 2}])
+def test_one_edit_of_a_shared_listing_writes_one_version_and_one_message(ystad, changes):
+    poster, colleague = user_in(ystad, "personal"), user_in(ystad, "chef")
+    with schema_context(ystad.schema_name):
+        # given a shared listing of three, two of them reserved
+        listing = make_listing(author=poster, quantity=3, reach=Reach.EVERYONE)
+        booking_services.reserve_listing(listing=listing, by=colleague, quantity=2, notify=False)
+        listing.refresh_from_db()
+        before, sent = listing.version, len(_messages_about(listing))
+        # when it is edited once (its text, its quantity raised, its quantity lowered to what is claimed)
+        edited = catalog.update_listing(listing=listing, editor=poster, details=_details(listing, **changes))
+        # then its version rose by one and the exchange was told once, of that version
+        edited.refresh_from_db()
+        assert edited.version == before + 1
+        assert _messages_about(listing)[sent:] == [before + 1]
+    # and the copy follows what was saved
+    _deliver(ystad)
+    offer = _offer(ystad, listing)
+    expected_free = edited.quantity - 2
+    assert (offer is None) if expected_free == 0 else (offer.quantity_available == expected_free)
+
+
 def test_edits_and_reservations_bring_the_copy_up_to_date_and_taking_everything_removes_it(ystad):
     poster, colleague = user_in(ystad, "personal"), user_in(ystad, "chef")
     with schema_context(ystad.schema_name):

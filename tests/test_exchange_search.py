@@ -12,8 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from catalog.models import Reach
-from exchange import selectors, services
+from exchange import search_views, selectors, services
+from exchange.models import Offer
 from outbox.services import deliver_due
+from tenants.models import OrganisationStatus
+from tenants.services import set_status
 
 from .catalog_factories import make_listing
 from .conftest import client_for, user_in
@@ -190,3 +193,54 @@ def test_a_misspelling_is_corrected_from_the_searching_organisations_own_words(y
     # then the corrected word is searched, and the page says so
     assert "Kontorsstol Zyxel" in page
     assert "Visar erbjudanden för ”kontorsstol” i stället" in page
+
+
+def test_the_offering_organisations_of_each_scope(ystad, skurup, trelleborg, tomelilla):
+    # given Ystad offers only to its networks, Trelleborg to everyone, Tomelilla (outside the network) to everyone,
+    # and Skurup something of its own (and nothing else is offered)
+    connection.set_schema_to_public()
+    Offer.objects.all().delete()
+    _offer(ystad, "Nätverksstol")
+    _offer(trelleborg, "Allas bord", reach="everyone")
+    _offer(tomelilla, "Allas lampa", reach="everyone")
+    _offer(skurup, "Egen soffa", reach="everyone")
+
+    def offering(organisation, scope: str) -> list[int]:
+        connection.set_schema_to_public()
+        return [pk for pk, _ in selectors.offering_organisations(organisation_id=organisation.pk, scope=scope)]
+
+    by_name = sorted([ystad, trelleborg, tomelilla, skurup], key=lambda o: (o.name, o.pk))
+    # then Skurup's networks hold its partners with offers, everyone adds Tomelilla; never Skurup itself
+    assert sorted(_titles(skurup, scope="alla")) == ["Allas bord", "Allas lampa", "Nätverksstol"]
+    assert _titles(tomelilla, scope="natverk") == []
+    assert offering(skurup, "natverk") == [o.pk for o in by_name if o in (ystad, trelleborg)]
+    assert offering(skurup, "alla") == [o.pk for o in by_name if o in (ystad, trelleborg, tomelilla)]
+    # and Tomelilla, outside, sees only those offering to everyone
+    assert offering(tomelilla, "natverk") == []
+    assert offering(tomelilla, "alla") == [o.pk for o in by_name if o in (trelleborg, skurup)]
+    # when Trelleborg is suspended, it offers nothing to anyone
+    set_status(organisation=trelleborg, status=OrganisationStatus.SUSPENDED)
+    assert offering(skurup, "alla") == [o.pk for o in by_name if o in (ystad, tomelilla)]
+    assert offering(tomelilla, "alla") == [skurup.pk]
+    # and its offers are found in no scope
+    assert sorted(_titles(skurup, scope="alla")) == ["Allas lampa", "Nätverksstol"]
+    assert _titles(skurup, scope="natverk") == ["Nätverksstol"]
+    assert _titles(tomelilla, scope="alla") == ["Egen soffa"]
+
+
+def test_a_browse_counts_at_most_the_limit_and_says_more(ystad, skurup, monkeypatch):
+    # given the count stops at 3, and Ystad offers 4 things to everyone (and nothing else is offered)
+    monkeypatch.setattr(search_views, "COUNT_LIMIT", 3)
+    connection.set_schema_to_public()
+    Offer.objects.all().delete()
+    for number in range(4):
+        _offer(ystad, f"Bord {number}", reach="everyone")
+    # when Skurup browses all organisations
+    page = _search(skurup, omfang="alla")
+    # then it is told there are more than 3, and the newest 3 are shown
+    assert "Fler än 3 erbjudanden" in page
+    assert page.count('class="listing-grid"') == 1
+    # when only as many as the limit are offered, the count is exact
+    Offer.objects.filter(title="Bord 0").delete()
+    page = _search(skurup, omfang="alla")
+    assert "3 erbjudanden" in page and "Fler än" not in page
