@@ -66,9 +66,14 @@ def outgoing_deals(*, organisation_id: int, person=None) -> QuerySet[Deal]:
     return deals.order_by("-requested_at", "-id")
 
 
-def visible_deals(*, user, organisation_id: int) -> QuerySet[Deal]:
+INCOMING = "incoming"
+OUTGOING = "outgoing"
+
+
+def visible_deals(*, user, organisation_id: int, status: str = "", direction: str = "") -> QuerySet[Deal]:
     """Every deal of the organisation ``user`` may see, both ways, newest first: all of them for operators and
-    admins; otherwise the person's requests and the requests for listings they manage."""
+    admins; otherwise the person's requests and the requests for listings they manage. ``status`` and ``direction``
+    (INCOMING: other organisations' requests for ours; OUTGOING: ours to them) narrow it."""
     if catalog.runs_the_service(user):
         deals = _deals().filter(Q(owner_id=organisation_id) | Q(requester_id=organisation_id))
     else:
@@ -77,6 +82,12 @@ def visible_deals(*, user, organisation_id: int) -> QuerySet[Deal]:
             Q(requester_id=organisation_id, person=getattr(user, "uuid", None))
             | Q(owner_id=organisation_id, listing__in=managed)
         )
+    if status:
+        deals = deals.filter(status=status)
+    if direction == INCOMING:
+        deals = deals.filter(owner_id=organisation_id)
+    elif direction == OUTGOING:
+        deals = deals.filter(requester_id=organisation_id)
     return deals.order_by("-requested_at", "-id")
 
 

@@ -199,13 +199,10 @@ def deals(request):
     form = DealFilterForm(request.GET or None)
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
-    queryset = selectors.visible_deals(user=request.user, organisation_id=organisation_id)
-    if filters.get("status"):
-        queryset = queryset.filter(status=filters["status"])
-    if filters.get("direction") == "in":
-        queryset = queryset.filter(owner_id=organisation_id)
-    elif filters.get("direction") == "out":
-        queryset = queryset.filter(requester_id=organisation_id)
+    # The page's short words for the directions ("in", "out") are the selector's incoming and outgoing.
+    direction = {"in": selectors.INCOMING, "out": selectors.OUTGOING}.get(filters.get("direction"), "")
+    queryset = selectors.visible_deals(user=request.user, organisation_id=organisation_id,
+                                       status=filters.get("status") or "", direction=direction)
     page = Paginator(queryset, DEALS_PAGE_SIZE).get_page(request.GET.get("sida"))
     query_string = request.GET.copy()
     query_string.pop("sida", None)

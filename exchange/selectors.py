@@ -9,6 +9,8 @@ from tenants import selectors as organisations
 from . import search
 from .deal_figures import NetworkFigures, Received, network_figures, received_by  # noqa: F401
 from .deal_selectors import (  # noqa: F401
+    INCOMING,
+    OUTGOING,
     can_see_deal,
     changed_hands_between,
     deal_for,

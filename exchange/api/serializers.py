@@ -10,6 +10,7 @@ from rest_framework import serializers
 from catalog import selectors as catalog
 from platform_.api_docs import StatusField
 
+from .. import selectors
 from ..deal_lifecycle import DEAL
 from ..deal_services import MESSAGE_MAX_LENGTH, THREAD_MESSAGE_MAX_LENGTH
 from ..models import DealStatus, LegalBasis, Offer, Transport
@@ -19,7 +20,7 @@ OFFER_TYPES = list(_LABELS["offer_type"].items())
 CONDITIONS = list(_LABELS["condition"].items())
 RENT_PERIODS = list(_LABELS["rent_period"].items())
 SEARCH_QUERY_MAX_LENGTH = 200
-INCOMING, OUTGOING = "incoming", "outgoing"
+INCOMING, OUTGOING = selectors.INCOMING, selectors.OUTGOING
 DIRECTIONS = [(INCOMING, "Incoming: other organisations asking for ours"),
               (OUTGOING, "Outgoing: our requests to other organisations")]
 

@@ -131,13 +131,8 @@ class DealsApi(APIView):
         form.is_valid(raise_exception=True)
         filters = form.validated_data
         organisation_id = _organisation_id(request)
-        deals = selectors.visible_deals(user=request.user, organisation_id=organisation_id)
-        if filters.get("direction") == s.INCOMING:
-            deals = deals.filter(owner_id=organisation_id)
-        elif filters.get("direction") == s.OUTGOING:
-            deals = deals.filter(requester_id=organisation_id)
-        if filters.get("status"):
-            deals = deals.filter(status=filters["status"])
+        deals = selectors.visible_deals(user=request.user, organisation_id=organisation_id,
+                                        status=filters.get("status") or "", direction=filters.get("direction") or "")
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(deals, request, view=self)
         context = {"organisation_id": organisation_id}
