@@ -9,6 +9,7 @@ The booking is the truth: messages that arrive late or twice change nothing.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from outbox import services as outbox
@@ -21,8 +22,8 @@ def booking_changed(bookings: Iterable) -> None:
     for booking in bookings:
         if booking.deal is None:
             continue
-        step = booking.events.count() if booking.pk else 0
+        # Each step its own message; the handler reads the booking as it is, so no key has to say which step.
         outbox.enqueue(
-            kind=KIND, key=f"exchange.deal_booking:{booking.uuid}:{booking.status}:{step}",
+            kind=KIND, key=f"exchange.deal_booking:{booking.uuid}:{uuid.uuid4()}",
             payload={"booking": str(booking.uuid), "deal": str(booking.deal)},
         )
