@@ -23,9 +23,28 @@ from bookings import selectors as bookings
 
 from .lifecycle import LISTING, ListingStatus
 from .limits import CATEGORY_MAX_DEPTH
-from .models import Category, Condition, Listing, ListingPhoto, OfferType, Reach, RentPeriod, SharingSettings
+from .models import (
+    SEARCH_CONFIG,
+    Category,
+    Condition,
+    Listing,
+    ListingPhoto,
+    OfferType,
+    Reach,
+    RentPeriod,
+    SharingSettings,
+)
 from .permissions import RUNS_THE_SERVICE, can_manage_listing, can_see_listing, is_poster_or_contact
-from .search import RANK_WEIGHTS, RANKED, SearchResults, closest_words, search, text_query, with_photos
+from .search import (
+    RANK_WEIGHTS,
+    RANKED,
+    SearchResults,
+    closest_words,
+    search,
+    text_query,
+    text_query_text,
+    with_photos,
+)
 from .search_text import query_terms, title_suffixes
 
 if TYPE_CHECKING:
@@ -355,6 +374,11 @@ def title_endings(*, title: str) -> str:
 def text_search_query(*, terms: list[str]):
     """The full-text query for the words, each a prefix (catalog.search)."""
     return text_query(terms)
+
+
+def text_search_config_and_text(*, terms: list[str]) -> tuple[str, str]:
+    """The text search configuration and the tsquery text of text_search_query, for a query written in SQL."""
+    return SEARCH_CONFIG, text_query_text(terms)
 
 
 def search_rank_weights() -> list[float]:

@@ -159,43 +159,39 @@ def search_offers(
     # The partners are computed first (one query, a short list): the search's own queries then hold plain
     # organisation ids instead of nested subqueries.
     partners = _active_partner_ids(organisation_id)
-    theirs = Offer.objects.filter(organisation_id__in=partners)
-    everyones = Offer.objects.filter(
-        reach=Offer.Reach.EVERYONE, organisation_id__in=organisations.active_organisations().values("pk")
-    ).exclude(organisation_id=organisation_id)
     if scope == search.Scope.NETWORKS:
         # Every offer of a partner is for the networks or for everyone: visible.
-        queryset = theirs
-        branches = _per_partner(partners, reach=None) or [theirs]
+        queryset = Offer.objects.filter(organisation_id__in=partners)
+        parts = _per_partner(partners, reach=None)
     else:
         queryset = Offer.objects.filter(
             Q(reach=Offer.Reach.EVERYONE, organisation_id__in=organisations.active_organisations().values("pk"))
             | Q(organisation_id__in=partners)
         ).exclude(organisation_id=organisation_id)
         # The same offers in parts that do not overlap: everyone's, and each partner's for its networks.
-        branches = [everyones, *(_per_partner(partners, reach=Offer.Reach.NETWORKS)
-                                 or [theirs.filter(reach=Offer.Reach.NETWORKS)])]
-
-    def narrowed(offers):
-        return search.filtered(
-            offers, category_keys=category_keys, offer_type=offer_type, organisation_id=offering_organisation_id
-        )
-
-    return search.search(narrowed(queryset), [narrowed(branch) for branch in branches], query)
+        parts = [search.Part(everyone_but=organisation_id), *_per_partner(partners, reach=Offer.Reach.NETWORKS)]
+    queryset = search.filtered(
+        queryset, category_keys=category_keys, offer_type=offer_type, organisation_id=offering_organisation_id
+    )
+    filters = search.Filters(
+        category_keys=category_keys, offer_type=offer_type, organisation_id=offering_organisation_id
+    )
+    return search.search(queryset, parts, filters, query)
 
 
 # A word search asks each partner apart (decision 0041) up to this many partners; beyond, one part for them all.
 PARTNERS_APART = 40
 
 
-def _per_partner(partners: list[int], *, reach: str | None) -> list[QuerySet[Offer]]:
-    """One part of a word search per partner: PostgreSQL then walks each partner's offers newest first from its own
-    index and merges them, stopping at the newest matches of them all. [] when there are none, or too many to plan
-    one part each."""
-    if not partners or len(partners) > PARTNERS_APART:
+def _per_partner(partners: list[int], *, reach: str | None) -> list[search.Part]:
+    """The parts of a word search for the partners' offers: one per partner, so that PostgreSQL walks each
+    partner's offers newest first from its own index and merges them, stopping at the newest matches of them all;
+    one for them all when there are too many to plan one part each; none without partners."""
+    if not partners:
         return []
-    offers = Offer.objects.all() if reach is None else Offer.objects.filter(reach=reach)
-    return [offers.filter(organisation_id=partner) for partner in partners]
+    if len(partners) > PARTNERS_APART:
+        return [search.Part(organisation_ids=tuple(partners), reach=reach)]
+    return [search.Part(organisation_id=partner, reach=reach) for partner in partners]
 
 
 def offering_organisations(*, organisation_id: int, scope: str) -> list[tuple[int, str]]:

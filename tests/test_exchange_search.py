@@ -310,3 +310,18 @@ def test_the_words_without_positions_are_kept_by_the_database(ystad):
             "WHERE title = 'Kontorsstol Zyxel'"
         )
         assert cursor.fetchone() == (True, True)
+
+
+@pytest.mark.parametrize("scope", ["natverk", "alla"])
+def test_a_category_filter_takes_the_keys_under_it_and_nothing_that_only_looks_alike(ystad, skurup, scope):
+    # given offers under "furniture.office_chairs", under a key that differs only where "_" would match any letter,
+    # and under a key that merely begins with the same letters
+    _offer(ystad, "Stol Qyxel kontor", category_key="furniture.office_chairs", reach="everyone")
+    _offer(ystad, "Stol Qyxel lik", category_key="furniture.officeXchairs", reach="everyone")
+    _offer(ystad, "Stol Qyxel möbel", category_key="furniturex.chairs", reach="everyone")
+    # when Skurup searches for the word in "furniture", and in "furniture.office_chairs"
+    in_furniture = _titles(skurup, scope=scope, query="qyxel", category_keys=["furniture"])
+    in_office_chairs = _titles(skurup, scope=scope, query="qyxel", category_keys=["furniture.office_chairs"])
+    # then a key holds the keys under it, and "_" and a longer first word are taken literally
+    assert sorted(in_furniture) == ["Stol Qyxel kontor", "Stol Qyxel lik"]
+    assert in_office_chairs == ["Stol Qyxel kontor"]
