@@ -610,13 +610,14 @@ SUGGESTION_THRESHOLD = 0.3
 
 def suggest_categories(*, title: str, limit: int = SUGGESTIONS) -> list[CategorySuggestion]:
     """The categories a listing titled ``title`` most likely belongs to, best first: never a guess without grounds,
-    so possibly none. Three queries whatever the data:
+    so possibly none. Three queries whatever the data (decision 0037):
 
-    - how closely each category's name (Swedish or English) matches some stretch of the title (pg_trgm's
-      ``word_similarity``: "Bildskärmar" in "Dell bildskärm 24 tum");
-    - which categories the organisation's earlier listings sharing the title's words (as search finds them, endings
-      of compounds included: "stol" in "Kontorsstol") were filed under, weighted by full-text rank, among the
-      newest SUGGESTION_EVIDENCE of them;
+    - how closely each category's name (Swedish or English) matches some stretch of the title, or a word of the
+      title some stretch of the name (pg_trgm's ``word_similarity``: "Skärmar" in "Dell skärm 24 tum", "soffa" in
+      "Soffor och fåtöljer");
+    - which categories the organisation's earlier listings whose titles share the title's words (as search finds
+      them, endings of compounds included: "stol" in "Kontorsstol") were filed under, weighted by full-text rank,
+      among the newest SUGGESTION_EVIDENCE of them;
     - the tree, for the labels.
     """
     terms = [term for term in query_terms(title) if len(term) >= 2 and not term.isdigit()]
@@ -624,14 +625,26 @@ def suggest_categories(*, title: str, limit: int = SUGGESTIONS) -> list[Category
         return []
     text = " ".join(terms)
     scores: dict[int, float] = {}
-    similarity = Greatest(
-        Func(F("name"), Value(text), function="word_similarity", output_field=FloatField()),
-        Func(F("name_en"), Value(text), function="word_similarity", output_field=FloatField()),
-    )
+
+    def similar(first, second) -> Func:
+        return Func(first, second, function="word_similarity", output_field=FloatField())
+
+    # The whole name in the title ("Skärmar" in "Dell skärm"), or a word of the title in the name ("soffa" in
+    # "Soffor och fåtöljer"), in Swedish or English.
+    measures = [similar(F(name), Value(text)) for name in ("name", "name_en")] + [
+        similar(Value(term), F(name)) for term in terms if len(term) >= 3 for name in ("name", "name_en")
+    ]
+    similarity = Greatest(*measures) if len(measures) > 1 else measures[0]
     for pk, value in Category.objects.annotate(similarity=similarity).filter(
             similarity__gte=NAME_SIMILARITY).values_list("pk", "similarity"):
         scores[pk] = float(value)
-    query = SearchQuery(" | ".join(f"{term}:*" for term in terms), search_type="raw", config=SEARCH_CONFIG)
+    # Earlier titles (weights A, and C: the endings of title words, so "stol" is found in "Kontorsstol"), never
+    # descriptions; a long word of the title is looked for by its endings too ("bildskärm": "skärm").
+    prefixes = list(dict.fromkeys(
+        [term for term in terms] + [ending for term in terms if len(term) >= 6
+                                    for ending in title_suffixes(term).split() if len(ending) >= 4]
+    ))
+    query = SearchQuery(" | ".join(f"{prefix}:*AC" for prefix in prefixes), search_type="raw", config=SEARCH_CONFIG)
     newest = (
         Listing.objects.filter(search_vector=query).exclude(status=ListingStatus.DRAFT)
         .order_by("-created_at").values("pk")[:SUGGESTION_EVIDENCE]
