@@ -641,8 +641,10 @@ def suggest_categories(*, title: str, limit: int = SUGGESTIONS) -> list[Category
     # Earlier titles (weights A, and C: the endings of title words, so "stol" is found in "Kontorsstol"), never
     # descriptions; a long word of the title is looked for by its endings too ("bildskärm": "skärm").
     prefixes = list(dict.fromkeys(
-        [term for term in terms] + [ending for term in terms if len(term) >= 6
-                                    for ending in title_suffixes(term).split() if len(ending) >= 4]
+        # The last part of a compound is what it is ("skärm", "stol", "bord"): endings of 4 to 7 letters, so that a
+        # title of long words stays a query of at most 30 prefixes.
+        [*terms] + [ending for term in terms if len(term) >= 6
+                    for ending in title_suffixes(term).split() if 4 <= len(ending) <= 7]
     ))
     query = SearchQuery(" | ".join(f"{prefix}:*AC" for prefix in prefixes), search_type="raw", config=SEARCH_CONFIG)
     newest = (
