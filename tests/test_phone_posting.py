@@ -145,6 +145,9 @@ def test_without_javascript_a_validation_error_keeps_both_photos(ystad, poster):
         assert f'name="pending_photos" value="{photo.uuid}"' in body
         assert f"/annonser/foton/{photo.uuid}/" in body
     assert "Dina 2 bilder finns kvar." in body
+    # and, for those without JavaScript, the categories suggested for the title come first in the list
+    suggested = re.search(r'<optgroup label="Förslag utifrån titeln">(.*?)</optgroup>', body, re.S)
+    assert suggested and "Möbler › Kontorsstolar" in suggested.group(1)
 
     # when they choose the category and publish, sending the kept photos in the other order
     with schema_context(ystad.schema_name):

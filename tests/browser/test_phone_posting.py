@@ -179,6 +179,18 @@ def test_photos_are_reordered_and_removed_before_posting(browser, url, django_db
     try:
         log_in(page, url, YSTAD, PERSON)
         page.goto(url(YSTAD, "/annonser/ny/"))
+
+        # only the fields of the offer: no price for a give-away, a rent period only for rent
+        price, period = page.get_by_label("Pris (kr)"), page.get_by_label("Hyresperiod")
+        expect(price).to_be_hidden()
+        page.get_by_label("Sälja").tap()
+        expect(price).to_be_visible()
+        expect(period).to_be_hidden()
+        page.get_by_label("Hyra ut").tap()
+        expect(period).to_be_visible()
+        page.get_by_label("Skänka internt").tap()
+        expect(price).to_be_hidden()
+
         page.locator("#id_photos").set_input_files([
             {"name": f"bild-{n}.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((40 * n, 90, 120))}
             for n in range(1, 4)
