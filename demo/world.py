@@ -25,6 +25,7 @@ from .listings import seed_demo_listings
 from .loans import seed_demo_loans
 from .needs import seed_demo_needs
 from .network import seed_demo_network
+from .places import remember_demo_defaults, seed_demo_places
 
 DEMO_PASSWORD = "delbar-demo-2026"
 PLATFORM_ADMIN_EMAIL = "plattform@delbar.example"
@@ -140,8 +141,10 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
                     network_members.append((organisation.pk, user.get_full_name(), user.email))
             if demo.listings:
                 # Shared with the network, and so published to the exchange once committed.
+                seed_demo_places(organisation=organisation)
                 seed_demo_listings(organisation=organisation, shared=demo.in_network)
                 seed_demo_loans(organisation=organisation)
+                remember_demo_defaults(organisation=organisation)
     connection.set_schema_to_public()
     seed_demo_network(members=network_members)
     seed_demo_deals(organisations=trading)
