@@ -17,3 +17,4 @@ class CatalogConfig(AppConfig):
 
         register_default_data(create_default_categories)
         post_save.connect(publication.listing_saved, sender=Listing, dispatch_uid="catalog.publication")
+        post_save.connect(publication.announce_published, sender=Listing, dispatch_uid="catalog.announce_published")
