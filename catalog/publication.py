@@ -14,8 +14,10 @@ those written later, and the services stay about their own rules.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from datetime import timedelta
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from outbox import services as outbox
 
@@ -70,6 +72,7 @@ def _tell_the_exchange(listing: Listing) -> None:
 # kind (wanted ads match it against what people are looking for, decision 0036). Catalog names the event, never the
 # app that listens. A listing that is published again after a reservation was cancelled is not newly published.
 PUBLISHED_KIND = "catalog.listing_published"
+EVENT_DELAY = timedelta(seconds=1)
 
 
 def announce_published(sender, instance: Listing, created: bool, raw: bool = False, **kwargs) -> None:
@@ -81,5 +84,7 @@ def announce_published(sender, instance: Listing, created: bool, raw: bool = Fal
         return
     stamp = f"{instance.updated_at.timestamp():.6f}" if instance.updated_at else "0"
     with nullcontext() if connection.in_atomic_block else transaction.atomic():
+        # Due a moment from now, so that writing it queues no relay of its own: the outbox's sweep (every 30 s) or
+        # the schema's next relay delivers it. Nothing waits for it, and a publication costs no extra task.
         outbox.enqueue(kind=PUBLISHED_KIND, key=f"catalog.published:{instance.uuid}:{stamp}",
-                       payload={"listing": str(instance.uuid)})
+                       payload={"listing": str(instance.uuid)}, available_at=timezone.now() + EVENT_DELAY)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
@@ -272,8 +272,11 @@ def _announce_offer(*, offer_id: int, organisation_id: int) -> None:
     organisations, decision 0036). The exchange names the event, never the app that listens."""
     public = get_public_schema_name()
     with nullcontext() if connection.schema_name == public else schema_context(public):
+        # Due a moment from now, so that writing it queues no relay of its own: the outbox's sweep (every 30 s) or
+        # public's next relay delivers it. Nothing waits for it.
         outbox.enqueue(kind=OFFER_PUBLISHED_KIND, key=f"exchange.offer_published:{offer_id}",
-                       payload={"offer": offer_id, "organisation": organisation_id})
+                       payload={"offer": offer_id, "organisation": organisation_id},
+                       available_at=timezone.now() + timedelta(seconds=1))
 
 
 @transaction.atomic

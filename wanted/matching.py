@@ -62,8 +62,9 @@ OFFERS_PER_RUN = 2000
 BADGE_SECONDS = 7 * 24 * 3600
 
 _MATCH_SQL = """
-INSERT INTO {match} (ad_id, source, organisation_id, organisation_name, listing, offer, title, found_at)
-SELECT ad.id, %(source)s, %(organisation)s, %(organisation_name)s, %(listing)s, %(offer)s, %(title)s, %(now)s
+INSERT INTO {match} (ad_id, source, organisation_id, organisation_name, listing, offer, title, found_at, emailed_at)
+SELECT ad.id, %(source)s, %(organisation)s, %(organisation_name)s, %(listing)s, %(offer)s, %(title)s, %(now)s,
+       %(emailed_at)s
 FROM {ad} ad
 WHERE ad.status = 'open' AND ad.expires_on >= %(today)s AND ad.created_at <= %(now)s
   AND ad.keywords <@ ARRAY(
@@ -101,10 +102,12 @@ def _today() -> date:
 
 def match_vector(*, vector: str, source: str, organisation_id: int, organisation_name: str, listing, title: str,
                  offer: int | None = None, categories: list[int] | None = None, keys: list[str] | None = None,
-                 today: date, now: datetime) -> list[int]:
+                 today: date, now: datetime, emailed_at: datetime | None = None) -> list[int]:
     """Record a match for every open ad the searchable ``vector`` (a tsvector's text) of one listing or offer
-    matches, in one statement; returns the ids of the ads newly matched."""
-    params = {"source": source, "organisation": organisation_id, "organisation_name": organisation_name[:200],
+    matches, in one statement; returns the ids of the ads newly matched. ``emailed_at``: record them as told
+    already (the demo's matches, which never send e-mail)."""
+    params = {"emailed_at": emailed_at, "source": source,
+              "organisation": organisation_id, "organisation_name": organisation_name[:200],
               "listing": str(listing), "offer": offer, "title": title[:200], "now": now, "today": today,
               "vector": vector or "", "categories": categories or [], "keys": keys or []}
     with connection.cursor() as cursor:
@@ -178,9 +181,10 @@ def send_alerts(*, ad_ids, today: date) -> int:
 # ------------------------------------------------------------------------------------- a listing of our own
 
 
-def match_listing(*, uuid, notify: bool = True) -> list[int]:
+def match_listing(*, uuid, notify: bool = True, silent: bool = False) -> list[int]:
     """Match one of the organisation's listings, if published, against its open ads; record the matches and e-mail
-    the people (``notify``). Returns the ids of the ads newly matched."""
+    the people (``notify``; ``silent``: never, the matches recorded as told — the demo's). Returns the ids of the ads
+    newly matched."""
     listing = catalog.listing_by_uuid(uuid=uuid)
     if listing is None or listing.status != "published":
         return []
@@ -191,8 +195,9 @@ def match_listing(*, uuid, notify: bool = True) -> list[int]:
             vector=listing.search_vector, source=MatchSource.LISTING, organisation_id=organisation.pk,
             organisation_name=organisation.name, listing=listing.uuid, title=listing.title,
             categories=catalog.category_ancestry(listing.category), today=today, now=now,
+            emailed_at=now if silent else None,
         )
-        if notify:
+        if notify and not silent:
             send_alerts(ad_ids=ads, today=today)
         refresh_badges(ad_ids=ads)
     return ads

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SEARCH_CONFIG = "swedish"
 WHAT_MAX_LENGTH = 200
@@ -28,9 +29,10 @@ DESCRIPTION_MAX_LENGTH = 2000
 
 
 class WantedStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    EXPIRED = "expired", _("Expired")
+    # "efterlysning" is of common gender in Swedish: öppen, stängd, utgången (a need is "öppet").
+    OPEN = "open", pgettext_lazy("wanted ad", "Open")
+    CLOSED = "closed", pgettext_lazy("wanted ad", "Closed")
+    EXPIRED = "expired", pgettext_lazy("wanted ad", "Expired")
 
 
 class WantedAd(models.Model):

@@ -125,3 +125,11 @@ def backdate_ad(*, ad: WantedAd, created_at) -> WantedAd:
     WantedAd.objects.filter(pk=ad.pk).update(created_at=created_at)
     ad.refresh_from_db()
     return ad
+
+
+def match_listing(*, uuid, silent: bool = False) -> list[int]:
+    """Match one of the organisation's published listings against its open ads now (wanted.matching), as its
+    publication's outbox event does; ``silent``: the matches are recorded as told, no e-mail (the demo's)."""
+    from . import matching
+
+    return matching.match_listing(uuid=uuid, silent=silent)
