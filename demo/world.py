@@ -25,7 +25,7 @@ from .listings import seed_demo_listings
 from .loans import seed_demo_loans
 from .needs import seed_demo_needs
 from .network import seed_demo_network
-from .wanted import seed_demo_wanted
+from .wanted import seed_demo_wanted, settle_demo_events
 
 DEMO_PASSWORD = "delbar-demo-2026"
 PLATFORM_ADMIN_EMAIL = "plattform@delbar.example"
@@ -155,6 +155,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     for organisation in trading:
         with schema_context(organisation.schema_name):
             seed_demo_wanted(organisation=organisation)
+    settle_demo_events(organisations=trading)
     connection.set_schema_to_public()
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
     return logins
