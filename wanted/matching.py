@@ -16,11 +16,12 @@ answers: PostgreSQL looks up P's entries in the index of open ads and rechecks t
 10,000 ads one by one. The same statement inserts the matches (``ON CONFLICT DO NOTHING``), so it returns only the
 ads newly matched.
 
-**E-mail at most once a day per ad.** The ads newly matched whose ``last_emailed_on`` is not today are set to today
-(one ``UPDATE … RETURNING``, under the rows' locks, so two matchers at once e-mail an ad once), and each gets one
-e-mail listing its matches not e-mailed yet, all written to the outbox in one statement (``enqueue_emails``), under
-the key ``wanted:<ad>:<day>``. A match found later the same day waits for the daily job, which e-mails what is owed
-(wanted.jobs). Five statements in all, whatever the number of ads.
+**E-mail at most once a day per ad.** The ads newly matched whose ``last_emailed_on`` is not today are locked
+(``SELECT … FOR UPDATE``, so two matchers at once e-mail an ad once) and set to today, and each gets one e-mail
+listing its matches not e-mailed yet, all written to the outbox in one statement (``enqueue_emails``), under the key
+``wanted:<ad>:<day>``. A match found later the same day waits for the daily job, which e-mails what is owed
+(wanted.jobs). Seven statements in all (the organisation, which ads are due, their locks, the day claimed, the
+matches owed, marked, the e-mails), whatever the number of ads.
 
 **Across organisations without one transaction for both.** The exchange's event is handled in public, where it only
 reads who the partners are and queues a task per partner organisation after its commit. Each task runs in its
@@ -242,7 +243,7 @@ def match_offers(*, offer_ids: list[int] | None = None, since: datetime | None =
                  notify: bool = True) -> list[int]:
     """Match offers of the organisation's network partners — ``offer_ids``, or those written since ``since`` — that
     it may see now against its open ads, in its schema and one transaction; e-mail the people (``notify``). One
-    statement per offer, and the e-mails' five."""
+    statement per offer, and the e-mails' seven."""
     organisation = organisations.current_organisation()
     offers = exchange.offers_visible_to(organisation_id=organisation.pk).filter(
         organisation_id__in=exchange.partner_organisation_ids(organisation_id=organisation.pk))
