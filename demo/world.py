@@ -26,6 +26,7 @@ from .loans import seed_demo_loans
 from .needs import seed_demo_needs
 from .network import seed_demo_network
 from .places import remember_demo_defaults, seed_demo_places
+from .wanted import seed_demo_wanted, settle_demo_events
 
 DEMO_PASSWORD = "delbar-demo-2026"
 PLATFORM_ADMIN_EMAIL = "plattform@delbar.example"
@@ -153,6 +154,11 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
         if organisation.slug == "ystad":
             with schema_context(organisation.schema_name):
                 seed_demo_needs(organisation=organisation)
+    # Wanted ads at Ystad and Skurup; one at Ystad already found what it asks for (decision 0036).
+    for organisation in trading:
+        with schema_context(organisation.schema_name):
+            seed_demo_wanted(organisation=organisation)
+    settle_demo_events(organisations=trading)
     connection.set_schema_to_public()
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
     return logins
