@@ -63,6 +63,13 @@ class OrganisationImpact:
         return sorted(self.avoided.versions | self.given_to_others.versions)
 
 
+def mediated_rows(queryset, *, own_prices: bool = False) -> impact.Rows:
+    """Handovers inside the organisation (``bookings.selectors.items_mediated``) as impact reads them; its own
+    prices only on its own figures."""
+    return impact.Rows(queryset, category_key="platform_key", at="handed_over_at", quantity="quantity",
+                       price_paid="paid_per_item", listing_uuid="listing_uuid", own_prices=own_prices)
+
+
 def organisation_impact(*, organisation_id: int, year: int) -> OrganisationImpact:
     start, end = catalog.statistics_period(year=year)
     months = {m: MonthImpact(month=date(year, m, 1)) for m in range(1, 13)}
@@ -72,13 +79,10 @@ def organisation_impact(*, organisation_id: int, year: int) -> OrganisationImpac
         return by_department.setdefault(pk, DepartmentImpact("", ""))
 
     # 1. Inside the organisation: per month, receiving and giving department (one query).
-    inside = impact.annotate_impact(
-        bookings.items_mediated(start=start, end=end).annotate(m=ExtractMonth("handed_over_at")),
-        category_key="platform_key", at="handed_over_at", quantity="quantity", price_paid="paid_per_item",
-        listing_uuid="listing_uuid", own_prices=True,
-    )
-    for (m, receiving, giving), figures in impact.impact_sums(
-            inside, quantity="quantity", group_by=("m", "receiving_department", "giving_department")).items():
+    inside = mediated_rows(bookings.items_mediated(start=start, end=end).annotate(m=ExtractMonth("handed_over_at")),
+                           own_prices=True)
+    for (m, receiving, giving), figures in inside.sums(
+            group_by=("m", "receiving_department", "giving_department")).items():
         months[m].inside.add(figures)
         if receiving is not None:
             department(receiving).avoided.add(figures)
@@ -86,15 +90,14 @@ def organisation_impact(*, organisation_id: int, year: int) -> OrganisationImpac
             department(giving).contributed.add(figures)
     # 2. Received from other organisations: per month and receiving department (one query).
     received = exchange.deals_received_impact(organisation_id=organisation_id, start=start, end=end)
-    for (m, receiving), figures in impact.impact_sums(
-            received.annotate(m=ExtractMonth("handed_over_at")), quantity="quantity",
+    for (m, receiving), figures in received.annotate(m=ExtractMonth("handed_over_at")).sums(
             group_by=("m", "receiving_department_id")).items():
         months[m].received.add(figures)
         if receiving is not None:
             department(receiving).avoided.add(figures)
     # 3. Given to other organisations: their figures, our contribution (one query).
-    given = impact.impact_sums(exchange.deals_given_impact(organisation_id=organisation_id, start=start, end=end),
-                               quantity="quantity").get((), impact.Impact())
+    given = exchange.deals_given_impact(organisation_id=organisation_id, start=start, end=end).sums().get(
+        (), impact.Impact())
     # 4. Loans and rentals: item-days of use (one query).
     days = impact.use_days(bookings.loans_for_use_days(start=start, end=end), start="use_from", end="use_until",
                            quantity="quantity")
@@ -151,11 +154,8 @@ def platform_impact(*, cached: bool = True) -> PlatformImpact:
     schema = connection.schema_name
     for organisation in organisations.active_organisations().only("schema_name"):
         with schema_context(organisation.schema_name):
-            rows = impact.annotate_impact(
-                bookings.items_mediated(start=far_past, end=far_future), category_key="platform_key",
-                at="handed_over_at", quantity="quantity", price_paid="paid_per_item", listing_uuid="listing_uuid",
-            )
-            inside.add(impact.impact_sums(rows, quantity="quantity").get((), impact.Impact()))
+            rows = mediated_rows(bookings.items_mediated(start=far_past, end=far_future))
+            inside.add(rows.sums().get((), impact.Impact()))
     with schema_context(schema):
         result = PlatformImpact(inside=inside, between=exchange.platform_deals_impact())
         if cached:
@@ -206,11 +206,9 @@ def open_data(*, cached: bool = True) -> dict:
         with schema_context(organisation.schema_name):
             for year, posted in catalog.posted_by_year().items():
                 row(organisation, year)["listings_posted"] = posted
-            mediated = impact.annotate_impact(
-                bookings.items_mediated(start=far_past, end=far_future).annotate(y=ExtractYear("handed_over_at")),
-                category_key="platform_key", at="handed_over_at", quantity="quantity", price_paid="paid_per_item",
-                listing_uuid="listing_uuid")
-            for (year,), figures in impact.impact_sums(mediated, quantity="quantity", group_by=("y",)).items():
+            mediated = mediated_rows(
+                bookings.items_mediated(start=far_past, end=far_future).annotate(y=ExtractYear("handed_over_at")))
+            for (year,), figures in mediated.sums(group_by=("y",)).items():
                 found = row(organisation, year)
                 found["items_mediated"] += figures.items
                 found["_impact"].add(figures)
