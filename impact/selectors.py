@@ -42,7 +42,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from taxonomy import selectors as taxonomy
 
-from .models import Factor, FactorVersion
+from .models import Factor, FactorVersion, OrganisationMonth
 from .organisation.models import ListingCorrection, PriceOverride
 
 KG = DecimalField(max_digits=16, decimal_places=4)
@@ -245,7 +245,8 @@ class Rows:
 
 def impact_sums(rows: Rows, *, group_by: tuple[str, ...] = ()) -> dict[tuple, Impact]:
     """Sum ``rows`` per group (``group_by``: field names or annotations of the queryset) and per factor version, in
-    one statement. Returns group values (a tuple, () without grouping) → Impact.
+    one statement. Returns group values (a tuple, () without grouping) → Impact. The group values come as the
+    database gives them, without the ORM's conversions (a TruncMonth is a naive local datetime).
 
     The same arithmetic as :func:`annotate_impact`, by joins rather than a subquery per row: the rows' query
     (only the fields needed) is a derived table joined to the factors, each with its validity range — from its
@@ -365,3 +366,53 @@ def current_factor(*, category_key: str) -> Factor | None:
 
 def price_override(*, category_key: str) -> PriceOverride | None:
     return PriceOverride.objects.filter(category_key=category_key).first()
+
+
+# ------------------------------------------------------------------------------------------ the public ledger
+
+
+@dataclass(frozen=True)
+class LedgerFigures:
+    """An organisation-year (or the platform) as the ledger holds it: counts, CO₂e and SEK, versions, as of."""
+
+    listings_posted: int
+    items_mediated: int
+    loans: int
+    impact: Impact
+    computed_at: object  # the oldest row's moment: every figure is at least this fresh
+
+
+def _ledger_sums(queryset: QuerySet, group_by: tuple[str, ...]) -> dict[tuple, LedgerFigures]:
+    from django.db.models import Min
+
+    rows = (queryset.values(*group_by, "factor_versions")
+            .annotate(_posted=Sum("listings_posted"), _items=Sum("items_mediated"), _loans=Sum("loans"),
+                      _co2e=Sum("co2e_kg"), _saved=Sum("sek_saved"), _corrected=Sum("corrected_items"),
+                      _at=Min("computed_at"))
+            .order_by())
+    found: dict[tuple, dict] = {}
+    for row in rows:
+        group = tuple(row[name] for name in group_by)
+        into = found.setdefault(group, {"posted": 0, "loans": 0, "impact": Impact(), "at": row["_at"]})
+        into["posted"] += row["_posted"] or 0
+        into["loans"] += row["_loans"] or 0
+        into["impact"].add(Impact(items=row["_items"] or 0, co2e=row["_co2e"] or Decimal("0"),
+                                  saved=row["_saved"] or Decimal("0"), versions=set(row["factor_versions"]),
+                                  corrected_items=row["_corrected"] or 0))
+        into["at"] = min(into["at"], row["_at"])
+    return {group: LedgerFigures(listings_posted=into["posted"], items_mediated=into["impact"].items,
+                                 loans=into["loans"], impact=into["impact"], computed_at=into["at"])
+            for group, into in found.items()}
+
+
+def ledger_totals(*, organisation_ids) -> LedgerFigures | None:
+    """The ledger's sums over ``organisation_ids`` (the active organisations), one query; None while it is empty."""
+    return _ledger_sums(OrganisationMonth.objects.filter(organisation_id__in=organisation_ids), ()).get(())
+
+
+def ledger_by_organisation_year(*, organisation_ids) -> dict[tuple[int, int], LedgerFigures]:
+    """The ledger per (organisation id, year) over ``organisation_ids``, one query."""
+    from django.db.models.functions import ExtractYear
+
+    return _ledger_sums(OrganisationMonth.objects.filter(organisation_id__in=organisation_ids)
+                        .annotate(year=ExtractYear("month")), ("organisation_id", "year"))
