@@ -12,7 +12,10 @@ querysets to :func:`annotate_impact`, which adds, per row, in the same SQL state
   being the organisation's own override when ``own_prices`` (and its schema is the current one), else the factor's;
 - ``impact_corrected``: whether a correction of the listing applied; ``impact_own_price``: whether an override did.
 
-:func:`impact_sums` then groups and sums them (one query). Decision 0032 states the counting rules.
+:func:`impact_sums` sums the same figures per group with joins (one statement, no subquery per row; decision
+0035): what the pages and reports use. Both take an :class:`Rows`. Decision 0032 states the counting rules.
+The public ledger (``OrganisationMonth``, decision 0035) is read by :func:`ledger_totals` and
+:func:`ledger_by_organisation_year`.
 """
 
 from __future__ import annotations
@@ -248,12 +251,17 @@ def impact_sums(rows: Rows, *, group_by: tuple[str, ...] = ()) -> dict[tuple, Im
     one statement. Returns group values (a tuple, () without grouping) → Impact. The group values come as the
     database gives them, without the ORM's conversions (a TruncMonth is a naive local datetime).
 
-    The same arithmetic as :func:`annotate_impact`, by joins rather than a subquery per row: the rows' query
-    (only the fields needed) is a derived table joined to the factors, each with its validity range — from its
-    version's ``valid_from`` to the next version's of the same key (a window over a few hundred rows) — on the key
-    and the range; LEFT JOINs to the organisation's price overrides (``own_prices``) and the listings'
-    corrections (``listing_uuid``); then SUM … GROUP BY. PostgreSQL hashes the small tables once, so the cost per
-    row is a hash probe, not four index scans (decision 0032, docs/benchmarks.md)."""
+    The same arithmetic as :func:`annotate_impact`, by joins rather than subqueries per row (decision 0035):
+
+    1. the rows' query (only the fields needed) is grouped by the groups, key, price paid, listing and the start of
+       the version period the moment falls in (``width_bucket`` over the published versions' start dates, computed
+       once), summing the quantity;
+    2. those groups are joined to the factors, each with its validity range — from its version's ``valid_from`` to
+       the next version's *of the same key*, the old rule exactly — and LEFT JOINed to the organisation's price
+       overrides (``own_prices``) and the listings' corrections (``listing_uuid``); then SUM … GROUP BY.
+
+    Exact because version periods are no coarser than any key's factor ranges. tests/test_impact_ledger.py checks
+    it against the per-row figures."""
     fields = {f"_impact_g{position}": _expression(name) for position, name in enumerate(group_by)}
     fields["_impact_key"] = _expression(rows.category_key)
     fields["_impact_at"] = _expression(rows.at)
