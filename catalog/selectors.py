@@ -330,6 +330,17 @@ def posted_by_year() -> dict[int, int]:
                 .values("y").annotate(n=Count("pk")).values_list("y", "n").order_by())
 
 
+def posted_by_month() -> dict[date, int]:
+    """Listings published per month (its first day, in the current time zone), in one query: for the public
+    ledger of figures (decision 0035)."""
+    from django.db.models.functions import TruncMonth
+
+    return {timezone.localtime(month).date() if hasattr(month, "hour") else month: n
+            for month, n in Listing.objects.filter(published_at__isnull=False)
+            .annotate(m=TruncMonth("published_at")).values("m").annotate(n=Count("pk")).values_list("m", "n")
+            .order_by()}
+
+
 def statistics_years() -> list[int]:
     """Years that have listings, newest first, always including this year."""
     this_year = timezone.localdate().year

@@ -18,9 +18,11 @@ from django_tenants.utils import schema_context
 
 from accounts.roles import Role
 from accounts.services import ensure_departments, ensure_superuser, ensure_user
+from reports.services import refresh_impact_ledger_of_all
 from tenants.services import OrganisationDetails, domain_for, provision_organisation
 
 from .deals import seed_demo_deals
+from .factors import seed_demo_factor_version
 from .listings import seed_demo_listings
 from .loans import seed_demo_loans
 from .needs import seed_demo_needs
@@ -160,6 +162,10 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
             seed_demo_wanted(organisation=organisation)
     settle_demo_events(organisations=trading)
     connection.set_schema_to_public()
+    # A second factor version, in force from halfway through this year (decision 0035).
+    seed_demo_factor_version()
+    # The public ledger of the organisations' figures, as the nightly job would write it (decision 0035).
+    refresh_impact_ledger_of_all()
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
     return logins
 
