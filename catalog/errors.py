@@ -69,6 +69,7 @@ PLATFORM_KEY_UNKNOWN = ("platform_key_unknown", _("That is not one of the platfo
 REACH_INVALID = ("invalid_choice", _("Choose who may see the listing among the choices."), 400)
 NOT_ALLOWED_SHARING = ("not_allowed", _("Only organisation admins can change how far new listings are shared."), 403)
 NOT_ALLOWED_CATEGORIES = ("not_allowed", _("Only organisation admins can change the categories."), 403)
+NOT_ALLOWED_ORGANISATION = ("not_allowed", _("Only organisation admins can move or hand over listings in bulk."), 403)
 STATE = "not_possible_now"
 
 

@@ -104,6 +104,8 @@ TENANT_APPS = [
     "impact.organisation",
     # Check before you buy: needs, their search evidence and the compliance report (decision 0033).
     "needs",
+    # No models: the organisation's admin pages, "Administrera" (decision 0039).
+    "orgadmin",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
