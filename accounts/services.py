@@ -380,10 +380,28 @@ def _check_not_last_admin(person: User) -> None:
 
 
 @transaction.atomic
-def change_person(*, by: User, person: User, role: str, department: Department | None) -> User:
-    """Give ``person`` another role or department (admins only; the organisation always keeps an admin)."""
+def change_person(*, by: User, person: User, role: str, department: Department | None,
+                  full_name: str | None = None, email: str | None = None) -> User:
+    """Give ``person`` another role or department, and optionally name and login address (admins only; the
+    organisation always keeps an admin). A new address must be at the organisation's own domains; the admin chooses
+    it, so it is stored as verified, and the organisation's other admins are told."""
     _require_admin(by)
     current = User.objects.select_for_update().get(pk=person.pk)
+    old_email = current.email
+    if email is not None:
+        email = User.objects.normalize_email(email.strip()).lower()
+        if email != current.email:
+            try:
+                check_staff_email(email=email, chosen_by_admin=True)
+            except errors.AccountError as refusal:
+                errors.raise_error((refusal.code, refusal.message), field="email")
+            if User.objects.filter(email__iexact=email).exclude(pk=current.pk).exists():
+                errors.raise_error(errors.ALREADY_MEMBER, field="email", email=email)
+            current.email = email
+            EmailAddress.objects.filter(user=current).delete()
+            EmailAddress.objects.create(user=current, email=email, primary=True, verified=True)
+    if full_name is not None:
+        current.full_name = " ".join(full_name.split())[:200]
     if role not in Role.values:
         errors.raise_error(errors.ROLE_INVALID, field="role")
     if department is None:
@@ -394,7 +412,9 @@ def change_person(*, by: User, person: User, role: str, department: Department |
         _check_not_last_admin(current)
     current.role = role
     current.department = department
-    current.save(update_fields=["role", "department"])
+    current.save(update_fields=["role", "department", "email", "full_name"])
+    if current.email != old_email:
+        queue_email_change_notice(user=current, old_email=old_email, new_email=current.email)
     return current
 
 

@@ -142,6 +142,8 @@ class InviteForm(forms.Form):
 
 
 class PersonForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail address (login)"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     department = DepartmentChoiceField(label=_("Department"), required=True,
                                        error_messages={"required": _("Choose a department.")})

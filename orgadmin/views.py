@@ -239,14 +239,16 @@ def person_detail(request, uuid):
     person = _person_or_404(uuid)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     change = forms.PersonForm(request.POST if action == "change" else None, prefix="change",
-                              initial={"role": person.role, "department": person.department_id})
+                              initial={"role": person.role, "department": person.department_id,
+                                       "full_name": person.full_name, "email": person.email})
     deactivate = forms.DeactivateForm(request.POST if action == "deactivate" else None, person=person,
                                       prefix="deactivate")
     status = 200
     if action == "change" and change.is_valid():
         try:
             accounts.change_person(by=request.user, person=person, role=change.cleaned_data["role"],
-                                   department=people.department(pk=change.cleaned_data["department"]))
+                                   department=people.department(pk=change.cleaned_data["department"]),
+                                   full_name=change.cleaned_data["full_name"], email=change.cleaned_data["email"])
         except AccountError as refusal:
             forms.add_refusal(change, refusal)
             status = refusal.http_status
