@@ -470,11 +470,20 @@ def invite_many(
     report = check_rows(rows=rows, default_role=default_role, default_department=default_department)
     if not report.is_valid:
         errors.raise_error(errors.IMPORT_HAS_ERRORS, count=report.error_count)
+    # Every row passed invite_colleague's checks in check_rows (address, member, domain) within this transaction;
+    # the open invitations they replace are withdrawn at once, then each is made as invite_colleague makes one.
+    now = timezone.now()
+    Invitation.objects.filter(
+        email__in=[row.email for row in report.rows], accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
     invitations = []
     for row in report.rows:
-        invitation, _token = invite_colleague(
-            invited_by=invited_by, email=row.email, role=row.role, department=row.department,
-            accept_url_for=accept_url_for,
+        token = secrets.token_urlsafe(32)
+        invitation = Invitation.objects.create(
+            email=row.email, role=row.role, department=row.department, token_hash=_hash(token),
+            invited_by=invited_by, expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
+        if accept_url_for is not None:
+            queue_invitation_email(invitation=invitation, accept_url=accept_url_for(token))
         invitations.append(invitation)
     return invitations
