@@ -545,3 +545,41 @@ def test_a_department_and_a_persons_page_do_not_grow_with_the_data(ystad, media)
 
     # then the pages cost the same
     assert [_count(client, path) for path in paths] == few
+
+
+def test_invite_many_itself_invites_everyone_or_nobody(ystad):
+    # given a list whose last row names someone already in the organisation
+    from accounts import services
+    from accounts.errors import AccountError
+
+    admin = user_in(ystad, "admin")
+    with schema_context(ystad.schema_name):
+        department = Department.objects.filter(is_active=True).first()
+        before = Invitation.objects.count()
+        rows = services.rows_from_text("forst@ystad.example\nandra@ystad.example\npersonal@ystad.example")
+
+        # when the service is asked to invite them, skipping the page's report
+        with pytest.raises(AccountError) as refused:
+            services.invite_many(invited_by=admin, rows=rows, default_role=Role.MEMBER,
+                                 default_department=department)
+
+        # then it refuses with the count, and nobody is invited
+        assert refused.value.code == "import_has_errors"
+        assert "1 rader har fel" in refused.value.message
+        assert Invitation.objects.count() == before
+
+
+def test_a_wound_up_departments_name_stays_taken_and_the_error_says_why(ystad):
+    # given a department that was merged into another
+    source = _department(ystad, "Nedlagda enheten")
+    target = _department(ystad, "Kvarvarande enheten")
+    client = _admin(ystad)
+    assert client.post(f"/administrera/enheter/{source.pk}/",
+                       {"action": "merge", "merge-target": target.pk}).status_code == 302
+
+    # when a new department is given its name
+    response = client.post("/administrera/enheter/", {"name": "Nedlagda enheten"})
+
+    # then the refusal says the name is kept by the wound-up department
+    assert response.status_code == 400
+    assert "avvecklad avdelning" in response.context["form"].errors["name"][0]
