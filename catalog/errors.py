@@ -29,6 +29,7 @@ class RateLimited(CatalogError):
 
 
 NOT_ALLOWED = ("not_allowed", _("You are not allowed to do this with this listing."), 403)
+NOT_ALLOWED_ORGANISATION = ("not_allowed", _("Only organisation admins can move or hand over listings in bulk."), 403)
 QUANTITY_INVALID = ("quantity_invalid", _("The quantity must be at least 1."), 400)
 PRICE_INVALID = ("price_invalid", _("The price cannot be negative."), 400)
 INVALID_CHOICE = ("invalid_choice", _("The condition, offer or rent period is not one of the choices."), 400)
@@ -69,7 +70,6 @@ PLATFORM_KEY_UNKNOWN = ("platform_key_unknown", _("That is not one of the platfo
 REACH_INVALID = ("invalid_choice", _("Choose who may see the listing among the choices."), 400)
 NOT_ALLOWED_SHARING = ("not_allowed", _("Only organisation admins can change how far new listings are shared."), 403)
 NOT_ALLOWED_CATEGORIES = ("not_allowed", _("Only organisation admins can change the categories."), 403)
-NOT_ALLOWED_ORGANISATION = ("not_allowed", _("Only organisation admins can move or hand over listings in bulk."), 403)
 STATE = "not_possible_now"
 
 

@@ -88,6 +88,8 @@ SHARED_APPS = [
 ]
 # Each organisation's schema: its staff (users, e-mail addresses, sessions) and its own data.
 TENANT_APPS = [
+    # No models: the organisation's admin pages, "Administrera" (decision 0039).
+    "orgadmin",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -105,8 +107,6 @@ TENANT_APPS = [
     "impact.organisation",
     # Check before you buy: needs, their search evidence and the compliance report (decision 0033).
     "needs",
-    # No models: the organisation's admin pages, "Administrera" (decision 0039).
-    "orgadmin",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
