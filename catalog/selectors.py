@@ -526,4 +526,3 @@ def managed_listing_uuids(*, user) -> QuerySet:
     """A subquery of the UUIDs of the listings that are ``user``'s own on "Mina annonser": what they answer
     other organisations' requests for: those they posted or are the contact person for."""
     return Listing.objects.filter(Q(created_by=user) | Q(contact_person=user)).values("uuid")
-
