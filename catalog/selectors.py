@@ -152,6 +152,30 @@ def category_height(category: Category) -> int:
     return rows[0][0] or 1
 
 
+def open_listing_counts_by_department() -> dict[int, int]:
+    """How many open listings (draft, published, reserved) each department has: one query."""
+    rows = (
+        Listing.objects.filter(status__in=(ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED))
+        .values("department_id").annotate(count=Count("pk")).order_by()
+    )
+    return {row["department_id"]: row["count"] for row in rows}
+
+
+def listing_count_of_department(*, department) -> tuple[int, int]:
+    """(every listing, open listings) of ``department``: one query."""
+    open_statuses = (ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED)
+    figures = Listing.objects.filter(department=department).aggregate(
+        every=Count("pk"), open=Count("pk", filter=Q(status__in=open_statuses))
+    )
+    return figures["every"], figures["open"]
+
+
+def listings_in_charge_count(*, user) -> int:
+    """How many listings ``user`` is the contact person of, or posted and are still open: what a leaver hands over."""
+    open_statuses = (ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED)
+    return Listing.objects.filter(Q(contact_person=user) | Q(created_by=user, status__in=open_statuses)).count()
+
+
 def search_listings(
     *,
     query: str = "",
