@@ -22,8 +22,9 @@ class Department(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # A department merged into another or wound up is kept, inactive, because bookings and statistics name it
-    # (receiving and giving department); nobody can be placed in it and it is not offered in forms.
-    is_active = models.BooleanField(_("active"), default=True)
+    # (receiving and giving department); nobody can be placed in it and it is not offered in forms. A database default
+    # too, so that a row written outside Django (a schema cloned, a test's raw INSERT) is active.
+    is_active = models.BooleanField(_("active"), default=True, db_default=True)
 
     class Meta:
         verbose_name = _("department")

@@ -160,6 +160,8 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     for organisation in trading:
         with schema_context(organisation.schema_name):
             seed_demo_wanted(organisation=organisation)
+            # Again: the wanted ads' sewing machine, posted on the way, would be what its poster's form remembers.
+            remember_demo_defaults(organisation=organisation)
     settle_demo_events(organisations=trading)
     connection.set_schema_to_public()
     # A second factor version, in force from halfway through this year (decision 0035).

@@ -8,6 +8,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name="department", name="is_active", field=models.BooleanField(default=True, verbose_name="active"),
+            model_name="department", name="is_active", field=models.BooleanField(db_default=True, default=True, verbose_name="active"),
         ),
     ]
