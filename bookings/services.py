@@ -464,7 +464,8 @@ def answer_extension(*, booking: Booking, by, accept: bool, notify: bool = True)
             current.save()
     except IntegrityError as error:
         if EXCLUSION in str(error):
-            errors.raise_error(errors.EXTENSION_TAKEN, date=formats.date_format(timezone.localtime(until), "DATE_FORMAT"))
+            errors.raise_error(errors.EXTENSION_TAKEN,
+                               date=formats.date_format(timezone.localtime(until), "DATE_FORMAT"))
         raise
     event = _event(current, "extension_accepted" if accept else "extension_refused", actor=actor, until=until)
     if notify:

@@ -31,6 +31,8 @@ def clear_filters_url(context, form) -> str:
     kept = request.GET.copy()
     for name in (*_filter_names(form), "sida"):
         kept.pop(name, None)
+    for name in [name for name in kept if not any(kept.getlist(name))]:
+        kept.pop(name)  # an empty search box says nothing
     return f"{request.path}?{kept.urlencode()}" if kept else request.path
 
 

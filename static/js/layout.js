@@ -26,7 +26,7 @@
     button.addEventListener("click", function () {
       show(button.getAttribute("aria-expanded") !== "true");
     });
-    menu.addEventListener("keydown", function (event) {
+    document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && narrow.matches && button.getAttribute("aria-expanded") === "true") {
         show(false);
         button.focus();
