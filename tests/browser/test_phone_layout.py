@@ -150,7 +150,11 @@ def test_on_a_phone_the_first_listing_shows_at_once_and_filters_fold_behind_one_
         assert _small_targets(page) == []
         audit_in_swedish_and_english(page, audit, english_heading="Find before you buy")
 
-        # "Visa … annonser" folds the filters and goes to the results
+        # "Visa … annonser" (shown with the filters open: the language switch reloaded the page, folded) folds the
+        # filters and goes to the results
+        expect(page.locator("#show-results")).to_be_hidden()
+        expect(page.locator("#filter-count")).to_have_text("1 aktivt")
+        toggle.click()
         page.locator("#show-results").click()
         expect(page.locator("#filter-panel")).not_to_have_attribute("open", "")
         expect(page.locator("#results-heading")).to_be_in_viewport()
