@@ -360,7 +360,9 @@ def ensure_offers(plan: Plan, organisations: dict[int, object], *, size: int, re
         if others:  # the relay organisations' copies, from the relay part of an earlier run
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM exchange_offer WHERE NOT (organisation_id = ANY(%s))", [list(wanted)])
-            connection.cursor().execute("VACUUM ANALYZE exchange_offer")
+        # As autovacuum would have it: kept offers may lack statistics of a column a migration added since (without
+        # them the planner takes every word for rare), and a visibility map for index-only scans.
+        connection.cursor().execute("VACUUM ANALYZE exchange_offer")
         print(f"\nThe exchange holds the {sum(wanted.values()):,} offers of {len(ranks)} organisations already "
               f"({everyone:,} to everyone; kept from an earlier run, --reseed to redo"
               f"{f'; {others:,} copies of other organisations removed' if others else ''}).", flush=True)

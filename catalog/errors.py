@@ -69,6 +69,15 @@ PLATFORM_KEY_UNKNOWN = ("platform_key_unknown", _("That is not one of the platfo
 REACH_INVALID = ("invalid_choice", _("Choose who may see the listing among the choices."), 400)
 NOT_ALLOWED_SHARING = ("not_allowed", _("Only organisation admins can change how far new listings are shared."), 403)
 NOT_ALLOWED_CATEGORIES = ("not_allowed", _("Only organisation admins can change the categories."), 403)
+NOT_ALLOWED_PLACES = ("not_allowed", _("Only organisation admins can change the saved places."), 403)
+PLACE_NAME_REQUIRED = ("place_name_required", _("Give the place a name."), 400)
+PLACE_NAME_TAKEN = ("place_name_taken", _("There is already a place with this name."), 400)
+PLACE_RETIRED = ("place_retired", _("That place is no longer in use. Choose another."), 400)
+PENDING_PHOTO_GONE = (
+    "pending_photo_gone",
+    _("A photo you added is no longer waiting to be saved (after a day it is removed). Add it again."),
+    400,
+)
 STATE = "not_possible_now"
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -17,14 +18,15 @@ from .limits import (
     BUILDING_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
     MESSAGE_MAX_LENGTH,
+    PLACE_NAME_MAX_LENGTH,
     REASON_MAX_LENGTH,
     ROOM_MAX_LENGTH,
     SEARCH_QUERY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
-from .models import PRICED_OFFERS, Category, Condition, OfferType, Reach, RentPeriod
+from .models import PRICED_OFFERS, Category, Condition, OfferType, Place, Reach, RentPeriod
 from .permissions import can_post_for_any_department
-from .selectors import category_choices, default_reach
+from .selectors import category_choices, default_reach, places
 
 if TYPE_CHECKING:
     from accounts.models import Department, User
@@ -103,7 +105,9 @@ class ListingForm(forms.Form):
         label=_("Description"), required=False, max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), empty_label=None)
+    # Never preselected: the form suggests categories from the title (selectors.suggest_categories) and the person
+    # confirms one; a default would file a monitor under the first category.
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
     condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices, initial=Condition.GOOD)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000, initial=1)
     offer_type = forms.ChoiceField(
@@ -116,6 +120,7 @@ class ListingForm(forms.Form):
     rent_period = forms.ChoiceField(
         label=_("Rent period"), required=False, choices=[("", "—"), *RentPeriod.choices]
     )
+    place = forms.ModelChoiceField(label=_("Where is it?"), queryset=Place.objects.none(), required=False)
     address = forms.CharField(label=_("Address"), max_length=ADDRESS_MAX_LENGTH, required=False)
     building = forms.CharField(label=_("Building"), max_length=BUILDING_MAX_LENGTH, required=False)
     room = forms.CharField(label=_("Room"), max_length=ROOM_MAX_LENGTH, required=False)
@@ -136,11 +141,28 @@ class ListingForm(forms.Form):
     # The listing's edited_at when the form was shown, so that an edit made meanwhile is not overwritten.
     edited_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, photos=(), current_department_id: int | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, user, photos=(), current_department_id: int | None = None, current_place_id: int | None = None,
+        suggestions=(), **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        # Validated against every category, shown in the tree's order (the same options as the search form's).
+        # Validated against every category, shown in the tree's order (the same options as the search form's),
+        # with the categories suggested for the title first, when there are any (without JavaScript, after the
+        # form came back).
         self.fields["category"].queryset = Category.objects.all()
-        self.fields["category"].choices = _category_choices(None)
+        choices = _category_choices(str(_("Choose a category")))
+        if suggestions:
+            choices = [choices[0], (str(_("Suggested for the title")), [
+                (str(suggestion.category_id), suggestion.label) for suggestion in suggestions
+            ]), (str(_("All categories")), choices[1:])]
+        self.fields["category"].choices = choices
+        self.suggestions = list(suggestions)
+        in_use = places()
+        if current_place_id is not None:
+            in_use = Place.objects.filter(Q(is_active=True) | Q(pk=current_place_id)).order_by("name")
+        self.fields["place"].queryset = in_use
+        self.fields["place"].empty_label = _("Another place (fill in below)")
+        self.has_places = in_use.exists()
         departments = people.departments()
         any_department = can_post_for_any_department(user)
         self.without_department = not any_department and not user.department_id
@@ -153,7 +175,7 @@ class ListingForm(forms.Form):
         self.fields["contact_person"].queryset = people.active_people()
         if not self.is_bound and "reach" not in self.initial:
             self.initial["reach"] = default_reach()  # a new listing: the organisation's default
-        self.fields["photos"].widget.attrs.update({"accept": "image/jpeg,image/png,image/webp"})
+        self.fields["photos"].widget.attrs.update({"accept": "image/*"})
         # Formatted here, per request, so that it is in the language of this request.
         self.fields["description"].help_text = _(
             "Size, colour, brand, what is included, any faults. At most %(limit)s characters."
@@ -212,3 +234,13 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class PlaceForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=PLACE_NAME_MAX_LENGTH,
+        help_text=_("What people pick when they post, e.g. “Återbrukslagret, hall A”."),
+    )
+    address = forms.CharField(label=_("Address"), max_length=ADDRESS_MAX_LENGTH, required=False)
+    building = forms.CharField(label=_("Building"), max_length=BUILDING_MAX_LENGTH, required=False)
+    room = forms.CharField(label=_("Room"), max_length=ROOM_MAX_LENGTH, required=False)

@@ -22,3 +22,6 @@ CATEGORY_NAME_MAX_LENGTH = 100
 # Category → subcategory → … : the seeded tree has two levels; four leave room (IT → Datorer → Bärbara →
 # Laddare) while a select list's "A › B › C › D" still reads. The database holds the tree to it (catalog.models).
 CATEGORY_MAX_DEPTH = 4
+
+# A saved place's name ("Återbrukslagret, hall A"): what people pick in the listing form instead of typing.
+PLACE_NAME_MAX_LENGTH = 100

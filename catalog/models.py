@@ -21,6 +21,7 @@ from .limits import (
     CATEGORY_MAX_DEPTH,
     CATEGORY_NAME_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
+    PLACE_NAME_MAX_LENGTH,
     REASON_MAX_LENGTH,
     ROOM_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -142,6 +143,12 @@ class Listing(models.Model):
     address = models.CharField(_("address"), max_length=ADDRESS_MAX_LENGTH, blank=True)
     building = models.CharField(_("building"), max_length=BUILDING_MAX_LENGTH, blank=True)
     room = models.CharField(_("room"), max_length=ROOM_MAX_LENGTH, blank=True)
+    # The saved place it was posted at, if one was picked: its address and building are copied into the listing
+    # (so a listing says where it stood even after the place is renamed or retired).
+    place = models.ForeignKey(
+        "catalog.Place", verbose_name=_("place"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="listings",
+    )
     department = models.ForeignKey(
         "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="listings"
     )
@@ -215,6 +222,8 @@ class Listing(models.Model):
         listing = super().from_db(db, field_names, values)
         # The reach as stored, so that a save narrowing it to the organisation still withdraws the shared copy.
         listing._stored_reach = listing.__dict__.get("reach")
+        # The status as stored, so that a save that publishes it is told apart from one that keeps it published.
+        listing._stored_status = listing.__dict__.get("status")
         return listing
 
     @property
@@ -282,3 +291,83 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Place(models.Model):
+    """A place the organisation's things stand at (a storage room, a building): picked in the listing form instead of
+    typing the address again. Kept by the organisation's admins (/installningar/platser/); retired, never deleted,
+    since listings name it."""
+
+    name = models.CharField(_("name"), max_length=PLACE_NAME_MAX_LENGTH)
+    address = models.CharField(_("address"), max_length=ADDRESS_MAX_LENGTH, blank=True)
+    building = models.CharField(_("building"), max_length=BUILDING_MAX_LENGTH, blank=True)
+    room = models.CharField(_("room"), max_length=ROOM_MAX_LENGTH, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("name", name="place_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def location(self) -> str:
+        return ", ".join(part for part in (self.address, self.building, self.room) if part)
+
+
+class PostingDefaults(models.Model):
+    """What a person chose on their last listing (department, contact person, where), offered on their next one.
+    Written by catalog.services.create_listing; one row per person."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="posting_defaults"
+    )
+    department = models.ForeignKey("accounts.Department", null=True, on_delete=models.SET_NULL, related_name="+")
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    place = models.ForeignKey(Place, null=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.CharField(max_length=ADDRESS_MAX_LENGTH, blank=True)
+    building = models.CharField(max_length=BUILDING_MAX_LENGTH, blank=True)
+    room = models.CharField(max_length=ROOM_MAX_LENGTH, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("posting defaults")
+        verbose_name_plural = _("posting defaults")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+
+def pending_photo_path(instance: PendingPhoto, filename: str) -> str:
+    # Beside the listings' photos: a pending photo taken into a listing keeps its files, only its row moves.
+    from django.db import connection
+
+    return f"{connection.schema_name}/listings/{filename}"
+
+
+class PendingPhoto(models.Model):
+    """A photo uploaded while a listing is being written, before it is saved: validated and re-encoded as any
+    listing photo (catalog.photos), kept for its uploader only, taken into the listing when it is saved (its files
+    stay, its row becomes a ListingPhoto) and removed by a daily job when abandoned (catalog.jobs)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    image = models.ImageField(upload_to=pending_photo_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(upload_to=pending_photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo not yet in a listing")
+        verbose_name_plural = _("photos not yet in a listing")
+        indexes = [models.Index(fields=["created_at"], name="pending_photo_created")]
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -54,3 +54,8 @@ def can_manage_categories(user) -> bool:
 def can_manage_sharing(user) -> bool:
     """How far the organisation shares by default is the organisation's decision: its admins set it."""
     return user.is_authenticated and user.is_active and user.role == Role.ORG_ADMIN
+
+
+def can_manage_places(user) -> bool:
+    """The organisation's saved places (storage rooms, buildings) are kept by its admins."""
+    return user.is_authenticated and user.is_active and user.role == Role.ORG_ADMIN

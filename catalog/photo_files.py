@@ -11,7 +11,11 @@ def photo_response(record: ListingPhoto | None, size: str) -> FileResponse:
     """Stream the full photo or its thumbnail (the web page and the API both answer with this)."""
     if record is None or size not in ("full", "thumb"):
         raise Http404
-    field = record.image if size == "full" else record.thumbnail
+    return file_response(record.image if size == "full" else record.thumbnail)
+
+
+def file_response(field) -> FileResponse:
+    """Stream a stored WebP (a photo's image or thumbnail field), privately cached; 404 if the file is gone."""
     try:
         handle = field.open("rb")
     except FileNotFoundError:

@@ -116,8 +116,13 @@ class SearchResults(Sequence):
         return iter(self[:])
 
 
+def text_query_text(terms: list[str]) -> str:
+    """Every word a prefix, all of them required: the tsquery's text (the words hold no tsquery syntax)."""
+    return " & ".join(f"{term}:*" for term in terms)
+
+
 def text_query(terms: list[str]) -> SearchQuery:
-    return SearchQuery(" & ".join(f"{term}:*" for term in terms), search_type="raw", config=SEARCH_CONFIG)
+    return SearchQuery(text_query_text(terms), search_type="raw", config=SEARCH_CONFIG)
 
 
 def _ranked_rows(queryset: QuerySet[Listing], terms: list[str]) -> tuple[list[Row], bool]:

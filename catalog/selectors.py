@@ -12,9 +12,22 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
-from django.db.models.functions import ExtractMonth
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import ExtractMonth, Greatest
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -23,7 +36,20 @@ from bookings import selectors as bookings
 
 from .lifecycle import LISTING, ListingStatus
 from .limits import CATEGORY_MAX_DEPTH
-from .models import Category, Condition, Listing, ListingPhoto, OfferType, Reach, RentPeriod, SharingSettings
+from .models import (
+    SEARCH_CONFIG,
+    Category,
+    Condition,
+    Listing,
+    ListingPhoto,
+    OfferType,
+    PendingPhoto,
+    Place,
+    PostingDefaults,
+    Reach,
+    RentPeriod,
+    SharingSettings,
+)
 from .permissions import DEPARTMENT_MANAGER, RUNS_THE_SERVICE, can_manage_listing, can_see_listing, is_poster_or_contact
 from .search import (
     ORDERS,
@@ -34,6 +60,7 @@ from .search import (
     closest_words,
     search,
     text_query,
+    text_query_text,
     with_photos,
 )
 from .search_text import query_terms, title_suffixes
@@ -361,6 +388,17 @@ def posted_by_year() -> dict[int, int]:
                 .values("y").annotate(n=Count("pk")).values_list("y", "n").order_by())
 
 
+def posted_by_month() -> dict[date, int]:
+    """Listings published per month (its first day, in the current time zone), in one query: for the public
+    ledger of figures (decision 0035)."""
+    from django.db.models.functions import TruncMonth
+
+    return {timezone.localtime(month).date() if hasattr(month, "hour") else month: n
+            for month, n in Listing.objects.filter(published_at__isnull=False)
+            .annotate(m=TruncMonth("published_at")).values("m").annotate(n=Count("pk")).values_list("m", "n")
+            .order_by()}
+
+
 def statistics_years() -> list[int]:
     """Years that have listings, newest first, always including this year."""
     this_year = timezone.localdate().year
@@ -421,6 +459,11 @@ def title_endings(*, title: str) -> str:
 def text_search_query(*, terms: list[str]):
     """The full-text query for the words, each a prefix (catalog.search)."""
     return text_query(terms)
+
+
+def text_search_config_and_text(*, terms: list[str]) -> tuple[str, str]:
+    """The text search configuration and the tsquery text of text_search_query, for a query written in SQL."""
+    return SEARCH_CONFIG, text_query_text(terms)
 
 
 def search_rank_weights() -> list[float]:
@@ -568,3 +611,151 @@ def managed_listing_uuids(*, user) -> QuerySet:
     """A subquery of the UUIDs of the listings that are ``user``'s own on "Mina annonser": what they answer
     other organisations' requests for: those they posted or are the contact person for."""
     return Listing.objects.filter(Q(created_by=user) | Q(contact_person=user)).values("uuid")
+
+
+# ------------------------------------------------------------------------------------------- posting from a phone
+
+
+def places(*, include_retired: bool = False) -> QuerySet[Place]:
+    """The organisation's saved places by name; those in use only, unless ``include_retired``."""
+    queryset = Place.objects.order_by("-is_active", "name") if include_retired else Place.objects.filter(
+        is_active=True).order_by("name")
+    return queryset
+
+
+def place(*, pk: int) -> Place | None:
+    return Place.objects.filter(pk=pk).first()
+
+
+def posting_defaults(*, user) -> dict:
+    """What ``user``'s next listing form starts with: the department, contact person and place (or address) of
+    their last listing, where still valid; otherwise their own department and themselves. One query."""
+    initial: dict = {"department": user.department_id, "contact_person": user.pk}
+    remembered = (
+        PostingDefaults.objects.select_related("contact_person", "place").filter(user=user).first()
+    )
+    if remembered is None:
+        return initial
+    if remembered.department_id is not None:
+        initial["department"] = remembered.department_id
+    contact = remembered.contact_person
+    if contact is not None and contact.is_active:
+        initial["contact_person"] = contact.pk
+    if remembered.place is not None and remembered.place.is_active:
+        initial["place"] = remembered.place.pk
+        if remembered.room and remembered.room != remembered.place.room:
+            initial["room"] = remembered.room
+    elif remembered.place_id is None:
+        initial.update(address=remembered.address, building=remembered.building, room=remembered.room)
+    return initial
+
+
+def _uuid_strings(values) -> list[str]:
+    import uuid as uuid_module
+
+    result = []
+    for value in values:
+        try:
+            result.append(str(uuid_module.UUID(str(value))))
+        except ValueError:
+            continue
+    return list(dict.fromkeys(result))
+
+
+def pending_photos(*, owner, uuids) -> list[PendingPhoto]:
+    """The owner's pending photos of ``uuids``, in that order; others' and those gone are left out. One query."""
+    wanted = _uuid_strings(uuids)
+    if not wanted:
+        return []
+    found = {str(row.uuid): row for row in PendingPhoto.objects.filter(owner=owner, uuid__in=wanted)}
+    return [found[key] for key in wanted if key in found]
+
+
+def pending_photo(*, owner, uuid) -> PendingPhoto | None:
+    found = pending_photos(owner=owner, uuids=[uuid])
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class CategorySuggestion:
+    category_id: int
+    label: str  # its path, "Möbler › Kontorsstolar", in the language of the request
+    score: float
+
+
+SUGGESTIONS = 3
+# How many earlier listings matching the title's words are read to see which categories they were filed under.
+SUGGESTION_EVIDENCE = 300
+# A category name this similar to a stretch of the title (pg_trgm's word_similarity) counts as named by it.
+NAME_SIMILARITY = 0.35
+SUGGESTION_THRESHOLD = 0.3
+
+
+def suggest_categories(*, title: str, limit: int = SUGGESTIONS) -> list[CategorySuggestion]:
+    """The categories a listing titled ``title`` most likely belongs to, best first: never a guess without grounds,
+    so possibly none. Three queries whatever the data (decision 0037):
+
+    - how closely each category's name (Swedish or English) matches some stretch of the title, or a word of the
+      title some stretch of the name (pg_trgm's ``word_similarity``: "Skärmar" in "Dell skärm 24 tum", "soffa" in
+      "Soffor och fåtöljer");
+    - which categories the organisation's earlier listings whose titles share the title's words (as search finds
+      them, endings of compounds included: "stol" in "Kontorsstol") were filed under, weighted by full-text rank,
+      among the newest SUGGESTION_EVIDENCE of them;
+    - the tree, for the labels.
+    """
+    terms = [term for term in query_terms(title) if len(term) >= 2 and not term.isdigit()]
+    if not terms:
+        return []
+    text = " ".join(terms)
+    scores: dict[int, float] = {}
+
+    def similar(first, second) -> Func:
+        return Func(first, second, function="word_similarity", output_field=FloatField())
+
+    # The whole name in the title ("Skärmar" in "Dell skärm"), or a word of the title in the name ("soffa" in
+    # "Soffor och fåtöljer"), in Swedish or English.
+    measures = [similar(F(name), Value(text)) for name in ("name", "name_en")] + [
+        similar(Value(term), F(name)) for term in terms if len(term) >= 3 for name in ("name", "name_en")
+    ]
+    similarity = Greatest(*measures) if len(measures) > 1 else measures[0]
+    for pk, value in Category.objects.annotate(similarity=similarity).filter(
+            similarity__gte=NAME_SIMILARITY).values_list("pk", "similarity"):
+        scores[pk] = float(value)
+    # Earlier titles (weights A, and C: the endings of title words, so "stol" is found in "Kontorsstol"), never
+    # descriptions; a long word of the title is looked for by its endings too ("bildskärm": "skärm").
+    prefixes = list(dict.fromkeys(
+        # The last part of a compound is what it is ("skärm", "stol", "bord"): endings of 4 to 7 letters, so that a
+        # title of long words stays a query of at most 30 prefixes.
+        [*terms] + [ending for term in terms if len(term) >= 6
+                    for ending in title_suffixes(term).split() if 4 <= len(ending) <= 7]
+    ))
+    query = SearchQuery(" | ".join(f"{prefix}:*AC" for prefix in prefixes), search_type="raw", config=SEARCH_CONFIG)
+    newest = (
+        Listing.objects.filter(search_vector=query).exclude(status=ListingStatus.DRAFT)
+        .order_by("-created_at").values("pk")[:SUGGESTION_EVIDENCE]
+    )
+    evidence = list(
+        Listing.objects.filter(pk__in=Subquery(newest)).values("category_id")
+        .annotate(weight=Sum(SearchRank(F("search_vector"), query, weights=RANK_WEIGHTS)), found=Count("pk"))
+        .values_list("category_id", "weight", "found")
+    )
+    total = sum(weight for _pk, weight, _found in evidence) or 1.0
+    for pk, weight, found in evidence:
+        # A share of the evidence, discounted when it rests on one or two listings only.
+        scores[pk] = scores.get(pk, 0.0) + (weight / total) * (found / (found + 1))
+    ranked = sorted(
+        ((score, pk) for pk, score in scores.items() if score >= SUGGESTION_THRESHOLD), key=lambda item: -item[0]
+    )
+    if not ranked:
+        return []
+    nodes = {node.pk: node for node in categories()}
+    result = []
+    for score, pk in ranked:
+        node = nodes.get(pk)
+        if node is None:
+            continue
+        label = " › ".join(step.display_name for step in category_path(node))
+        result.append(CategorySuggestion(category_id=pk, label=label, score=round(score, 3)))
+        if len(result) == limit:
+            break
+    return result

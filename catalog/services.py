@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ from .limits import (
     CATEGORY_MAX_DEPTH,
     CATEGORY_NAME_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
+    PLACE_NAME_MAX_LENGTH,
     REASON_MAX_LENGTH,
     ROOM_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -44,6 +45,9 @@ from .models import (
     Listing,
     ListingPhoto,
     OfferType,
+    PendingPhoto,
+    Place,
+    PostingDefaults,
     Reach,
     RentPeriod,
     SearchWord,
@@ -74,6 +78,8 @@ class ListingDetails:
     # Who beyond the organisation sees it (models.Reach); None: the organisation's default when creating, unchanged
     # when editing.
     reach: str | None = None
+    # A saved place (models.Place): its address and building are the listing's, the room too unless one is given.
+    place: Place | None = None
 
 
 # The names of a listing's details, for forms and serializers that read or fill them all.
@@ -148,9 +154,11 @@ def _apply_details(listing: Listing, details: ListingDetails) -> None:
     listing.offer_type = details.offer_type
     listing.price = details.price if details.offer_type in PRICED_OFFERS else None
     listing.rent_period = details.rent_period if details.offer_type == OfferType.RENT else ""
-    listing.address = details.address.strip()
-    listing.building = details.building.strip()
-    listing.room = details.room.strip()
+    place = details.place
+    listing.place = place
+    listing.address = place.address if place is not None else details.address.strip()
+    listing.building = place.building if place is not None else details.building.strip()
+    listing.room = details.room.strip() or (place.room if place is not None else "")
     listing.department = details.department
     listing.contact_person = details.contact_person
     if details.reach is not None:
@@ -205,15 +213,57 @@ def _store_photos(listing: Listing, photos: Sequence[ProcessedPhoto], stored: _S
         record.save()
 
 
+def _check_place(details: ListingDetails, *, current_id: int | None = None) -> None:
+    """A retired place may stay on a listing that has it, never be newly chosen."""
+    place = details.place
+    if place is not None and not place.is_active and current_id != place.pk:
+        errors.raise_error(errors.PLACE_RETIRED, field="place")
+
+
+def _take_pending(listing: Listing, *, owner, uuids: Sequence, start: int) -> None:
+    """Move the owner's pending photos ``uuids`` into the listing, in that order, from position ``start``: their
+    files stay where they are, their rows become the listing's photos. Refused (nothing taken) if one is gone."""
+    wanted = [str(value) for value in uuids]
+    rows = {str(row.uuid): row for row in
+            PendingPhoto.objects.select_for_update().filter(owner=owner, uuid__in=wanted)}
+    if len(rows) != len(set(wanted)):
+        errors.raise_error(errors.PENDING_PHOTO_GONE, field="photos")
+    ListingPhoto.objects.bulk_create([
+        ListingPhoto(
+            listing=listing, image=rows[key].image.name, thumbnail=rows[key].thumbnail.name,
+            width=rows[key].width, height=rows[key].height, position=start + offset,
+        )
+        for offset, key in enumerate(dict.fromkeys(wanted))
+    ])
+    PendingPhoto.objects.filter(pk__in=[row.pk for row in rows.values()]).delete()
+
+
+def _remember_defaults(author, listing: Listing) -> None:
+    """What the author chose, offered on their next listing (selectors.posting_defaults). One statement."""
+    PostingDefaults.objects.bulk_create(
+        [PostingDefaults(
+            user=author, department=listing.department, contact_person=listing.contact_person, place=listing.place,
+            address=listing.address, building=listing.building, room=listing.room, updated_at=timezone.now(),
+        )],
+        update_conflicts=True, unique_fields=["user"],
+        update_fields=["department", "contact_person", "place", "address", "building", "room", "updated_at"],
+    )
+
+
 def create_listing(
-    *, author, details: ListingDetails, photos: Sequence[ProcessedPhoto] = (), publish: bool = False
+    *, author, details: ListingDetails, photos: Sequence[ProcessedPhoto] = (), publish: bool = False,
+    pending_photos: Sequence = (),
 ) -> Listing:
-    """A new listing, as a draft or published at once. ``photos`` come from ``prepare_photos``."""
+    """A new listing, as a draft or published at once. ``photos`` come from ``prepare_photos``; ``pending_photos``
+    are UUIDs of the author's pending photos (``add_pending_photos``), taken in that order after ``photos``.
+    The author's department, contact person and place are remembered for their next listing."""
     _check_offer(details)
     _check_department(details, author=author)
-    if len(photos) > settings.PHOTOS_PER_LISTING:
+    _check_place(details)
+    pending_photos = list(dict.fromkeys(str(value) for value in pending_photos))
+    if len(photos) + len(pending_photos) > settings.PHOTOS_PER_LISTING:
         errors.raise_error(errors.TOO_MANY_PHOTOS, limit=settings.PHOTOS_PER_LISTING)
-    if publish and not photos:
+    if publish and not photos and not pending_photos:
         errors.raise_error(errors.PHOTO_REQUIRED)
     stored = _StoredFiles()
     try:
@@ -227,6 +277,9 @@ def create_listing(
             listing.save()
             _remember_words(listing)
             _store_photos(listing, photos, stored)
+            if pending_photos:
+                _take_pending(listing, owner=author, uuids=pending_photos, start=len(photos) + 1)
+            _remember_defaults(author, listing)
     except BaseException:
         stored.remove_all()
         raise
@@ -320,12 +373,15 @@ def update_listing(
     add_photos: Sequence[ProcessedPhoto] = (),
     remove_photo_ids: Iterable[int] = (),
     unchanged_since: datetime | None = None,
+    pending_photos: Sequence = (),
 ) -> Listing:
     """Change a listing's details and photos. ``unchanged_since`` is the ``edited_at`` the editor started from:
-    if someone else has edited the listing since, the change is refused rather than overwriting theirs."""
+    if someone else has edited the listing since, the change is refused rather than overwriting theirs.
+    ``pending_photos``: UUIDs of the editor's pending photos to add, in that order, after ``add_photos``."""
     if not permissions.can_manage_listing(editor, listing):
         errors.raise_error(errors.NOT_ALLOWED)
     _check_offer(details)
+    pending_photos = list(dict.fromkeys(str(value) for value in pending_photos))
     # Moving a listing to another department follows the rule for posting; keeping its department needs nothing
     # more (the poster may have changed department since).
     if details.department.pk != listing.department_id:
@@ -336,6 +392,7 @@ def update_listing(
         with transaction.atomic():
             current = _locked(listing)
             _step(LISTING, current.status, "edit")
+            _check_place(details, current_id=current.place_id)
             if unchanged_since is not None and current.edited_at != unchanged_since:
                 errors.raise_error(errors.EDITED_MEANWHILE)
             # What is booked at the busiest moment from now on: reserved, handed over, or lent in some period.
@@ -359,11 +416,15 @@ def update_listing(
                 removed_files += [photo.image.name, photo.thumbnail.name]
                 photo.delete()
             remaining = current.photos.count()
-            if remaining + len(add_photos) > settings.PHOTOS_PER_LISTING:
+            added = len(add_photos) + len(pending_photos)
+            if remaining + added > settings.PHOTOS_PER_LISTING:
                 errors.raise_error(errors.TOO_MANY_PHOTOS, limit=settings.PHOTOS_PER_LISTING)
-            if current.status != ListingStatus.DRAFT and remaining + len(add_photos) == 0:
+            if current.status != ListingStatus.DRAFT and remaining + added == 0:
                 errors.raise_error(errors.PHOTO_REQUIRED)
             _store_photos(current, add_photos, stored)
+            if pending_photos:
+                last = current.photos.order_by("-position").values_list("position", flat=True).first() or 0
+                _take_pending(current, owner=editor, uuids=pending_photos, start=last + 1)
             transaction.on_commit(lambda: _delete_files(removed_files))
     except BaseException:
         stored.remove_all()
@@ -442,6 +503,150 @@ def set_default_reach(*, by, reach: str) -> str:
         errors.raise_error(errors.REACH_INVALID, field="default_reach")
     SharingSettings.objects.update_or_create(pk=1, defaults={"default_reach": reach})
     return reach
+
+
+# ------------------------------------------------------------------------------------ photos not yet in a listing
+
+# A pending photo nobody saved a listing with is removed by the daily job after this long (catalog.jobs).
+PENDING_PHOTO_LIFETIME = timedelta(hours=24)
+
+
+def add_pending_photos(*, owner, uploads: Iterable) -> list[PendingPhoto]:
+    """Photos picked for a listing not yet saved, kept for ``owner`` so that nothing chosen is lost when the form
+    comes back with an error. Validated, re-encoded and counted against the hourly quota as any listing photo
+    (``prepare_photos``); a bad one refuses the request's photos together, before anything is stored."""
+    processed = prepare_photos(uploads, by=owner)
+    stored = _StoredFiles()
+    records = []
+    try:
+        with transaction.atomic():
+            for photo in processed:
+                record = PendingPhoto(owner=owner)
+                record.image.save(photo.image.name, photo.image, save=False)
+                stored.add(record.image.name)
+                record.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+                stored.add(record.thumbnail.name)
+                record.save()
+                records.append(record)
+    except BaseException:
+        stored.remove_all()
+        raise
+    return records
+
+
+def remove_pending_photo(*, owner, uuid) -> bool:
+    """Remove one of the owner's pending photos with its files; False if they have no such photo."""
+    with transaction.atomic():
+        record = PendingPhoto.objects.select_for_update().filter(owner=owner, uuid=uuid).first()
+        if record is None:
+            return False
+        names = [record.image.name, record.thumbnail.name]
+        record.delete()
+        transaction.on_commit(lambda: _delete_files(names))
+    return True
+
+
+def remove_abandoned_pending_photos(*, now: datetime | None = None) -> int:
+    """Remove the pending photos older than PENDING_PHOTO_LIFETIME, with their files: their listing was never
+    saved. Returns how many. Two statements whatever their number (the daily job, catalog.jobs)."""
+    cutoff = (now or timezone.now()) - PENDING_PHOTO_LIFETIME
+    with transaction.atomic():
+        rows = list(
+            PendingPhoto.objects.select_for_update(skip_locked=True).filter(created_at__lt=cutoff)
+            .values_list("pk", "image", "thumbnail")
+        )
+        if not rows:
+            return 0
+        PendingPhoto.objects.filter(pk__in=[pk for pk, _image, _thumb in rows]).delete()
+        names = [name for _pk, image, thumbnail in rows for name in (image, thumbnail) if name]
+        transaction.on_commit(lambda: _delete_files(names))
+    return len(rows)
+
+
+# ------------------------------------------------------------------------------------------------ saved places
+
+
+@dataclass(frozen=True)
+class PlaceDetails:
+    name: str
+    address: str = ""
+    building: str = ""
+    room: str = ""
+
+
+PLACE_TEXT_LIMITS = {
+    "name": PLACE_NAME_MAX_LENGTH,
+    "address": ADDRESS_MAX_LENGTH,
+    "building": BUILDING_MAX_LENGTH,
+    "room": ROOM_MAX_LENGTH,
+}
+
+
+def _save_place(place: Place, details: PlaceDetails) -> Place:
+    for field, limit in PLACE_TEXT_LIMITS.items():
+        value = " ".join(normalized(getattr(details, field)).split())
+        _check_length(Place, field, value, limit)
+        setattr(place, field, value)
+    if not place.name:
+        errors.raise_error(errors.PLACE_NAME_REQUIRED, field="name")
+    if Place.objects.filter(name__iexact=place.name).exclude(pk=place.pk).exists():
+        errors.raise_error(errors.PLACE_NAME_TAKEN, field="name")
+    try:
+        with transaction.atomic():
+            place.save()
+    except IntegrityError:  # the same name saved by someone else meanwhile
+        errors.raise_error(errors.PLACE_NAME_TAKEN, field="name")
+    return place
+
+
+def _check_places_admin(by) -> None:
+    if not permissions.can_manage_places(by):
+        errors.raise_error(errors.NOT_ALLOWED_PLACES)
+
+
+@transaction.atomic
+def create_place(*, by, details: PlaceDetails) -> Place:
+    """A saved place the organisation's people pick when they post, added by an organisation admin."""
+    _check_places_admin(by)
+    return _save_place(Place(), details)
+
+
+@transaction.atomic
+def update_place(*, place: Place, by, details: PlaceDetails) -> Place:
+    """Rename a saved place or change its address. Listings posted there keep the address they were posted with."""
+    _check_places_admin(by)
+    return _save_place(Place.objects.select_for_update().get(pk=place.pk), details)
+
+
+@transaction.atomic
+def set_place_in_use(*, place: Place, by, in_use: bool) -> Place:
+    """Retire a place (no longer offered in the form; listings keep it) or take it into use again."""
+    _check_places_admin(by)
+    current = Place.objects.select_for_update().get(pk=place.pk)
+    current.is_active = in_use
+    current.save(update_fields=["is_active"])
+    return current
+
+
+@transaction.atomic
+def ensure_places(*, places: Iterable[PlaceDetails]) -> list[Place]:
+    """Create the places that do not exist yet (by name), for seeding: no person acts, nothing else changes."""
+    result = []
+    for details in places:
+        existing = Place.objects.filter(name=details.name).first()
+        result.append(existing or _save_place(Place(), details))
+    return result
+
+
+@transaction.atomic
+def remember_posting_defaults(*, user, department=None, contact_person=None, place: Place | None = None) -> None:
+    """Set what a person's next listing form offers, as if they had just posted with these (seeding; the form
+    remembers by itself through create_listing)."""
+    PostingDefaults.objects.update_or_create(user=user, defaults={
+        "department": department, "contact_person": contact_person, "place": place,
+        "address": place.address if place else "", "building": place.building if place else "",
+        "room": place.room if place else "",
+    })
 
 
 @dataclass(frozen=True)
@@ -581,6 +786,15 @@ __all__ = [
     "CatalogError",
     "CategoryDetails",
     "ListingDetails",
+    "PlaceDetails",
+    "add_pending_photos",
+    "create_place",
+    "ensure_places",
+    "remember_posting_defaults",
+    "remove_abandoned_pending_photos",
+    "remove_pending_photo",
+    "set_place_in_use",
+    "update_place",
     "check_category",
     "create_category",
     "create_listing",

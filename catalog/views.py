@@ -4,11 +4,14 @@ are composed above both, with the deals between organisations, in ``exchange.min
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -21,9 +24,9 @@ from bookings import services as booking_services
 
 from . import permissions, selectors, services
 from .errors import CatalogError
-from .forms import ListingForm, ReasonForm, ReserveForm, SearchForm
+from .forms import ListingForm, PlaceForm, ReasonForm, ReserveForm, SearchForm
 from .lifecycle import LISTING, ListingStatus
-from .photo_files import photo_response
+from .photo_files import file_response, photo_response
 from .search import RANKED
 
 PAGE_SIZE = 24
@@ -132,19 +135,45 @@ def _details_from(form: ListingForm) -> services.ListingDetails:
     return services.ListingDetails(**{name: form.cleaned_data[name] for name in services.DETAIL_FIELDS})
 
 
-def _save_listing(request, form: ListingForm, listing=None):
+def _pending_ids(request) -> list[str]:
+    """The pending photos the form carries (hidden inputs, in the order shown), less those ticked for removal
+    (without JavaScript), which are removed for good."""
+    removed = set(request.POST.getlist("remove_pending"))
+    for uuid in removed:
+        photo = selectors.pending_photo(owner=request.user, uuid=uuid)
+        if photo is not None:
+            services.remove_pending_photo(owner=request.user, uuid=photo.uuid)
+    return [uuid for uuid in request.POST.getlist("pending_photos") if uuid not in removed]
+
+
+def _keep_uploads(request, form: ListingForm) -> list[str]:
+    """Keep the photos posted with the form as pending photos, whatever else is wrong with it, so that a form that
+    comes back with an error still has them (without JavaScript; with it they were uploaded as they were picked).
+    A bad photo refuses the request's photos together, with the reason by the photos."""
+    uploads = request.FILES.getlist("photos")
+    if not uploads or "photos" in form.errors:
+        return []
+    try:
+        records = services.add_pending_photos(owner=request.user, uploads=uploads)
+    except CatalogError as error:
+        form.add_error("photos", error.message)
+        return []
+    return [str(record.uuid) for record in records]
+
+
+def _save_listing(request, form: ListingForm, listing=None, *, pending=()):
     """Run the create or update service for a valid form; errors land on the form. Returns the listing or None."""
     try:
-        photos = services.prepare_photos(form.cleaned_data["photos"], by=request.user)
         if listing is None:
             return services.create_listing(
-                author=request.user, details=_details_from(form), photos=photos, publish="publish" in request.POST
+                author=request.user, details=_details_from(form), pending_photos=pending,
+                publish="publish" in request.POST,
             )
         listing = services.update_listing(
             listing=listing,
             editor=request.user,
             details=_details_from(form),
-            add_photos=photos,
+            pending_photos=pending,
             remove_photo_ids=[int(pk) for pk in form.cleaned_data.get("remove_photos", [])],
             unchanged_since=form.cleaned_data.get("edited_at"),
         )
@@ -172,16 +201,37 @@ def _saved_message(request, listing) -> None:
         messages.success(request, _("Your listing “%(title)s” is saved.") % {"title": listing.title})
 
 
+def _suggestions_for(request) -> list:
+    """Categories for the posted title, when the form comes back without a category chosen (no JavaScript)."""
+    if request.method != "POST" or request.POST.get("category") or not request.POST.get("title"):
+        return []
+    return selectors.suggest_categories(title=request.POST["title"])
+
+
+def _form_page(request, form: ListingForm, *, listing=None, photos=(), pending=()):
+    return render(request, "catalog/listing_form.html", {
+        "form": form, "listing": listing, "photos": photos,
+        "pending": selectors.pending_photos(owner=request.user, uuids=pending),
+        "photo_limit": settings.PHOTOS_PER_LISTING,
+    })
+
+
 @login_required
 def listing_create(request):
-    initial = {"department": request.user.department_id, "contact_person": request.user.pk}
-    form = ListingForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        listing = _save_listing(request, form)
-        if listing is not None:
-            _saved_message(request, listing)
-            return redirect("listing_detail", uuid=listing.uuid)
-    return render(request, "catalog/listing_form.html", {"form": form, "listing": None})
+    form = ListingForm(
+        request.POST or None, request.FILES or None, user=request.user,
+        initial=selectors.posting_defaults(user=request.user), suggestions=_suggestions_for(request),
+    )
+    pending: list[str] = []
+    if request.method == "POST":
+        valid = form.is_valid()
+        pending = _pending_ids(request) + _keep_uploads(request, form)
+        if valid and not form.errors:
+            listing = _save_listing(request, form, pending=pending)
+            if listing is not None:
+                _saved_message(request, listing)
+                return redirect("listing_detail", uuid=listing.uuid)
+    return _form_page(request, form, pending=pending)
 
 
 @login_required
@@ -194,20 +244,146 @@ def listing_edit(request, uuid):
         return redirect("listing_detail", uuid=listing.uuid)
     photos = list(listing.photos.all())
     # Related objects by their ids (category_id, department_id, contact_person_id), as the form posts them.
-    initial = {name: getattr(listing, f"{name}_id", getattr(listing, name)) for name in services.DETAIL_FIELDS}
+    initial = {name: getattr(listing, f"{name}_id", getattr(listing, name)) for name in services.DETAIL_FIELDS
+               if name != "place"}
+    initial["place"] = listing.place_id
     initial["edited_at"] = listing.edited_at.isoformat()
     form = ListingForm(
         request.POST or None, request.FILES or None, user=request.user, photos=photos, initial=initial,
-        current_department_id=listing.department_id,
+        current_department_id=listing.department_id, current_place_id=listing.place_id,
+        suggestions=_suggestions_for(request),
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _save_listing(request, form, listing)
-        if saved is not None:
-            _saved_message(request, saved)
-            if "publish" in request.POST and saved.status != ListingStatus.PUBLISHED:
-                return redirect("listing_edit", uuid=saved.uuid)  # saved but not published: why is in the messages
-            return redirect("listing_detail", uuid=saved.uuid)
-    return render(request, "catalog/listing_form.html", {"form": form, "listing": listing, "photos": photos})
+    pending: list[str] = []
+    if request.method == "POST":
+        valid = form.is_valid()
+        pending = _pending_ids(request) + _keep_uploads(request, form)
+        if valid and not form.errors:
+            saved = _save_listing(request, form, listing, pending=pending)
+            if saved is not None:
+                _saved_message(request, saved)
+                if "publish" in request.POST and saved.status != ListingStatus.PUBLISHED:
+                    return redirect("listing_edit", uuid=saved.uuid)  # saved but not published: why is in messages
+                return redirect("listing_detail", uuid=saved.uuid)
+    return _form_page(request, form, listing=listing, photos=photos, pending=pending)
+
+
+# ------------------------------------------------------------------------- photos picked before the form is saved
+
+
+def _photo_json(record) -> dict:
+    return {"id": str(record.uuid), "thumbnail": reverse("pending_photo", args=[record.uuid])}
+
+
+@login_required
+@require_POST
+def pending_photo_upload(request):
+    """Photos as the person picks them (the form's script posts each here): kept as pending photos, answered with
+    their ids and thumbnails, or with why they were refused (400; 429 over the hourly quota)."""
+    uploads = request.FILES.getlist("photos")
+    if not uploads:
+        return JsonResponse({"error": {"code": "photo_required", "message": _("Choose a photo.")}}, status=400)
+    if len(uploads) > settings.PHOTOS_PER_LISTING:
+        message = _("A listing can have at most %(limit)s photos.") % {"limit": settings.PHOTOS_PER_LISTING}
+        return JsonResponse({"error": {"code": "too_many_photos", "message": message}}, status=400)
+    try:
+        records = services.add_pending_photos(owner=request.user, uploads=uploads)
+    except CatalogError as error:
+        response = JsonResponse({"error": {"code": error.code, "message": str(error.message)}},
+                                status=error.http_status)
+        if getattr(error, "retry_after", None):
+            response["Retry-After"] = str(error.retry_after)
+        return response
+    return JsonResponse({"photos": [_photo_json(record) for record in records]}, status=201)
+
+
+@login_required
+@require_GET
+def pending_photo(request, uuid):
+    """A pending photo's thumbnail, for its uploader only."""
+    record = selectors.pending_photo(owner=request.user, uuid=uuid)
+    if record is None:
+        raise Http404
+    return file_response(record.thumbnail)
+
+
+@login_required
+@require_POST
+def pending_photo_remove(request, uuid):
+    if not services.remove_pending_photo(owner=request.user, uuid=uuid):
+        raise Http404
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_GET
+def category_suggestions(request):
+    """The categories suggested for a title, as the buttons the form's script shows (one tap chooses one)."""
+    suggestions = selectors.suggest_categories(title=request.GET.get("titel", "")[:200])
+    return render(request, "catalog/_category_suggestions.html", {"suggestions": suggestions})
+
+
+# ------------------------------------------------------------------------------------ saved places (admins)
+
+
+def _places_admin(request) -> None:
+    if not permissions.can_manage_places(request.user):
+        raise PermissionDenied
+
+
+def _place_errors(form, error: CatalogError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@login_required
+def places(request):
+    """The organisation's saved places: list, add (organisation admins)."""
+    _places_admin(request)
+    form = PlaceForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                place = services.create_place(by=request.user, details=services.PlaceDetails(**form.cleaned_data))
+            except CatalogError as error:
+                _place_errors(form, error)
+            else:
+                messages.success(request, _("“%(name)s” is added.") % {"name": place.name})
+                return redirect("places")
+        status = 400
+    return render(request, "catalog/places.html", {
+        "form": form, "places": list(selectors.places(include_retired=True)),
+    }, status=status)
+
+
+@login_required
+def place_edit(request, pk: int):
+    """Rename a saved place, change its address, retire it or take it into use again (organisation admins)."""
+    _places_admin(request)
+    place = selectors.place(pk=pk)
+    if place is None:
+        raise Http404
+    if request.method == "POST" and request.POST.get("in_use") in ("0", "1"):
+        in_use = request.POST["in_use"] == "1"
+        services.set_place_in_use(place=place, by=request.user, in_use=in_use)
+        messages.success(request, (_("“%(name)s” is offered again.") if in_use else
+                                   _("“%(name)s” is no longer offered.")) % {"name": place.name})
+        return redirect("places")
+    initial = {name: getattr(place, name) for name in ("name", "address", "building", "room")}
+    form = PlaceForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                place = services.update_place(
+                    place=place, by=request.user, details=services.PlaceDetails(**form.cleaned_data)
+                )
+            except CatalogError as error:
+                _place_errors(form, error)
+            else:
+                messages.success(request, _("“%(name)s” is saved.") % {"name": place.name})
+                return redirect("places")
+        status = 400
+    return render(request, "catalog/place_edit.html", {"form": form, "place": place}, status=status)
 
 
 @login_required

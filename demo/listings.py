@@ -190,6 +190,8 @@ def seed_demo_listings(*, organisation, shared: bool = False) -> int:
     people = [person for person in colleagues() if person.email.endswith(f"@{organisation.slug}.example")]
     operator = next(person for person in people if person.role == Role.OPERATOR)
     categories = {category.name: category for category in selectors.categories()}
+    # The saved places (demo.places), named "building, room": picked as a person would in the form.
+    saved_places = {saved.name: saved for saved in selectors.places()}
     departments = {department.name: department for department in all_departments()}
     fates = FATES + ["published"] * (len(mix) - len(FATES))
     rng.shuffle(fates)
@@ -207,6 +209,7 @@ def seed_demo_listings(*, organisation, shared: bool = False) -> int:
             place = places[item.unit]
             department = departments[place.department]
             local = next((person for person in people if person.department_id == department.pk), None)
+            room = rng.choice(place.rooms)
             contact = local or operator
             # The labour-market unit runs the service and often posts for the departments.
             author = operator if local is None or n % 3 == 0 else local
@@ -225,8 +228,9 @@ def seed_demo_listings(*, organisation, shared: bool = False) -> int:
                     rent_period=item.rent_period,
                     address=place.address,
                     building=place.building,
-                    room=rng.choice(place.rooms),
+                    room=room,
                     reach=_reach(n, shared),
+                    place=saved_places.get(f"{place.building or place.department}, {room}"),
                 ),
                 photos=prepared,
                 publish=fate != "draft",

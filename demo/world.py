@@ -18,13 +18,17 @@ from django_tenants.utils import schema_context
 
 from accounts.roles import Role
 from accounts.services import ensure_departments, ensure_superuser, ensure_user
+from reports.services import refresh_impact_ledger_of_all
 from tenants.services import OrganisationDetails, domain_for, provision_organisation
 
 from .deals import seed_demo_deals
+from .factors import seed_demo_factor_version
 from .listings import seed_demo_listings
 from .loans import seed_demo_loans
 from .needs import seed_demo_needs
 from .network import seed_demo_network
+from .places import remember_demo_defaults, seed_demo_places
+from .wanted import seed_demo_wanted, settle_demo_events
 
 DEMO_PASSWORD = "delbar-demo-2026"
 PLATFORM_ADMIN_EMAIL = "plattform@delbar.example"
@@ -140,8 +144,10 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
                     network_members.append((organisation.pk, user.get_full_name(), user.email))
             if demo.listings:
                 # Shared with the network, and so published to the exchange once committed.
+                seed_demo_places(organisation=organisation)
                 seed_demo_listings(organisation=organisation, shared=demo.in_network)
                 seed_demo_loans(organisation=organisation)
+                remember_demo_defaults(organisation=organisation)
     connection.set_schema_to_public()
     seed_demo_network(members=network_members)
     seed_demo_deals(organisations=trading)
@@ -150,7 +156,16 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
         if organisation.slug == "ystad":
             with schema_context(organisation.schema_name):
                 seed_demo_needs(organisation=organisation)
+    # Wanted ads at Ystad and Skurup; one at Ystad already found what it asks for (decision 0036).
+    for organisation in trading:
+        with schema_context(organisation.schema_name):
+            seed_demo_wanted(organisation=organisation)
+    settle_demo_events(organisations=trading)
     connection.set_schema_to_public()
+    # A second factor version, in force from halfway through this year (decision 0035).
+    seed_demo_factor_version()
+    # The public ledger of the organisations' figures, as the nightly job would write it (decision 0035).
+    refresh_impact_ledger_of_all()
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
     return logins
 

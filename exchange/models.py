@@ -11,6 +11,7 @@ import uuid
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import Func
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +127,19 @@ class MembershipChange(models.Model):
         return f"{self.action} {self.at:%Y-%m-%d}"
 
 
+def _offer_text_vector():
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("excerpt", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("search_suffixes", weight="C", config="simple")
+    )
+
+
+# What a search reads from the newest-first indexes besides the order (decision 0041): who may see the offer, the
+# filters, and the words.
+_SEARCHED = ["organisation", "category_key", "offer_type", "search_lexemes"]
+
+
 class Offer(models.Model):
     """The exchange's copy of a listing an organisation shares beyond itself (decision 0025): only the fields chosen
     for publication, as they were at ``version``. Written by the publication handler from the organisation's schema;
@@ -136,8 +150,10 @@ class Offer(models.Model):
         NETWORKS = "networks", _("Our networks")
         EVERYONE = "everyone", _("Every organisation on Delbar")
 
+    # Indexed by offer_organisation_newest and offer_once_per_listing, which both begin with it.
     organisation = models.ForeignKey(
-        "tenants.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+        "tenants.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+",
+        db_index=False,
     )
     listing = models.UUIDField(_("listing"))  # the listing's UUID in the organisation's schema
     version = models.PositiveBigIntegerField(_("version"))
@@ -159,9 +175,15 @@ class Offer(models.Model):
     # "stol" finds "Kontorsstol".
     search_suffixes = models.TextField(blank=True, default="", editable=False)
     search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("excerpt", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("search_suffixes", weight="C", config="simple"),
+        expression=_offer_text_vector(),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # The same words without positions and weights (strip()): what a search matches against (decision 0041). A
+    # third the size, so that the newest-first indexes can carry it and a search reads no table row until it has
+    # its candidates; search_vector ranks those.
+    search_lexemes = models.GeneratedField(
+        expression=Func(_offer_text_vector(), function="strip", output_field=SearchVectorField()),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -174,10 +196,26 @@ class Offer(models.Model):
             models.CheckConstraint(condition=models.Q(reach__in=["networks", "everyone"]), name="offer_reach"),
         ]
         indexes = [
-            models.Index(fields=["reach", "organisation"], name="offer_reach_organisation"),
-            GinIndex(fields=["search_vector"], name="offer_search_vector"),
-            # Newest first: search takes the newest matches and stops early when a word is common.
-            models.Index(fields=["-published_at", "-id"], name="offer_published"),
+            # Is there an offer of this organisation for everyone (the search page's list of organisations)?
+            models.Index(fields=["organisation", "reach"], name="offer_organisation_reach"),
+            # A browse or filters without words: newest first, the filters read from the index.
+            models.Index(
+                fields=["-published_at", "-id"], include=["reach", "organisation", "category_key", "offer_type"],
+                name="offer_newest",
+            ),
+            # A word search (exchange.search.ranked, decision 0041) runs in parts that do not overlap: the offers
+            # for everyone, and each partner's offers. A part with a rare word takes its matches from the words
+            # (GIN), one with a common word walks its index newest first and stops at the newest matches; these
+            # carry what the search tests, so that no table row is read for the offers passed over.
+            GinIndex(fields=["search_lexemes"], name="offer_search_lexemes"),
+            models.Index(
+                fields=["-published_at", "-id"], include=_SEARCHED, name="offer_everyone_newest",
+                condition=models.Q(reach="everyone"),
+            ),
+            models.Index(
+                fields=["organisation", "-published_at", "-id"], include=["reach", *_SEARCHED[1:]],
+                name="offer_organisation_newest",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -156,22 +156,42 @@ def search_offers(
     (exchange/search.py); without words, newest first. ``scope`` "natverk": only offers of organisations it shares
     a network with; "alla": every offer it may see. ``category_keys``: platform keys, each with the keys under it.
     The organisation's own offers are never among them (they are its own listings, searched by catalog)."""
-    # The partners are computed first (one query, a short list): the search's own query then holds a plain
-    # organisation_id = ANY(list) the planner can combine with the text index, instead of nested subqueries.
+    # The partners are computed first (one query, a short list): the search's own queries then hold plain
+    # organisation ids instead of nested subqueries.
     partners = _active_partner_ids(organisation_id)
-    queryset = Offer.objects.select_related("organisation").order_by("-published_at", "pk")
     if scope == search.Scope.NETWORKS:
         # Every offer of a partner is for the networks or for everyone: visible.
-        queryset = queryset.filter(organisation_id__in=partners)
+        queryset = Offer.objects.filter(organisation_id__in=partners)
+        parts = _per_partner(partners, reach=None)
     else:
-        queryset = queryset.filter(
+        queryset = Offer.objects.filter(
             Q(reach=Offer.Reach.EVERYONE, organisation_id__in=organisations.active_organisations().values("pk"))
             | Q(organisation_id__in=partners)
         ).exclude(organisation_id=organisation_id)
+        # The same offers in parts that do not overlap: everyone's, and each partner's for its networks.
+        parts = [search.Part(everyone_but=organisation_id), *_per_partner(partners, reach=Offer.Reach.NETWORKS)]
     queryset = search.filtered(
         queryset, category_keys=category_keys, offer_type=offer_type, organisation_id=offering_organisation_id
     )
-    return search.search(queryset, query)
+    filters = search.Filters(
+        category_keys=category_keys, offer_type=offer_type, organisation_id=offering_organisation_id
+    )
+    return search.search(queryset, parts, filters, query)
+
+
+# A word search asks each partner apart (decision 0041) up to this many partners; beyond, one part for them all.
+PARTNERS_APART = 40
+
+
+def _per_partner(partners: list[int], *, reach: str | None) -> list[search.Part]:
+    """The parts of a word search for the partners' offers: one per partner, so that PostgreSQL walks each
+    partner's offers newest first from its own index and merges them, stopping at the newest matches of them all;
+    one for them all when there are too many to plan one part each; none without partners."""
+    if not partners:
+        return []
+    if len(partners) > PARTNERS_APART:
+        return [search.Part(organisation_ids=tuple(partners), reach=reach)]
+    return [search.Part(organisation_id=partner, reach=reach) for partner in partners]
 
 
 def offering_organisations(*, organisation_id: int, scope: str) -> list[tuple[int, str]]:
@@ -207,6 +227,21 @@ def with_cover_photos(*, offers) -> list[Offer]:
         }
     for offer in offers:
         offer.cover_photo = covers.get(offer.pk)
+    return offers
+
+
+def with_photo_lists(*, offers) -> list[Offer]:
+    """The offers, each with ``photo_list``: its photos in their order. One query for them all (none for none)."""
+    offers = list(offers)
+    photos: dict[int, list[OfferPhoto]] = {offer.pk: [] for offer in offers}
+    if offers:
+        for photo in (
+            OfferPhoto.objects.filter(offer_id__in=list(photos)).order_by("offer_id", "position", "id")
+            .only("pk", "offer_id", "width", "height", "position")
+        ):
+            photos[photo.offer_id].append(photo)
+    for offer in offers:
+        offer.photo_list = photos[offer.pk]
     return offers
 
 

@@ -104,6 +104,8 @@ TENANT_APPS = [
     "impact.organisation",
     # Check before you buy: needs, their search evidence and the compliance report (decision 0033).
     "needs",
+    # Wanted ads (efterlysningar) and their alerts: personal data, in the organisation's schema (decision 0036).
+    "wanted",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -148,6 +150,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "platform_.context_processors.organisation",
+                # The header's badge of unread wanted-ad matches, from the cache only (decision 0036).
+                "wanted.context_processors.unread",
             ],
         },
     },

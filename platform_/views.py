@@ -7,10 +7,13 @@ from tenants.selectors import active_organisations
 
 
 def public_home(request):
+    # The platform's CO₂e avoided and SEK saved (decisions 0032, 0035): the organisations' own figures from the
+    # public ledger, as of its last refresh, with the deals between them; cached for ten minutes.
+    platform = platform_impact()
     return render(request, "public/home.html", {
         "organisations": active_organisations().only("name", "slug"),
-        # The platform's CO₂e avoided and SEK saved, cached for ten minutes (decision 0032).
-        "impact": platform_impact().total,
+        "impact": platform.total,
+        "impact_as_of": platform.as_of,
     })
 
 
@@ -24,7 +27,9 @@ def open_impact_data(request):
     received, kg CO₂e avoided, SEK saved and the factor versions — with no personal data, from the cache (an hour)."""
     data = {
         "description": "Delbar: reuse per organisation and year. CO₂e and SEK are credited to the receiving "
-                       "organisation, at the platform's reference prices; see methodology.",
+                       "organisation, at the platform's reference prices; see methodology. What "
+                       "happened inside each organisation is as of 'as_of' (refreshed every night); deals "
+                       "between organisations are counted as they happen.",
         "methodology": request.build_absolute_uri("/metod/"),
         "licence": "CC0-1.0",
         **open_data(),

@@ -26,6 +26,7 @@ OPERATIONS = {
     ("/api/loans/{uuid}/extension/", "post"), ("/api/loans/{uuid}/extension/accept/", "post"),
     ("/api/loans/{uuid}/extension/refuse/", "post"),
     ("/api/exchange/offers/", "get"), ("/api/exchange/offers/{id}/", "get"),
+    ("/api/exchange/photos/{id}/{size}/", "get"),
     ("/api/exchange/deals/", "get"), ("/api/exchange/deals/", "post"), ("/api/exchange/deals/{uuid}/", "get"),
     ("/api/exchange/deals/{uuid}/accept/", "post"), ("/api/exchange/deals/{uuid}/decline/", "post"),
     ("/api/exchange/deals/{uuid}/cancel/", "post"), ("/api/exchange/deals/{uuid}/messages/", "post"),

@@ -244,3 +244,84 @@ def test_a_browse_counts_at_most_the_limit_and_says_more(ystad, skurup, monkeypa
     Offer.objects.filter(title="Bord 0").delete()
     page = _search(skurup, omfang="alla")
     assert "3 erbjudanden" in page and "Fler än" not in page
+
+
+def test_a_word_search_in_all_organisations_merges_partners_and_everyone_once(ystad, skurup, tomelilla, monkeypatch):
+    # given only these offers in the exchange: Skurup's partner Ystad offers one chair to its networks and one to
+    # everyone, Tomelilla (no partner) one to everyone and one to its networks only
+    connection.set_schema_to_public()
+    Offer.objects.all().delete()
+    _offer(ystad, "Kontorsstol nätverk")
+    _offer(ystad, "Kontorsstol alla", reach="everyone")
+    _offer(tomelilla, "Kontorsstol Tomelilla", reach="everyone")
+    _offer(tomelilla, "Kontorsstol dold")
+    # when Skurup searches every organisation for the word
+    found = _titles(skurup, scope="alla", query="kontorsstol")
+    # then each visible offer is found once (Ystad's offer for everyone is in both parts of the search, but not
+    # twice), and Tomelilla's offer for its own networks not at all
+    assert sorted(found) == ["Kontorsstol Tomelilla", "Kontorsstol alla", "Kontorsstol nätverk"]
+
+
+def test_ranking_keeps_the_newest_matches_and_says_there_were_more(ystad, skurup, monkeypatch):
+    # given at most 3 matches are ranked, and 5 matching offers, the oldest first, of which one is a whole-word
+    # match ("Stol") and the rest compounds
+    from catalog import selectors as catalog
+
+    monkeypatch.setattr(catalog, "search_ranked_limit", lambda: 3)
+    connection.set_schema_to_public()
+    Offer.objects.all().delete()
+    for title in ("Stol gammal", "Kontorsstol 1", "Stol ny", "Kontorsstol 2", "Kontorsstol 3"):
+        _offer(ystad, title, reach="everyone")
+    # when Skurup searches "stol"
+    with schema_context(skurup.schema_name):
+        results = selectors.search_offers(organisation_id=skurup.pk, scope="alla", query="stol")
+        titles = [offer.title for offer in results]
+    # then the newest three are ranked, the whole word first, and the page is told there were more
+    assert titles[0] == "Stol ny"
+    assert sorted(titles) == ["Kontorsstol 2", "Kontorsstol 3", "Stol ny"]
+    assert results.capped and results.count() == 3
+
+
+def test_a_page_of_ranked_results_loads_only_its_own_offers(ystad, skurup):
+    # given 30 matching offers
+    connection.set_schema_to_public()
+    for number in range(30):
+        _offer(ystad, f"Skrivbord {number}", reach="everyone")
+    with schema_context(skurup.schema_name):
+        results = selectors.search_offers(organisation_id=skurup.pk, scope="alla", query="skrivbord")
+        # when the second offer alone is asked for, then one query loads it (with its organisation)
+        with CaptureQueriesContext(connection) as loading:
+            second = results[1]
+        assert len(loading.captured_queries) == 1
+        assert second.title.startswith("Skrivbord") and second.organisation.name
+        # and a page of 24 is loaded in one query too
+        with CaptureQueriesContext(connection) as loading:
+            page = results[0:24]
+        assert len(page) == 24 and len(loading.captured_queries) == 1
+
+
+def test_the_words_without_positions_are_kept_by_the_database(ystad):
+    # given an offer
+    _offer(ystad, "Kontorsstol Zyxel", excerpt="Tolv stolar med armstöd.")
+    # then its search_lexemes are its search_vector stripped of positions and weights (a generated column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_lexemes = strip(search_vector), length(search_lexemes) > 0 FROM exchange_offer "
+            "WHERE title = 'Kontorsstol Zyxel'"
+        )
+        assert cursor.fetchone() == (True, True)
+
+
+@pytest.mark.parametrize("scope", ["natverk", "alla"])
+def test_a_category_filter_takes_the_keys_under_it_and_nothing_that_only_looks_alike(ystad, skurup, scope):
+    # given offers under "furniture.office_chairs", under a key that differs only where "_" would match any letter,
+    # and under a key that merely begins with the same letters
+    _offer(ystad, "Stol Qyxel kontor", category_key="furniture.office_chairs", reach="everyone")
+    _offer(ystad, "Stol Qyxel lik", category_key="furniture.officeXchairs", reach="everyone")
+    _offer(ystad, "Stol Qyxel möbel", category_key="furniturex.chairs", reach="everyone")
+    # when Skurup searches for the word in "furniture", and in "furniture.office_chairs"
+    in_furniture = _titles(skurup, scope=scope, query="qyxel", category_keys=["furniture"])
+    in_office_chairs = _titles(skurup, scope=scope, query="qyxel", category_keys=["furniture.office_chairs"])
+    # then a key holds the keys under it, and "_" and a longer first word are taken literally
+    assert sorted(in_furniture) == ["Stol Qyxel kontor", "Stol Qyxel lik"]
+    assert in_office_chairs == ["Stol Qyxel kontor"]

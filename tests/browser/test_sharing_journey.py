@@ -66,14 +66,17 @@ def _post_a_listing(page, audit, photo) -> None:
     expect(_heading(page)).to_have_text("Lägg upp en annons")
     audit_in_swedish_and_english(page, audit, english_heading="Post a listing")
 
+    # photos first (sent as they are picked), then the title; the rest is folded under one summary (decision 0037)
+    page.get_by_label("Välj från biblioteket", exact=True).set_input_files(photo)
+    expect(page.locator("#pending-photos .pending-photo")).to_have_count(1)
     page.get_by_label("Titel", exact=True).fill(TITLE)
     page.get_by_label("Kategori", exact=True).select_option(label="Möbler › Kontorsstolar")
+    page.locator(".more-details summary").click()
     page.get_by_label("Beskrivning", exact=True).fill(
         "Ergonomisk kontorsstol med armstöd och nackstöd, svart tyg. Hämtas i entrén."
     )
     page.get_by_label("Skick", exact=True).select_option(value="very_good")
     page.get_by_label("Antal", exact=True).fill("1")
-    page.get_by_label("Bilder", exact=True).set_input_files(photo)
     page.get_by_role("button", name="Publicera", exact=True).click()
 
     expect(_heading(page)).to_have_text(TITLE)
