@@ -46,6 +46,11 @@ def can_post_for_any_department(user) -> bool:
     return user.role in RUNS_THE_SERVICE
 
 
+def can_run_organisation(user) -> bool:
+    """Moving a department's or a leaver's listings in bulk belongs to those who run the organisation: its admins."""
+    return user.is_authenticated and user.is_active and user.role == Role.ORG_ADMIN
+
+
 def can_manage_categories(user) -> bool:
     """The category tree is the organisation's: its admins shape it."""
     return user.is_authenticated and user.is_active and user.role == Role.ORG_ADMIN

@@ -156,6 +156,30 @@ def category_height(category: Category) -> int:
     return rows[0][0] or 1
 
 
+def open_listing_counts_by_department() -> dict[int, int]:
+    """How many open listings (draft, published, reserved) each department has: one query."""
+    rows = (
+        Listing.objects.filter(status__in=(ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED))
+        .values("department_id").annotate(count=Count("pk")).order_by()
+    )
+    return {row["department_id"]: row["count"] for row in rows}
+
+
+def listing_count_of_department(*, department) -> tuple[int, int]:
+    """(every listing, open listings) of ``department``: one query."""
+    open_statuses = (ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED)
+    figures = Listing.objects.filter(department=department).aggregate(
+        every=Count("pk"), open=Count("pk", filter=Q(status__in=open_statuses))
+    )
+    return figures["every"], figures["open"]
+
+
+def listings_in_charge_count(*, user) -> int:
+    """How many listings ``user`` is the contact person of, or posted and are still open: what a leaver hands over."""
+    open_statuses = (ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED)
+    return Listing.objects.filter(Q(contact_person=user) | Q(created_by=user, status__in=open_statuses)).count()
+
+
 def search_listings(
     *,
     query: str = "",
@@ -187,10 +211,10 @@ def search_listings(
 
 def nearness(*, user, tree: list[tuple[Department, int]] | None = None) -> Nearness:
     """What "nearest" means for ``user`` (search.Nearness): their department, then the rest of their förvaltning.
-    ``tree``: accounts.selectors.department_tree(), if the caller has it already (else one query)."""
+    ``tree``: accounts.selectors.department_order(), if the caller has it already (else one query)."""
     if not getattr(user, "department_id", None):
         return Nearness()
-    tree = people.department_tree() if tree is None else tree
+    tree = people.department_order() if tree is None else tree
     parents = {department.pk: department.parent_id for department, _depth in tree}
     top = user.department_id
     for _step in range(len(parents)):
@@ -260,7 +284,7 @@ def departments_to_list(*, user) -> list[tuple[int, str]]:
     if user.role != DEPARTMENT_MANAGER or user.department_id is None:
         return []
     shown, depth_of_own = [], None
-    for department, depth in people.department_tree():
+    for department, depth in people.department_order():
         if department.pk == user.department_id:
             depth_of_own = depth
         elif depth_of_own is not None and depth <= depth_of_own:

@@ -35,7 +35,7 @@ PAGE_SIZE = 24
 @login_required
 @require_GET
 def browse(request):
-    tree = people.department_tree()
+    tree = people.department_order()
     departments = [(department.pk, "\u2003" * depth + department.name) for department, depth in tree]
     form = SearchForm(request.GET or None, departments=departments)
     form.is_valid()

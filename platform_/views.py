@@ -1,9 +1,16 @@
+from datetime import date
+
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from reports.selectors import open_data, platform_impact
 from tenants.selectors import active_organisations
+
+# Where anyone dissatisfied with our answer reports a lack of accessibility to the supervisory authority, DIGG.
+DIGG_REPORT_URL = ("https://www.digg.se/analys-och-uppfoljning/lagen-om-tillganglighet-till-digital-offentlig-service-"
+                   "dos-lagen/anmal-bristande-tillganglighet")
 
 
 def public_home(request):
@@ -17,8 +24,20 @@ def public_home(request):
     })
 
 
+# When the statement was last reviewed and the service last assessed (DIGG's model asks for both). Update them with
+# the statement whenever the assessment is repeated (docs/decisions/0040-accessibility-statement-and-audits.md).
+STATEMENT_DATE = date(2026, 11, 30)
+ASSESSED_ON = date(2026, 11, 30)
+
+
 def accessibility_statement(request):
-    return render(request, "accessibility.html")
+    return render(request, "accessibility.html", {
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        "contact_phone": settings.ACCESSIBILITY_CONTACT_PHONE,
+        "statement_date": STATEMENT_DATE,
+        "assessed_on": ASSESSED_ON,
+        "digg_report_url": DIGG_REPORT_URL,
+    })
 
 
 @require_GET

@@ -53,7 +53,7 @@ FIGURES = ("posted", "mediated", "loans", "given", "received")
 def department_rows(*, figures: catalog.Statistics) -> list[DepartmentRow]:
     """The per-department figures in the department tree's order, each department's including those of the
     departments under it; departments with nothing to show are left out. One query (the tree)."""
-    tree = people.department_tree()
+    tree = people.department_order(include_inactive=True)  # the history counts wound-up departments too
     own = {row.department_id: row for row in figures.departments}
     totals = {department.pk: [getattr(own[department.pk], name) if department.pk in own else 0 for name in FIGURES]
               for department, _depth in tree}
