@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -16,9 +17,11 @@ from tenants.selectors import current_organisation_id
 from .models import Department, Invitation, Role, User
 
 
-def department_choices(*, include_inactive: bool = False) -> list[tuple[int, str]]:
-    """Every active department as (id, label), enheter indented under their förvaltning, for a select box. Wound-up
-    departments (merged or deactivated, kept for the history) only with ``include_inactive``."""
+def department_order(*, include_inactive: bool = False) -> list[tuple[Department, int]]:
+    """Every active department in the tree's order, each förvaltning followed by its enheter (by name), with its
+    depth (0: a förvaltning). One query; a department whose parent is missing (or wound up, unless
+    ``include_inactive``) or that sits on a cycle is left out. Wound-up departments (merged or deactivated, kept for
+    the history) only with ``include_inactive``."""
     departments = Department.objects.only("id", "name", "parent_id")
     if not include_inactive:
         departments = departments.filter(is_active=True)
@@ -26,15 +29,46 @@ def department_choices(*, include_inactive: bool = False) -> list[tuple[int, str
     children: dict[int | None, list[Department]] = {}
     for department in departments:
         children.setdefault(department.parent_id, []).append(department)
-    result: list[tuple[int, str]] = []
+    result: list[tuple[Department, int]] = []
+    seen: set[int] = set()
 
     def walk(parent_id: int | None, depth: int) -> None:
         for department in sorted(children.get(parent_id, []), key=lambda d: d.name.lower()):
-            result.append((department.pk, "\u2003" * depth + department.name))
+            if department.pk in seen:
+                continue
+            seen.add(department.pk)
+            result.append((department, depth))
             walk(department.pk, depth + 1)
 
     walk(None, 0)
     return result
+
+
+def department_choices(*, include_inactive: bool = False) -> list[tuple[int, str]]:
+    """Every active department as (id, label), enheter indented under their förvaltning, for a select box. Wound-up
+    departments (merged or deactivated, kept for the history) only with ``include_inactive``."""
+    return [(department.pk, "\u2003" * depth + department.name)
+            for department, depth in department_order(include_inactive=include_inactive)]
+
+
+# A department and every department under it, however deep, as a subquery (no query of its own). UNION, not UNION
+# ALL: a cycle forced into the table by hand ends the walk instead of looping.
+_SUBTREE = (
+    "WITH RECURSIVE subtree (id) AS (SELECT id FROM {table} WHERE id = %s UNION "
+    "SELECT child.id FROM {table} child JOIN subtree ON child.parent_id = subtree.id) SELECT id FROM subtree"
+)
+
+
+def department_subtree(*, department_id: int) -> RawSQL:
+    """The ids of a department and of every department under it (a förvaltning's enheter), as an expression for
+    ``department_id__in=``: filtering on a förvaltning includes its enheter, in the same query."""
+    return RawSQL(_SUBTREE.format(table=Department._meta.db_table), (department_id,))
+
+
+def department_ids_under(*, department_id: int) -> set[int]:
+    """A department and every department under it, in one query (empty if there is no such department)."""
+    return set(Department.objects.filter(pk__in=department_subtree(department_id=department_id))
+               .values_list("pk", flat=True))
 
 
 def colleagues() -> QuerySet[User]:

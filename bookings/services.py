@@ -192,7 +192,7 @@ def _refuse_if_lapsed(booking: Booking) -> None:
     """A step on a reservation that has lapsed: say when and why, rather than only that it is not possible."""
     if booking.status == BookingStatus.LAPSED:
         lapsed_at = timezone.localtime(booking.lapsed_at or timezone.now())
-        errors.raise_error(errors.LAPSED, date=formats.date_format(lapsed_at, "j F Y"))
+        errors.raise_error(errors.LAPSED, date=formats.date_format(lapsed_at, "DATE_FORMAT"))
 
 
 @transaction.atomic
@@ -414,7 +414,7 @@ def _conflict_date(listing, booking: Booking, until: datetime) -> str | None:
     moment = periods.first_conflict(booked, start, until, quantity=booking.quantity, capacity=listing.quantity)
     if moment is None:
         return None
-    return formats.date_format(timezone.localtime(max(moment, start)), "j F Y")
+    return formats.date_format(timezone.localtime(max(moment, start)), "DATE_FORMAT")
 
 
 @transaction.atomic
@@ -464,7 +464,8 @@ def answer_extension(*, booking: Booking, by, accept: bool, notify: bool = True)
             current.save()
     except IntegrityError as error:
         if EXCLUSION in str(error):
-            errors.raise_error(errors.EXTENSION_TAKEN, date=formats.date_format(timezone.localtime(until), "j F Y"))
+            errors.raise_error(errors.EXTENSION_TAKEN,
+                               date=formats.date_format(timezone.localtime(until), "DATE_FORMAT"))
         raise
     event = _event(current, "extension_accepted" if accept else "extension_refused", actor=actor, until=until)
     if notify:

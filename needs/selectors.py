@@ -299,6 +299,6 @@ def report_departments(*, user) -> list[tuple[int, str]]:
 
 
 def departments_under(*, department_id: int) -> set[int]:
-    """A department and the departments under it (förvaltning → enhet)."""
-    return {department_id, *people.departments().filter(parent_id=department_id).values_list("pk", flat=True)}
+    """A department and every department under it (förvaltning → enhet), one query (decision 0038)."""
+    return {department_id, *people.department_ids_under(department_id=department_id)}
 

@@ -265,6 +265,8 @@ LANGUAGE_COOKIE_NAME = "delbar_language"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+# One way of writing dates and numbers per language, through Django's localisation (decision 0038).
+FORMAT_MODULE_PATH = ["platform_.formats"]
 
 # ---------------------------------------------------------------------------------------------- static and media
 STATIC_URL = "/static/"

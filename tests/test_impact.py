@@ -190,8 +190,9 @@ def test_the_demo_figures_match_a_recomputation_by_hand_from_the_factor_table(ys
     assert impact.avoided.co2e == co2e
     assert impact.avoided.saved == saved
     assert impact.versions == sorted(used) == [1, 2]
-    assert f'id="figure-co2e">{int(co2e)}<' in page
-    assert f'id="figure-saved">{int(saved)}<' in page
+    # grouped by thousands as Swedish writes them (decision 0038): 5 322
+    assert f'id="figure-co2e">{int(co2e):,}<'.replace(",", "\u00a0") in page
+    assert f'id="figure-saved">{int(saved):,}<'.replace(",", "\u00a0") in page
     assert 'href="/metod/"' in page
 
 
