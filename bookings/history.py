@@ -4,6 +4,7 @@ the bookings' own log of steps; pghistory's table is ``bookings_bookinghistory``
 ``bookings.models``."""
 
 import pghistory
+from django.db import models
 
 from bookings.models import Booking
 
@@ -13,4 +14,9 @@ pghistory.track(
     pghistory.DeleteEvent(),
     obj_field=pghistory.ObjForeignKey(related_name="history"),
     model_name="BookingHistory",
+    meta={"indexes": [
+        # The previous event of the same object (the diff's old values) in one index probe; the export's period.
+        models.Index(fields=["pgh_obj", "pgh_id"], name="bookinghistory_obj_id"),
+        models.Index(fields=["pgh_created_at"], name="bookinghistory_created"),
+    ]},
 )(Booking)

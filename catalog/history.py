@@ -4,6 +4,7 @@ triggers (django-pghistory), so a bulk ``QuerySet.update()`` is recorded too. Th
 ``catalog.models``."""
 
 import pghistory
+from django.db import models
 
 from catalog.models import Listing
 
@@ -14,4 +15,9 @@ pghistory.track(
     pghistory.DeleteEvent(),
     exclude=["search_vector", "search_suffixes", "updated_at", "edited_at", "version"],
     model_name="ListingEvent",
+    meta={"indexes": [
+        # The previous event of the same object (the diff's old values) in one index probe; the export's period.
+        models.Index(fields=["pgh_obj", "pgh_id"], name="listingevent_obj_id"),
+        models.Index(fields=["pgh_created_at"], name="listingevent_created"),
+    ]},
 )(Listing)

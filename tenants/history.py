@@ -5,6 +5,7 @@ the organisation's schema, and one made in the platform console in public. Loade
 ``tenants.models``."""
 
 import pghistory
+from django.db import models
 
 from tenants.models import Organisation
 
@@ -14,4 +15,9 @@ pghistory.track(
     fields=["name", "kind", "organisation_number", "municipality_code", "time_zone", "status", "reservation_days",
             "email_domains"],
     model_name="OrganisationEvent",
+    meta={"indexes": [
+        # The previous event of the same object (the diff's old values) in one index probe; the export's period.
+        models.Index(fields=["pgh_obj", "pgh_id"], name="orgevent_obj_id"),
+        models.Index(fields=["pgh_created_at"], name="orgevent_created"),
+    ]},
 )(Organisation)
