@@ -127,7 +127,9 @@ def _entry(event, names: Names) -> Entry:
     if isinstance(context, str):
         context = json.loads(context)
     user = context.get("user")
-    if user is None:
+    if context.get("job"):
+        who = _("Daily job %(name)s") % {"name": context["job"]}
+    elif user is None:
         who = _("The system") if not context else _("Nobody logged in")
     else:
         who = names.people.get(int(user), _("Person %(id)s") % {"id": user})

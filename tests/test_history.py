@@ -339,3 +339,31 @@ def test_events_older_than_the_retention_are_pruned(ystad, settings):
         # then the old one is gone, the new one kept
         rooms = list(ListingEvent.objects.filter(pgh_obj_id=listing.pk).values_list("room", flat=True))
     assert "Förr" not in rooms and "Nu" in rooms
+
+
+def test_a_daily_job_is_named_as_who_made_its_changes(ystad):
+    # given a daily job that changes a listing
+    from tenants import periodic
+    from tenants.models import PeriodicRun
+
+    listing = _listing(ystad)
+
+    def touch(*, organisation, local_date) -> None:
+        Listing.objects.filter(pk=listing.pk).update(room="Jobbrummet")
+
+    periodic.register_daily(name="history.test_touch", function=touch, at=periodic.time(5, 0))
+    try:
+        today = timezone.localdate()
+        PeriodicRun.objects.create(organisation=ystad, job="history.test_touch", local_date=today,
+                                   queued_at=timezone.now())
+
+        # when it runs
+        assert periodic.run_job(organisation=ystad, job_name="history.test_touch", local_date=today)
+    finally:
+        periodic._jobs.pop("history.test_touch")
+
+    # then the change names the job
+    event = _events(ystad, listing)[-1]
+    assert event.room == "Jobbrummet" and event.pgh_context.metadata == {"job": "history.test_touch"}
+    page = client_for(ystad, user_in(ystad, "operator")).get(f"/annonser/{listing.uuid}/historik/").content.decode()
+    assert "Dagligt jobb history.test_touch" in page
