@@ -131,3 +131,6 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+# The history of every change (decision 0042) registers its triggers on the models above.
+from accounts import history as _history  # noqa: E402, F401

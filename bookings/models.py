@@ -218,3 +218,6 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_name} ← {self.listing}"
+
+# The history of every change (decision 0042) registers its triggers on the models above.
+from bookings import history as _history  # noqa: E402, F401

@@ -83,6 +83,10 @@ SHARED_APPS = [
     "exchange",
     # The platform's impact factors (kg CO₂e, reference prices, sources), in versions (decision 0032).
     "impact",
+    # A history of every change, written by PostgreSQL triggers (decision 0042). In public for the organisations'
+    # settings (tenants.Organisation) and the platform admins; in every organisation schema for its own data.
+    "pgtrigger",
+    "pghistory",
     "platform_",
     "demo",  # no models: the demo data, made through the other apps' services (manage.py seed_demo)
 ]
@@ -109,6 +113,11 @@ TENANT_APPS = [
     "needs",
     # Wanted ads (efterlysningar) and their alerts: personal data, in the organisation's schema (decision 0036).
     "wanted",
+    # Every change, recorded by django-pghistory's triggers in the organisation's schema (decision 0042).
+    "pgtrigger",
+    "pghistory",
+    # No models: the history pages and export, reading pghistory's events (decision 0042).
+    "history",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -139,6 +148,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After the organisation (the context is written in its schema) and the login (who): every write of the
+    # request carries who, which page or API call and the method (decision 0042).
+    "history.middleware.HistoryMiddleware",
 ]
 
 TEMPLATES = [
@@ -188,6 +200,15 @@ if env("DATABASE_NAME"):
     # Another database on the same server: the benchmarks' own, or the test database for a worker the tests start.
     DATABASES["default"]["NAME"] = env("DATABASE_NAME")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------------------------------------- history
+# django-pghistory (decision 0042): the context (who, which address, which method) is attached to the writes of
+# every request that may write. GET is left out: a page read writes nothing worth a context row.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# How long the history keeps its events (and the names and addresses in them), in days; a daily job removes
+# older ones (history.jobs). Default ten years: the usual time an organisation's records of its dealings are kept
+# under its own document plan (dokumenthanteringsplan); 0 keeps them for ever.
+HISTORY_RETENTION_DAYS = int(env("HISTORY_RETENTION_DAYS", "3653"))
 
 # ---------------------------------------------------------------------------------------------- cache
 REDIS_URL = env("REDIS_URL")

@@ -11,10 +11,13 @@ catalogue only about the template's own objects, by namespace, and writes a few 
    the highest id;
 3. primary key, unique and exclusion constraints, then the other indexes, keeping the template's names so that
    later migrations find them;
-4. foreign keys, pointing at the new schema's tables.
+4. foreign keys, pointing at the new schema's tables;
+5. functions (plain ones: the history's trigger functions and ``_pgh_attach_context``, decision 0042), then the
+   triggers on the tables with their comments (pgtrigger keeps each trigger's hash there), calling the new schema's
+   functions.
 
 It runs inside the caller's transaction: interrupted, PostgreSQL keeps none of it. Objects this copy does not
-know (views, functions, triggers, sequences not owned by an identity column) make it refuse, rather than produce
+know (views, aggregates, procedures, sequences not owned by an identity column) make it refuse, rather than produce
 a schema that silently lacks them.
 """
 
@@ -71,6 +74,19 @@ def clone_schema(*, source: str, target: str) -> None:
             "WHERE c.relnamespace = %s::regnamespace AND a.attidentity <> '' AND NOT a.attisdropped",
             [source],
         )
+        functions = _fetch(
+            cursor,
+            "SELECT pg_get_functiondef(p.oid) FROM pg_proc p WHERE p.pronamespace = %s::regnamespace "
+            "AND p.prokind = 'f' ORDER BY p.proname",
+            [source],
+        )
+        triggers = _fetch(
+            cursor,
+            "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid), obj_description(t.oid, 'pg_trigger') "
+            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal ORDER BY c.relname, t.tgname",
+            [source],
+        )
 
         cursor.execute(f"SET LOCAL search_path = {q_target}")
         for (table,) in tables:
@@ -100,19 +116,36 @@ def clone_schema(*, source: str, target: str) -> None:
         for table, name, kind, definition in constraints:
             if kind == "f":
                 cursor.execute(f"ALTER TABLE {q_target}.{_quote(table)} ADD CONSTRAINT {_quote(name)} {definition}")
+        # Functions after the tables (a return type may name a table's column); their bodies name tables without
+        # schema, found on the search path when they run.
+        for (definition,) in functions:
+            cursor.execute(_into_target(definition, " FUNCTION ", source, q_source, q_target))
+        for table, name, definition, comment in triggers:
+            definition = _into_target(definition, " ON ", source, q_source, q_target)
+            cursor.execute(_into_target(definition, " FUNCTION ", source, q_source, q_target))
+            if comment is not None:
+                cursor.execute(f"COMMENT ON TRIGGER {_quote(name)} ON {q_target}.{_quote(table)} IS %s", [comment])
     connection.forget_search_path()
+
+
+def _into_target(definition: str, keyword: str, source: str, q_source: str, q_target: str) -> str:
+    """The definition with the first ``<keyword><source>.`` naming the target schema instead (PostgreSQL quotes the
+    schema's name only when it must)."""
+    for prefix in (f"{keyword}{q_source}.", f"{keyword}{source}."):
+        if prefix in definition:
+            return definition.replace(prefix, f"{keyword}{q_target}.", 1)
+    return definition
 
 
 def _refuse_unknown_objects(cursor, source: str) -> None:
     unknown = _fetch(
         cursor,
-        "SELECT relname, relkind FROM pg_class c WHERE relnamespace = %s::regnamespace AND ("
+        "SELECT relname, relkind::text FROM pg_class c WHERE relnamespace = %s::regnamespace AND ("
         " relkind IN ('v', 'm', 'f', 'c')"
         " OR (relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'i')))"
-        " UNION ALL SELECT proname, 'function' FROM pg_proc WHERE pronamespace = %s::regnamespace"
-        " UNION ALL SELECT tgname, 'trigger' FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-        "   WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal",
-        [source, source, source],
+        " UNION ALL SELECT proname, 'function ' || prokind::text FROM pg_proc WHERE pronamespace = %s::regnamespace"
+        "   AND prokind <> 'f'",
+        [source, source],
     )
     if unknown:
         raise TemplateNotClonable(

@@ -145,3 +145,6 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.local_date}"
+
+# The history of every change (decision 0042) registers its triggers on the models above.
+from tenants import history as _history  # noqa: E402, F401

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pghistory
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -195,7 +196,8 @@ def run_job(*, organisation: Organisation, job_name: str, local_date: date) -> b
             if run is None or not organisation.is_active:
                 return False
             run_id = run.pk
-            with tenant_context(organisation):
+            # The history names the job as the one who made its changes (decision 0042).
+            with tenant_context(organisation), pghistory.context(job=job_name):
                 job.function(organisation=organisation, local_date=local_date)
             run.finished_at = timezone.now()
             run.last_error = ""

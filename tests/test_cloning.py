@@ -34,6 +34,15 @@ def describe(schema: str) -> dict:
         "sequences": rows(
             "SELECT sequencename, coalesce(last_value, 0) FROM pg_sequences WHERE schemaname = %(schema)s"
         ),
+        # The history's trigger functions and triggers (decision 0042), with pgtrigger's hashes in the comments.
+        "functions": rows(
+            "SELECT proname, pg_get_functiondef(oid) FROM pg_proc WHERE pronamespace = %(schema)s::regnamespace"
+        ),
+        "triggers": rows(
+            "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid), obj_description(t.oid, 'pg_trigger') "
+            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = %(schema)s::regnamespace AND NOT t.tgisinternal"
+        ),
         "migrations": rows(f'SELECT app, name FROM "{schema}".django_migrations'),
         "content_types": rows(f'SELECT id, app_label, model FROM "{schema}".django_content_type'),
         "permissions": rows(f'SELECT id, codename, content_type_id FROM "{schema}".auth_permission'),
@@ -48,7 +57,7 @@ def test_the_clone_is_the_templates_twin():
     template, clone = describe(TEMPLATE), describe("org_tvilling")
     for part in template:
         assert clone[part] == template[part], part
-    assert template["migrations"] and template["permissions"]
+    assert template["migrations"] and template["permissions"] and template["functions"] and template["triggers"]
 
 
 def test_stored_generated_columns_are_recreated_not_copied():

@@ -4,6 +4,7 @@ A plain run (no app label, no --fake, no --schema) first migrates the template n
 from, then only the organisation schemas that lack a migration. Any other form behaves as django-tenants' own.
 """
 
+from django.core.management.commands import makemigrations
 from django.db import connection
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 from django_tenants.migration_executors import get_executor
@@ -19,6 +20,10 @@ SPECIAL_OPTIONS = (
 
 
 class Command(MigrateSchemasCommand):
+    # The autodetector makemigrations uses, which pgtrigger extends with triggers (decision 0042): Django's check
+    # requires migrate's to be the same.
+    autodetector = makemigrations.Command.autodetector
+
     def handle(self, *args, **options):
         plain = not options.get("schema_name") and not any(options.get(name) for name in SPECIAL_OPTIONS)
         if not plain:
