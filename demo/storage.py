@@ -1,5 +1,5 @@
 """What Ystad's operator has in storage (decision 0043): a few things registered into the labour-market unit's store
-(Återbrukslagret), with their label codes, not yet published — one still without a photo — and one seen at a
+(Återbrukslagret), with their label codes, not yet published and one seen at a
 stock-taking. Through catalog's services; running it again adds nothing.
 """
 
@@ -17,7 +17,7 @@ STORED = {
         ("Skrivbord höj- och sänkbart, björk", "Skrivbord", "Hall A", 2, "desk"),
         ("Förvaringsskåp med dörrar, vitt", "Förvaring", "Hall B", 3, "cabinet"),
         ("Soffa tre sits, blå", "Soffor och fåtöljer", "Hall B", 1, "sofa"),
-        ("Bord för matsal, ek", "Bord", "Hall B", 4, ""),
+        ("Bord för matsal, ek", "Bord", "Hall B", 4, "table"),
     ],
 }
 
