@@ -70,6 +70,7 @@ bench: setup
 	$(PY) bench/availability.py
 	$(PY) bench/exchange_search.py
 	$(PY) bench/impact.py
+	$(PY) bench/matching.py
 
 clean:
 	rm -rf $(VENV) staticfiles

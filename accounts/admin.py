@@ -1,16 +1,12 @@
-"""The organisation's own admin pages, for organisation admins (tenant schema)."""
+"""The organisation's remaining Django admin site, for organisation admins (tenant schema): the category tree and
+the outgoing e-mail. Departments, people and invitations are Delbar's own pages now (orgadmin, decision 0039)."""
 
 from allauth.account.decorators import secure_admin_login
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from outbox.admin import OutboxMessageAdmin
 from outbox.models import OutboxMessage
-
-from . import services
-from .errors import AccountError
-from .models import Department, Invitation, User
 
 
 class OrganisationAdminSite(admin.AdminSite):
@@ -48,55 +44,8 @@ organisation_admin_site = OrganisationAdminSite(name="organisation_admin")
 organisation_admin_site.login = secure_admin_login(organisation_admin_site.login)
 
 
-@admin.register(Department, site=organisation_admin_site)
-class DepartmentAdmin(OrgAdminPermissions, admin.ModelAdmin):
-    list_display = ["name", "parent"]
-    list_select_related = ["parent"]
-    search_fields = ["name"]
-    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
-
-
-class UserAdminForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["email", "full_name", "role", "department", "is_active"]
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if "email" in self.changed_data:
-            try:
-                services.check_staff_email(email=email, chosen_by_admin=True)
-            except AccountError as error:
-                raise forms.ValidationError(error.message, code=error.code) from error
-        return email
-
-
-@admin.register(User, site=organisation_admin_site)
-class UserAdmin(OrgAdminPermissions, admin.ModelAdmin):
-    form = UserAdminForm
-    list_display = ["email", "full_name", "role", "department", "is_active", "last_login"]
-    list_select_related = ["department"]
-    list_filter = ["role", "is_active"]
-    search_fields = ["email", "full_name"]
-    fields = ["email", "full_name", "role", "department", "is_active", "last_login", "date_joined"]
-    readonly_fields = ["last_login", "date_joined"]
-
-    def has_add_permission(self, request, obj=None):
-        return False  # colleagues join by invitation
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # deactivate instead, so their history stays
-
-
-@admin.register(Invitation, site=organisation_admin_site)
-class InvitationAdmin(OrgAdminPermissions, admin.ModelAdmin):
-    list_display = ["email", "role", "department", "created_at", "expires_at", "sent_at", "accepted_at"]
-    list_select_related = ["department"]
-    readonly_fields = ["email", "role", "department", "invited_by", "created_at", "expires_at", "sent_at",
-                       "accepted_at", "revoked_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+# Departments, people and invitations are managed in Delbar's own pages, /administrera/ (orgadmin, decision 0039):
+# this site keeps only what has no page of its own yet, the category tree (catalog.admin) and the outgoing e-mail.
 
 
 # The organisation's outgoing e-mail: what waits, what was given up (with the error), and a retry.

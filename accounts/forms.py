@@ -11,11 +11,14 @@ from .selectors import department_choices
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
-    department = forms.TypedChoiceField(label=_("Department"), coerce=int)
+    department = forms.TypedChoiceField(
+        label=_("Department"), coerce=int, error_messages={"required": _("Choose a department.")}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = department_choices()
+        # Nothing chosen for the admin: a department picked by default is a department picked by mistake.
+        self.fields["department"].choices = [("", _("— choose —")), *department_choices()]
 
 
 class AcceptInvitationForm(forms.Form):

@@ -21,6 +21,10 @@ class Department(models.Model):
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # A department merged into another or wound up is kept, inactive, because bookings and statistics name it
+    # (receiving and giving department); nobody can be placed in it and it is not offered in forms. A database default
+    # too, so that a row written outside Django (a schema cloned, a test's raw INSERT) is active.
+    is_active = models.BooleanField(_("active"), default=True, db_default=True)
 
     class Meta:
         verbose_name = _("department")

@@ -65,7 +65,7 @@ def enqueue_email_change_notice(*, person: User, old_email: str, new_email: str,
         "new_email": new_email,
         "organisation_name": organisation.name,
         "person_url": organisation_base_url(organisation=organisation)
-        + reverse("organisation_admin:accounts_user_change", args=[person.pk]),
+        + reverse("orgadmin_person", args=[person.uuid]),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("accounts/email/email_changed_subject.txt", context)

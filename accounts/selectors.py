@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from knox.models import AuthToken
 
@@ -14,21 +17,58 @@ from tenants.selectors import current_organisation_id
 from .models import Department, Invitation, Role, User
 
 
-def department_choices() -> list[tuple[int, str]]:
-    """Every department as (id, label), enheter indented under their förvaltning, for a select box."""
-    departments = list(Department.objects.only("id", "name", "parent_id"))
+def department_order(*, include_inactive: bool = False) -> list[tuple[Department, int]]:
+    """Every active department in the tree's order, each förvaltning followed by its enheter (by name), with its
+    depth (0: a förvaltning). One query; a department whose parent is missing (or wound up, unless
+    ``include_inactive``) or that sits on a cycle is left out. Wound-up departments (merged or deactivated, kept for
+    the history) only with ``include_inactive``."""
+    departments = Department.objects.only("id", "name", "parent_id")
+    if not include_inactive:
+        departments = departments.filter(is_active=True)
+    departments = list(departments)
     children: dict[int | None, list[Department]] = {}
     for department in departments:
         children.setdefault(department.parent_id, []).append(department)
-    result: list[tuple[int, str]] = []
+    result: list[tuple[Department, int]] = []
+    seen: set[int] = set()
 
     def walk(parent_id: int | None, depth: int) -> None:
         for department in sorted(children.get(parent_id, []), key=lambda d: d.name.lower()):
-            result.append((department.pk, "\u2003" * depth + department.name))
+            if department.pk in seen:
+                continue
+            seen.add(department.pk)
+            result.append((department, depth))
             walk(department.pk, depth + 1)
 
     walk(None, 0)
     return result
+
+
+def department_choices(*, include_inactive: bool = False) -> list[tuple[int, str]]:
+    """Every active department as (id, label), enheter indented under their förvaltning, for a select box. Wound-up
+    departments (merged or deactivated, kept for the history) only with ``include_inactive``."""
+    return [(department.pk, "\u2003" * depth + department.name)
+            for department, depth in department_order(include_inactive=include_inactive)]
+
+
+# A department and every department under it, however deep, as a subquery (no query of its own). UNION, not UNION
+# ALL: a cycle forced into the table by hand ends the walk instead of looping.
+_SUBTREE = (
+    "WITH RECURSIVE subtree (id) AS (SELECT id FROM {table} WHERE id = %s UNION "
+    "SELECT child.id FROM {table} child JOIN subtree ON child.parent_id = subtree.id) SELECT id FROM subtree"
+)
+
+
+def department_subtree(*, department_id: int) -> RawSQL:
+    """The ids of a department and of every department under it (a förvaltning's enheter), as an expression for
+    ``department_id__in=``: filtering on a förvaltning includes its enheter, in the same query."""
+    return RawSQL(_SUBTREE.format(table=Department._meta.db_table), (department_id,))
+
+
+def department_ids_under(*, department_id: int) -> set[int]:
+    """A department and every department under it, in one query (empty if there is no such department)."""
+    return set(Department.objects.filter(pk__in=department_subtree(department_id=department_id))
+               .values_list("pk", flat=True))
 
 
 def colleagues() -> QuerySet[User]:
@@ -91,3 +131,65 @@ def org_admin_addresses() -> list[str]:
     return list(
         User.objects.filter(role=Role.ORG_ADMIN, is_active=True).order_by("email").values_list("email", flat=True)
     )
+
+
+# ---------------------------------------------------------------------------------------------- for the admin pages
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    department: Department
+    depth: int
+    people: int
+
+
+def department_tree(*, active: bool = True) -> list[TreeRow]:
+    """The departments in tree order (each förvaltning, then its enheter, by name), with how many active people
+    each has: one query. Active ones, or (``active=False``) those wound up."""
+    rows = list(
+        Department.objects.filter(is_active=active)
+        .annotate(people=Count("members", filter=Q(members__is_active=True)))
+        .select_related("parent")
+    )
+    children: dict[int | None, list[Department]] = {}
+    ids = {row.pk for row in rows}
+    for row in rows:
+        # A unit whose förvaltning is in the other list (active unit under a wound-up one cannot happen; the
+        # reverse can) is shown at the top of this one.
+        children.setdefault(row.parent_id if row.parent_id in ids else None, []).append(row)
+    result: list[TreeRow] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for department in sorted(children.get(parent_id, []), key=lambda d: d.name.lower()):
+            result.append(TreeRow(department=department, depth=depth, people=department.people))
+            walk(department.pk, depth + 1)
+
+    walk(None, 0)
+    return result
+
+
+def departments_by_pk(*, ids) -> dict[int, Department]:
+    return {department.pk: department for department in Department.objects.filter(pk__in=list(ids))}
+
+
+def people(*, query: str = "", department_id: int | None = None, role: str = "", active: bool = True
+           ) -> QuerySet[User]:
+    """People of the organisation for the admin pages, by name: filtered by a text in the name or address, a
+    department (a förvaltning includes its enheter) and a role."""
+    queryset = User.objects.filter(is_active=active).select_related("department__parent")
+    if query:
+        queryset = queryset.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    if department_id:
+        queryset = queryset.filter(Q(department_id=department_id) | Q(department__parent_id=department_id))
+    if role:
+        queryset = queryset.filter(role=role)
+    return queryset.order_by("full_name", "email")
+
+
+def person(*, uuid) -> User | None:
+    """A person of the current organisation by UUID (active or not), with their department."""
+    return User.objects.select_related("department__parent").filter(uuid=uuid).first()
+
+
+def person_by_pk(*, pk: int) -> User | None:
+    return User.objects.filter(pk=pk).first()

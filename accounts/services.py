@@ -12,9 +12,18 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from knox.models import AuthToken
 
 from . import errors, selectors
+from .invitation_import import (  # noqa: F401  (re-exported for the admin pages)
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    ImportReport,
+    check_rows,
+    rows_from_file,
+    rows_from_text,
+)
 from .models import Department, Invitation, Role, User
 from .notifications import enqueue_email_change_notice, enqueue_invitation_email
 from .selectors import org_admins_to_notify
@@ -230,3 +239,251 @@ def revoke_api_token(*, user: User, token_id: str) -> bool:
     """Delete one of ``user``'s own tokens by its ``token_key``. False if there was none (already gone)."""
     deleted, _ = AuthToken.objects.filter(user=user, token_key=token_id).delete()
     return deleted > 0
+
+
+# ---------------------------------------------------------------------------------------------- departments
+# Organisation admins shape the tree of förvaltningar and their enheter (two levels) from Delbar's own pages
+# (orgadmin, decision 0039). Every refusal is an AccountError naming its field, in the person's language, before the
+# database's own constraint could say it in its words. Merging and winding up move or withdraw listings too, which
+# only catalog may do: orgadmin.services composes those with the functions here.
+
+DEPARTMENT_NAME_MAX_LENGTH = Department._meta.get_field("name").max_length
+
+
+def _require_admin(by: User) -> None:
+    if not getattr(by, "is_org_admin", False):
+        errors.raise_error(errors.NOT_ADMIN)
+
+
+def _department_name(name: str) -> str:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        errors.raise_error(errors.DEPARTMENT_NAME_REQUIRED, field="name")
+    if len(cleaned) > DEPARTMENT_NAME_MAX_LENGTH:
+        errors.raise_error(errors.DEPARTMENT_NAME_TOO_LONG, field="name", limit=DEPARTMENT_NAME_MAX_LENGTH)
+    return cleaned
+
+
+def _check_place(*, department: Department | None, name: str, parent: Department | None, field: str) -> None:
+    """``name`` under ``parent`` is free, and ``parent`` may hold ``department`` (two levels, no cycles)."""
+    if parent is not None:
+        if department is not None and parent.pk == department.pk:
+            errors.raise_error(errors.DEPARTMENT_UNDER_ITSELF, field="parent")
+        if parent.parent_id is not None:
+            errors.raise_error(errors.DEPARTMENT_PARENT_NOT_TOP, field="parent")
+        if not parent.is_active:
+            errors.raise_error(errors.DEPARTMENT_INACTIVE, field="parent", name=parent.name)
+        if department is not None and Department.objects.filter(parent=department).exists():
+            errors.raise_error(errors.DEPARTMENT_HAS_UNITS, field="parent", name=department.name)
+    clash = Department.objects.filter(parent=parent, name__iexact=name)
+    if department is not None:
+        clash = clash.exclude(pk=department.pk)
+    clash = clash.only("is_active").first()
+    if clash is not None:
+        where = (gettext("under %(parent)s") % {"parent": parent.name}) if parent else gettext("at the top level")
+        error = errors.DEPARTMENT_NAME_TAKEN if clash.is_active else errors.DEPARTMENT_NAME_TAKEN_INACTIVE
+        errors.raise_error(error, field=field, name=name, where=where)
+
+
+@transaction.atomic
+def create_department(*, by: User, name: str, parent: Department | None = None) -> Department:
+    """A new förvaltning (no parent) or an enhet under one."""
+    _require_admin(by)
+    name = _department_name(name)
+    _check_place(department=None, name=name, parent=parent, field="name")
+    return Department.objects.create(name=name, parent=parent)
+
+
+def _locked_department(department: Department) -> Department:
+    return Department.objects.select_for_update().get(pk=department.pk)
+
+
+@transaction.atomic
+def rename_department(*, by: User, department: Department, name: str) -> Department:
+    _require_admin(by)
+    current = _locked_department(department)
+    name = _department_name(name)
+    _check_place(department=current, name=name, parent=current.parent, field="name")
+    current.name = name
+    current.save(update_fields=["name"])
+    return current
+
+
+@transaction.atomic
+def move_department(*, by: User, department: Department, parent: Department | None) -> Department:
+    """Make ``department`` a förvaltning (``parent`` None) or an enhet under another förvaltning."""
+    _require_admin(by)
+    current = _locked_department(department)
+    if not current.is_active:
+        errors.raise_error(errors.DEPARTMENT_INACTIVE, field="parent", name=current.name)
+    _check_place(department=current, name=current.name, parent=parent, field="parent")
+    current.parent = parent
+    current.save(update_fields=["parent"])
+    return current
+
+
+@transaction.atomic
+def merge_department_people(*, by: User, source: Department, target: Department) -> dict[str, int]:
+    """The people, open invitations and units of ``source`` move to ``target``; ``source`` is wound up. Its listings
+    are moved by the caller, through catalog (orgadmin.services.merge_departments). Returns what moved."""
+    _require_admin(by)
+    source, target = _locked_department(source), _locked_department(target)
+    if source.pk == target.pk:
+        errors.raise_error(errors.DEPARTMENT_MERGE_SAME, field="target")
+    if not target.is_active:
+        errors.raise_error(errors.DEPARTMENT_INACTIVE, field="target", name=target.name)
+    if not source.is_active:
+        errors.raise_error(errors.DEPARTMENT_INACTIVE, field="target", name=source.name)
+    if target.parent_id == source.pk:
+        errors.raise_error(errors.DEPARTMENT_MERGE_INTO_OWN_UNIT, field="target")
+    units = list(Department.objects.filter(parent=source).select_for_update())
+    if units and target.parent_id is not None:
+        errors.raise_error(errors.DEPARTMENT_MERGE_UNITS_NEED_TOP, field="target", name=source.name)
+    for unit in units:
+        _check_place(department=None, name=unit.name, parent=target, field="target")
+    people = User.objects.filter(department=source).update(department=target)
+    invitations = Invitation.objects.filter(department=source, accepted_at__isnull=True,
+                                            revoked_at__isnull=True).update(department=target)
+    Department.objects.filter(parent=source).update(parent=target)
+    source.is_active = False
+    source.save(update_fields=["is_active"])
+    return {"people": people, "invitations": invitations, "units": len(units)}
+
+
+@transaction.atomic
+def deactivate_department(*, by: User, department: Department) -> Department:
+    """Wind ``department`` up: nobody may belong to it any more and it has no active units. Its open invitations
+    are withdrawn; its listings are moved or withdrawn by the caller first (orgadmin.services)."""
+    _require_admin(by)
+    current = _locked_department(department)
+    people = User.objects.filter(department=current, is_active=True).count()
+    if people:
+        errors.raise_error(errors.DEPARTMENT_HAS_PEOPLE, field="listings", count=people, name=current.name)
+    if Department.objects.filter(parent=current, is_active=True).exists():
+        errors.raise_error(errors.DEPARTMENT_HAS_ACTIVE_UNITS, field="listings", name=current.name)
+    Invitation.objects.filter(department=current, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    # Deactivated people may still name it: they keep their history, and are moved if they are ever reactivated.
+    current.is_active = False
+    current.save(update_fields=["is_active"])
+    return current
+
+
+# ---------------------------------------------------------------------------------------------- people
+
+
+def _check_not_last_admin(person: User) -> None:
+    others = User.objects.filter(role=Role.ORG_ADMIN, is_active=True).exclude(pk=person.pk)
+    if person.role == Role.ORG_ADMIN and person.is_active and not others.exists():
+        errors.raise_error(errors.LAST_ADMIN, field="role", name=person.get_full_name())
+
+
+@transaction.atomic
+def change_person(*, by: User, person: User, role: str, department: Department | None,
+                  full_name: str | None = None, email: str | None = None) -> User:
+    """Give ``person`` another role or department, and optionally name and login address (admins only; the
+    organisation always keeps an admin). A new address must be at the organisation's own domains; the admin chooses
+    it, so it is stored as verified, and the organisation's other admins are told."""
+    _require_admin(by)
+    current = User.objects.select_for_update().get(pk=person.pk)
+    old_email = current.email
+    if email is not None:
+        email = User.objects.normalize_email(email.strip()).lower()
+        if email != current.email:
+            try:
+                check_staff_email(email=email, chosen_by_admin=True)
+            except errors.AccountError as refusal:
+                errors.raise_error((refusal.code, refusal.message), field="email")
+            if User.objects.filter(email__iexact=email).exclude(pk=current.pk).exists():
+                errors.raise_error(errors.ALREADY_MEMBER, field="email", email=email)
+            current.email = email
+            EmailAddress.objects.filter(user=current).delete()
+            EmailAddress.objects.create(user=current, email=email, primary=True, verified=True)
+    if full_name is not None:
+        current.full_name = " ".join(full_name.split())[:200]
+    if role not in Role.values:
+        errors.raise_error(errors.ROLE_INVALID, field="role")
+    if department is None:
+        errors.raise_error(errors.DEPARTMENT_REQUIRED, field="department")
+    if not department.is_active and department.pk != current.department_id:
+        errors.raise_error(errors.DEPARTMENT_INACTIVE, field="department", name=department.name)
+    if role != Role.ORG_ADMIN:
+        _check_not_last_admin(current)
+    current.role = role
+    current.department = department
+    current.save(update_fields=["role", "department", "email", "full_name"])
+    if current.email != old_email:
+        queue_email_change_notice(user=current, old_email=old_email, new_email=current.email)
+    return current
+
+
+@transaction.atomic
+def deactivate_person(*, by: User, person: User) -> User:
+    """``person`` can no longer log in; their API tokens are deleted and their history stays (never deleted).
+    Their listings and bookings are handed to a colleague first (orgadmin.services.deactivate_person)."""
+    _require_admin(by)
+    current = User.objects.select_for_update().get(pk=person.pk)
+    if current.pk == by.pk:
+        errors.raise_error(errors.NOT_YOURSELF, field="colleague")
+    _check_not_last_admin(current)
+    current.is_active = False
+    current.save(update_fields=["is_active"])
+    AuthToken.objects.filter(user=current).delete()
+    return current
+
+
+@transaction.atomic
+def reactivate_person(*, by: User, person: User) -> User:
+    _require_admin(by)
+    current = User.objects.select_for_update().get(pk=person.pk)
+    current.is_active = True
+    current.save(update_fields=["is_active"])
+    return current
+
+
+def check_colleague(*, leaver: User, colleague: User) -> None:
+    """``colleague`` may take over what ``leaver`` leaves: another, active person."""
+    if colleague.pk == leaver.pk:
+        errors.raise_error(errors.HANDOVER_TO_SELF, field="colleague")
+    if not colleague.is_active:
+        errors.raise_error(errors.PERSON_INACTIVE, field="colleague", name=colleague.get_full_name())
+
+
+# ---------------------------------------------------------------------------------------------- invitations in bulk
+# Reading and checking a list is accounts.invitation_import's; imported above, its names are the public surface
+# other apps use (MAX_ROWS, rows_from_text, rows_from_file, check_rows, ImportReport).
+
+
+@transaction.atomic
+def invite_many(
+    *,
+    invited_by: User,
+    rows: list,
+    default_role: str = "",
+    default_department: Department | None = None,
+    accept_url_for: Callable[[str], str] | None = None,
+) -> list[Invitation]:
+    """Invite every row of a checked list (accounts.invitation_import.check_rows), or nobody: the list is checked
+    again here, inside the transaction, and one refusal undoes every invitation made before it."""
+    _require_admin(invited_by)
+    report = check_rows(rows=rows, default_role=default_role, default_department=default_department)
+    if not report.is_valid:
+        errors.raise_error(errors.IMPORT_HAS_ERRORS, count=report.error_count)
+    # Every row passed invite_colleague's checks in check_rows (address, member, domain) within this transaction;
+    # the open invitations they replace are withdrawn at once, then each is made as invite_colleague makes one.
+    now = timezone.now()
+    Invitation.objects.filter(
+        email__in=[row.email for row in report.rows], accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    invitations = []
+    for row in report.rows:
+        token = secrets.token_urlsafe(32)
+        invitation = Invitation.objects.create(
+            email=row.email, role=row.role, department=row.department, token_hash=_hash(token),
+            invited_by=invited_by, expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        if accept_url_for is not None:
+            queue_invitation_email(invitation=invitation, accept_url=accept_url_for(token))
+        invitations.append(invitation)
+    return invitations

@@ -36,6 +36,7 @@ from django.db.models.functions import Cast, Coalesce, ExtractMonth
 from django.utils import timezone
 
 from accounts.selectors import party_of
+from platform_.parties import Party
 
 from . import deadlines, periods, permissions
 from .lifecycle import HOLDING, BookingKind, BookingStatus
@@ -524,3 +525,11 @@ def loans_for_use_days(*, start: datetime, end: datetime) -> QuerySet[Booking]:
                   use_until=Coalesce("returned_at", Func(F("period"), function="upper",
                                                          output_field=DateTimeField())))
     )
+
+
+def open_bookings_of_count(*, party: Party) -> int:
+    """How many open bookings (reserved, or out on loan) ``party`` made or is the contact person of."""
+    return Booking.objects.filter(
+        is_party("borrower", party) | is_party("contact", party),
+        status__in=(BookingStatus.RESERVED, BookingStatus.OUT),
+    ).count()

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -202,10 +203,23 @@ def _owner_action(request, uuid, action, done: str, fallback: str | None = None)
 
 
 @login_required
-@require_POST
 def reservation_confirm(request, uuid):
-    return _owner_action(request, uuid, services.confirm_handover,
-                         _("Handover confirmed: %(quantity)s × “%(title)s” to %(name)s."), fallback="my_listings")
+    """GET: the step before a handover is confirmed, which cannot be undone (who, what, how many; "Yes" or back).
+    POST: confirm it."""
+    if request.method == "POST":
+        return _owner_action(request, uuid, services.confirm_handover,
+                             _("Handover confirmed: %(quantity)s × “%(title)s” to %(name)s."), fallback="my_listings")
+    booking = _booking_or_404(request, uuid)
+    if not _booking_context(request, booking)["can_hand_over"]:
+        messages.error(request, _("This reservation cannot be handed over now."))
+        return _back(request, "booking_detail", booking.uuid)
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    return render(request, "bookings/confirm_handover.html", {
+        "reservation": booking, "next": target,
+        "back": target or reverse("booking_detail", args=[booking.uuid]),
+    })
 
 
 @login_required

@@ -41,6 +41,10 @@ class CategoryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if "position" in self.fields and "name" not in self.fields and self.instance.pk:
+            # The list's editable order column has no label of its own: name each input after its row (axe, 0040).
+            label = f"{self.fields['position'].label}: {self.instance.name}"
+            self.fields["position"].widget.attrs["aria-label"] = label
         if "platform_key" in self.fields:
             # A choice among the platform's categories, in the admin's language; required for every category
             # (one made before the keys is mapped the next time it is saved).

@@ -18,3 +18,4 @@ class CatalogConfig(AppConfig):
         register_default_data(create_default_categories)
         register_daily(name="catalog.pending_photos", function=jobs.pending_photos, at=jobs.AT)
         post_save.connect(publication.listing_saved, sender=Listing, dispatch_uid="catalog.publication")
+        post_save.connect(publication.announce_published, sender=Listing, dispatch_uid="catalog.announce_published")

@@ -29,6 +29,7 @@ class RateLimited(CatalogError):
 
 
 NOT_ALLOWED = ("not_allowed", _("You are not allowed to do this with this listing."), 403)
+NOT_ALLOWED_ORGANISATION = ("not_allowed", _("Only organisation admins can move or hand over listings in bulk."), 403)
 QUANTITY_INVALID = ("quantity_invalid", _("The quantity must be at least 1."), 400)
 PRICE_INVALID = ("price_invalid", _("The price cannot be negative."), 400)
 INVALID_CHOICE = ("invalid_choice", _("The condition, offer or rent period is not one of the choices."), 400)

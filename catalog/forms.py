@@ -62,16 +62,25 @@ class SearchForm(forms.Form):
     condition = forms.ChoiceField(
         label=_("Condition"), required=False, choices=[("", _("Any condition")), *Condition.choices]
     )
-    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
+    # The department tree in its order, enheter indented under their förvaltning; a förvaltning includes them.
+    department = forms.TypedChoiceField(
+        label=_("Department"), required=False, coerce=int, empty_value=None,
+        help_text=_("An administration includes its units."),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False,
+        choices=[("", _("Best match")), ("newest", _("Newest")), ("nearest", _("Nearest me"))],
+    )
+    # What the filter button counts (the words and the order are not filters).
+    FILTERS = ("category", "offer_type", "condition", "department")
 
-    def __init__(self, *args, departments: list[Department], **kwargs) -> None:
+    def __init__(self, *args, departments: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = _("e.g. office chair, desk, monitor")
         self.fields["category"].choices = _category_choices(str(_("All categories")))
         self.fields["department"].choices = [("", _("All departments"))] + [
-            (str(d.pk), _department_label(d)) for d in departments
+            (str(pk), label) for pk, label in departments
         ]
-
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True

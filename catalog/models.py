@@ -234,6 +234,8 @@ class Listing(models.Model):
         listing = super().from_db(db, field_names, values)
         # The reach as stored, so that a save narrowing it to the organisation still withdraws the shared copy.
         listing._stored_reach = listing.__dict__.get("reach")
+        # The status as stored, so that a save that publishes it is told apart from one that keeps it published.
+        listing._stored_status = listing.__dict__.get("status")
         return listing
 
     @property

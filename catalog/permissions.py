@@ -1,7 +1,8 @@
 """Who may do what with a listing, inside one organisation.
 
 The owner side of a listing is the person who posted it, its contact person, the operators (the labour-market
-unit runs the service and posts for departments), organisation admins, and the manager of the owning department.
+unit runs the service and posts for departments), organisation admins, and the manager of the owning department
+or of the förvaltning it belongs to.
 People are compared by their stable UUID, never by the integer id of one organisation's schema. Who may take a step
 on a booking is ``bookings``' rule, built on ``can_manage_listing``.
 """
@@ -16,6 +17,7 @@ from .models import Listing
 RUNS_THE_SERVICE = {Role.OPERATOR, Role.ORG_ADMIN}
 # Seen only by those who manage the listing.
 UNPUBLISHED = (ListingStatus.DRAFT, ListingStatus.STORED, ListingStatus.WITHDRAWN)
+DEPARTMENT_MANAGER = Role.DEPARTMENT_MANAGER
 
 
 def is_poster_or_contact(user, listing: Listing) -> bool:
@@ -29,11 +31,10 @@ def can_manage_listing(user, listing: Listing) -> bool:
         return True
     if is_poster_or_contact(user, listing):
         return True
-    return (
-        user.role == Role.DEPARTMENT_MANAGER
-        and user.department_id is not None
-        and listing.department_id == user.department_id
-    )
+    if user.role != Role.DEPARTMENT_MANAGER or user.department_id is None:
+        return False
+    # The manager of a förvaltning manages its enheter's listings too (the department tree, decision 0038).
+    return listing.department_id == user.department_id or listing.department.parent_id == user.department_id
 
 
 def can_see_listing(user, listing: Listing) -> bool:
@@ -45,6 +46,11 @@ def can_see_listing(user, listing: Listing) -> bool:
 
 def can_post_for_any_department(user) -> bool:
     return user.role in RUNS_THE_SERVICE
+
+
+def can_run_organisation(user) -> bool:
+    """Moving a department's or a leaver's listings in bulk belongs to those who run the organisation: its admins."""
+    return user.is_authenticated and user.is_active and user.role == Role.ORG_ADMIN
 
 
 def can_manage_categories(user) -> bool:

@@ -13,13 +13,20 @@ those written later, and the services stay about their own rules.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from datetime import timedelta
+
 from django.db import connection, transaction
+from django.utils import timezone
 
 from outbox import services as outbox
 
+from .lifecycle import ListingStatus
 from .models import Listing, Reach
 
 KIND = "exchange.publish_listing"
+# A listing saved with one of these statuses as stored, and published now, has just been published.
+_NEWLY_PUBLISHED_FROM = ("draft", "withdrawn")
 
 
 def _shared(reach: str | None) -> bool:
@@ -56,3 +63,28 @@ def _tell_the_exchange(listing: Listing) -> None:
         kind=KIND, key=f"exchange.publish:{listing.uuid}:{listing.version}",
         payload={"listing": str(listing.uuid), "version": listing.version},
     )
+
+
+# ------------------------------------------------------------------------------------ a listing newly published
+
+# Told in the organisation's own outbox whenever a listing becomes published (created published, or a draft or a
+# withdrawn listing published), whatever its reach: the apps above catalog that care register a handler for the
+# kind (wanted ads match it against what people are looking for, decision 0036). Catalog names the event, never the
+# app that listens. A listing that is published again after a reservation was cancelled is not newly published.
+PUBLISHED_KIND = "catalog.listing_published"
+EVENT_DELAY = timedelta(seconds=1)
+
+
+def announce_published(sender, instance: Listing, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw or instance.status != ListingStatus.PUBLISHED:
+        return
+    stored = None if created else getattr(instance, "_stored_status", None)
+    instance._stored_status = instance.status
+    if stored == ListingStatus.PUBLISHED or (stored is not None and stored not in _NEWLY_PUBLISHED_FROM):
+        return
+    stamp = f"{instance.updated_at.timestamp():.6f}" if instance.updated_at else "0"
+    with nullcontext() if connection.in_atomic_block else transaction.atomic():
+        # Due a moment from now, so that writing it queues no relay of its own: the outbox's sweep (every 30 s) or
+        # the schema's next relay delivers it. Nothing waits for it, and a publication costs no extra task.
+        outbox.enqueue(kind=PUBLISHED_KIND, key=f"catalog.published:{instance.uuid}:{stamp}",
+                       payload={"listing": str(instance.uuid)}, available_at=timezone.now() + EVENT_DELAY)

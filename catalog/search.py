@@ -10,7 +10,12 @@
 3. When nothing matches, each word is replaced by the closest word of any title (``SearchWord``, trigram
    similarity) and the search is run again: "skrivbort" shows what "skrivbord" finds, and says so.
 
-Browsing without words is newest first, with an exact count (an index-only scan).
+4. English words are matched against the categories' English names as well (catalog.english): "chair" includes
+   the listings filed under Stolar and Kontorsstolar, and the page says that listings are written in Swedish.
+
+Browsing without words is newest first, with an exact count (an index-only scan). The browse page may order the
+matches newest first or nearest first instead (``Nearness``: without coordinates, the person's department, then
+their förvaltning, then the rest).
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ from django.db.models import Case, F, Prefetch, QuerySet, Subquery, Value, When
 
 from bookings import selectors as bookings
 
+from . import english
 from .lifecycle import ListingStatus
-from .models import SEARCH_CONFIG, Listing, ListingPhoto, SearchWord
+from .models import SEARCH_CONFIG, Category, Listing, ListingPhoto, SearchWord
 from .search_text import query_terms
 
 RANKED = 200
@@ -46,6 +52,35 @@ def with_photos(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
     )
 
 
+# How a page of results is ordered (the browse page's "Sortera"). Without words "best match" is the newest first.
+BEST, NEWEST, NEAREST = "best", "newest", "nearest"
+ORDERS = (BEST, NEWEST, NEAREST)
+
+
+@dataclass(frozen=True)
+class Nearness:
+    """What "nearest" means without coordinates (listings carry an address, building and room as text, no position):
+    the person's own department first, then the rest of their förvaltning (the förvaltning and every enhet under
+    it), then the rest of the organisation, each newest first."""
+
+    own: frozenset[int] = frozenset()
+    family: frozenset[int] = frozenset()
+
+    def distance(self, department_id: int | None) -> int:
+        return 0 if department_id in self.own else 1 if department_id in self.family else 2
+
+    def expression(self) -> Case:
+        return Case(
+            When(department_id__in=list(self.own) or [0], then=Value(0)),
+            When(department_id__in=list(self.family) or [0], then=Value(1)),
+            default=Value(2),
+        )
+
+
+# (pk, published_at, department_id) of a match: enough to order the matches without loading them.
+Row = tuple[int, object, int]
+
+
 @dataclass
 class SearchResults(Sequence):
     """Ranked matches of a search, as ids; a slice (a page) loads its listings in two queries."""
@@ -53,6 +88,9 @@ class SearchResults(Sequence):
     ids: list[int]
     capped: bool = False  # there are more matches than were ranked
     corrected_query: str = ""  # the words actually searched, when the query's own words found nothing
+    # Categories whose English name the words matched (catalog.english): their listings are among the results.
+    translated: list = field(default_factory=list)
+    translated_only: bool = False  # the words themselves matched no listing's text: only the categories did
     _loaded: dict = field(default_factory=dict, repr=False)
 
     def count(self) -> int:
@@ -87,8 +125,9 @@ def text_query(terms: list[str]) -> SearchQuery:
     return SearchQuery(text_query_text(terms), search_type="raw", config=SEARCH_CONFIG)
 
 
-def ranked(queryset: QuerySet[Listing], terms: list[str]) -> SearchResults:
-    """The matches of ``terms`` among ``queryset`` (published listings, filtered), best first."""
+def _ranked_rows(queryset: QuerySet[Listing], terms: list[str]) -> tuple[list[Row], bool]:
+    """The matches of ``terms`` among ``queryset`` (published listings, filtered), best first, and whether there
+    were more than RANKED."""
     text = text_query(terms)
     # One more than is ranked, to know whether there were more.
     newest = queryset.filter(search_vector=text).order_by("-published_at", "-pk").values("pk")[: RANKED + 1]
@@ -102,13 +141,19 @@ def ranked(queryset: QuerySet[Listing], terms: list[str]) -> SearchResults:
         Listing.objects.filter(pk__in=Subquery(newest))
         .annotate(rank=SearchRank(F("search_vector"), text, weights=RANK_WEIGHTS) + whole_words)
         .order_by("-rank", "-published_at", "-pk")
-        .values_list("pk", "published_at")
+        .values_list("pk", "published_at", "department_id")
     )
     if len(rows) > RANKED:
         # The extra one is the oldest candidate, whatever its rank: drop that one, not the least relevant.
         rows.remove(min(rows, key=lambda row: (row[1], row[0])))
-        return SearchResults(ids=[pk for pk, _ in rows], capped=True)
-    return SearchResults(ids=[pk for pk, _ in rows])
+        return rows, True
+    return rows, False
+
+
+def ranked(queryset: QuerySet[Listing], terms: list[str]) -> SearchResults:
+    """The matches of ``terms`` among ``queryset`` (published listings, filtered), best first."""
+    rows, capped = _ranked_rows(queryset, terms)
+    return SearchResults(ids=[row[0] for row in rows], capped=capped)
 
 
 def closest_words(terms: list[str]) -> list[str]:
@@ -127,18 +172,71 @@ def closest_words(terms: list[str]) -> list[str]:
     return corrected
 
 
-def search(queryset: QuerySet[Listing], query: str) -> SearchResults | QuerySet[Listing]:
+def _in_categories(queryset: QuerySet[Listing], category_ids: set[int], besides: list[Row]) -> tuple[list[Row], bool]:
+    """Listings of the categories (newest first, at most RANKED) that are not among ``besides``."""
+    rows = list(
+        queryset.filter(category_id__in=list(category_ids)).exclude(pk__in=[row[0] for row in besides])
+        .order_by("-published_at", "-pk").values_list("pk", "published_at", "department_id")[: RANKED + 1]
+    )
+    return rows[:RANKED], len(rows) > RANKED
+
+
+def _under(categories: list[Category], chosen: list[Category]) -> set[int]:
+    """The ids of the chosen categories and of every category under them (the tree as loaded)."""
+    children: dict[int | None, list[int]] = {}
+    for node in categories:
+        children.setdefault(node.parent_id, []).append(node.pk)
+    found: set[int] = set()
+    stack = [node.pk for node in chosen]
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, []))
+    return found
+
+
+def _ordered(rows: list[Row], order: str, near: Nearness | None) -> list[int]:
+    """Best match as ranked; newest first; or nearest first (then newest). Sorting is stable."""
+    if order == NEWEST:
+        rows = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
+    elif order == NEAREST:
+        near = near or Nearness()
+        rows = sorted(sorted(rows, key=lambda row: (row[1], row[0]), reverse=True),
+                      key=lambda row: near.distance(row[2]))
+    return [row[0] for row in rows]
+
+
+def browse(queryset: QuerySet[Listing], *, order: str = "", near: Nearness | None = None) -> QuerySet[Listing]:
+    """Listings without words: newest first, or nearest first (then newest)."""
+    if order == NEAREST:
+        near = near or Nearness()
+        return with_photos(queryset.annotate(nearness=near.expression()).order_by("nearness", "-published_at", "-pk"))
+    return with_photos(queryset.order_by("-published_at", "-pk"))
+
+
+def search(
+    queryset: QuerySet[Listing], query: str, *, order: str = "", near: Nearness | None = None,
+) -> SearchResults | QuerySet[Listing]:
     terms = query_terms(query)
     if not terms:
-        return with_photos(queryset.order_by("-published_at", "-pk"))
-    results = ranked(queryset, terms)
-    if results.ids:
-        return results
+        return browse(queryset, order=order, near=near)
+    rows, capped = _ranked_rows(queryset, terms)
+    # English words for a category ("chair"): its listings are included, whatever language the page is in.
+    tree = list(Category.objects.only("id", "parent_id", "name", "name_en", "platform_key"))
+    translated = english.matching_categories(query, tree)
+    text_found = bool(rows)
+    if translated:
+        extra, more = _in_categories(queryset, _under(tree, translated), besides=rows)
+        rows, capped = rows + extra, capped or more
+    if rows:
+        return SearchResults(ids=_ordered(rows, order, near), capped=capped, translated=translated,
+                             translated_only=not text_found)
+    empty = SearchResults(ids=[], translated=translated)
     corrected = closest_words(terms)
     if corrected == terms:
-        return results
-    retried = ranked(queryset, corrected)
-    if not retried.ids:
-        return results  # the corrected words find nothing either: say nothing matched what was typed
-    retried.corrected_query = " ".join(corrected)
-    return retried
+        return empty
+    rows, capped = _ranked_rows(queryset, corrected)
+    if not rows:
+        return empty  # the corrected words find nothing either: say nothing matched what was typed
+    return SearchResults(ids=_ordered(rows, order, near), capped=capped, corrected_query=" ".join(corrected))

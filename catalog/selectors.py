@@ -51,10 +51,12 @@ from .models import (
     RentPeriod,
     SharingSettings,
 )
-from .permissions import RUNS_THE_SERVICE, can_manage_listing, can_see_listing, is_poster_or_contact
+from .permissions import DEPARTMENT_MANAGER, RUNS_THE_SERVICE, can_manage_listing, can_see_listing, is_poster_or_contact
 from .search import (
+    ORDERS,
     RANK_WEIGHTS,
     RANKED,
+    Nearness,
     SearchResults,
     closest_words,
     search,
@@ -68,7 +70,9 @@ if TYPE_CHECKING:
     from accounts.models import Department
 
 # The rules other apps ask about a listing (bookings: who acts for the owner side).
-__all__ = ["LISTING", "ListingStatus", "Reach", "can_manage_listing", "can_see_listing", "is_poster_or_contact"]
+__all__ = [
+    "LISTING", "ORDERS", "ListingStatus", "Reach", "can_manage_listing", "can_see_listing", "is_poster_or_contact",
+]
 
 
 def categories() -> list[Category]:
@@ -153,6 +157,30 @@ def category_height(category: Category) -> int:
     return rows[0][0] or 1
 
 
+def open_listing_counts_by_department() -> dict[int, int]:
+    """How many open listings (draft, published, reserved) each department has: one query."""
+    rows = (
+        Listing.objects.filter(status__in=(ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED))
+        .values("department_id").annotate(count=Count("pk")).order_by()
+    )
+    return {row["department_id"]: row["count"] for row in rows}
+
+
+def listing_count_of_department(*, department) -> tuple[int, int]:
+    """(every listing, open listings) of ``department``: one query."""
+    open_statuses = (ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED)
+    figures = Listing.objects.filter(department=department).aggregate(
+        every=Count("pk"), open=Count("pk", filter=Q(status__in=open_statuses))
+    )
+    return figures["every"], figures["open"]
+
+
+def listings_in_charge_count(*, user) -> int:
+    """How many listings ``user`` is the contact person of, or posted and are still open: what a leaver hands over."""
+    open_statuses = (ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED)
+    return Listing.objects.filter(Q(contact_person=user) | Q(created_by=user, status__in=open_statuses)).count()
+
+
 def search_listings(
     *,
     query: str = "",
@@ -160,9 +188,13 @@ def search_listings(
     offer_type: str = "",
     condition: str = "",
     department: Department | None = None,
+    order: str = "",
+    near: Nearness | None = None,
 ) -> SearchResults | QuerySet[Listing]:
-    """Published listings matching every word of ``query``, best first; without words, newest first.
+    """Published listings matching every word of ``query``, best first; without words, newest first. ``order``
+    (search.ORDERS) asks for newest or nearest (``near``) first instead.
 
+    A department includes every department under it: a förvaltning's listings are those of its enheter too.
     How words match and are ranked, and why at most search.RANKED matches are ranked: catalog/search.py.
     Either answer can be counted, sliced into pages (two queries a page) and iterated.
     """
@@ -174,8 +206,27 @@ def search_listings(
     if condition:
         queryset = queryset.filter(condition=condition)
     if department is not None:
-        queryset = queryset.filter(department=department)
-    return search(queryset, query)
+        queryset = queryset.filter(department_id__in=people.department_subtree(department_id=department.pk))
+    return search(queryset, query, order=order, near=near)
+
+
+def nearness(*, user, tree: list[tuple[Department, int]] | None = None) -> Nearness:
+    """What "nearest" means for ``user`` (search.Nearness): their department, then the rest of their förvaltning.
+    ``tree``: accounts.selectors.department_order(), if the caller has it already (else one query)."""
+    if not getattr(user, "department_id", None):
+        return Nearness()
+    tree = people.department_order() if tree is None else tree
+    parents = {department.pk: department.parent_id for department, _depth in tree}
+    top = user.department_id
+    for _step in range(len(parents)):
+        if parents.get(top) is None:
+            break
+        top = parents[top]
+    family = {top}
+    for department, _depth in tree:  # the tree's order: a parent comes before its children
+        if department.parent_id in family:
+            family.add(department.pk)
+    return Nearness(own=frozenset({user.department_id}), family=frozenset(family))
 
 
 def listing_for(*, uuid, user) -> Listing | None:
@@ -215,6 +266,35 @@ def my_listings(*, user, status: str = "") -> QuerySet[Listing]:
     )
 
 
+def department_listings(*, department_id: int, status: str = "") -> QuerySet[Listing]:
+    """Every listing of a department and of the departments under it (a förvaltning's include its enheter), newest
+    first, with their open bookings: "Mina annonser" of a department manager, an operator or an admin."""
+    queryset = Listing.objects.filter(department_id__in=people.department_subtree(department_id=department_id))
+    if status:
+        queryset = queryset.filter(status=status)
+    return with_photos(
+        queryset.annotate(open_reservations=bookings.open_bookings_expression()).order_by("-created_at", "-pk")
+    )
+
+
+def departments_to_list(*, user) -> list[tuple[int, str]]:
+    """The departments whose listings ``user`` may list on "Mina annonser", in the tree's order, enheter indented:
+    every department for operators and admins, a department manager's own and those under it; none for others."""
+    if runs_the_service(user):
+        return people.department_choices()
+    if user.role != DEPARTMENT_MANAGER or user.department_id is None:
+        return []
+    shown, depth_of_own = [], None
+    for department, depth in people.department_order():
+        if department.pk == user.department_id:
+            depth_of_own = depth
+        elif depth_of_own is not None and depth <= depth_of_own:
+            break  # past the manager's department and those under it
+        if depth_of_own is not None:
+            shown.append((department.pk, "\u2003" * (depth - depth_of_own) + department.name))
+    return shown
+
+
 @dataclass(frozen=True)
 class MonthFigures:
     month: date
@@ -234,6 +314,7 @@ class DepartmentFigures:
     loans: int
     given: int = 0
     received: int = 0
+    department_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -305,6 +386,7 @@ def statistics(
             loans=changes.loans_by_department.get(department.pk, 0),
             given=changes.given_by_department.get(department.pk, 0),
             received=received_by_department.get(department.pk, 0),
+            department_id=department.pk,
         )
         for department in people.departments().filter(pk__in=ids)
     ]
@@ -329,6 +411,17 @@ def posted_by_year() -> dict[int, int]:
 
     return dict(Listing.objects.filter(published_at__isnull=False).annotate(y=ExtractYear("published_at"))
                 .values("y").annotate(n=Count("pk")).values_list("y", "n").order_by())
+
+
+def posted_by_month() -> dict[date, int]:
+    """Listings published per month (its first day, in the current time zone), in one query: for the public
+    ledger of figures (decision 0035)."""
+    from django.db.models.functions import TruncMonth
+
+    return {timezone.localtime(month).date() if hasattr(month, "hour") else month: n
+            for month, n in Listing.objects.filter(published_at__isnull=False)
+            .annotate(m=TruncMonth("published_at")).values("m").annotate(n=Count("pk")).values_list("m", "n")
+            .order_by()}
 
 
 def statistics_years() -> list[int]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.text import capfirst
@@ -931,3 +931,56 @@ def mark_seen(*, by, listings: Sequence[Listing]) -> int:
     return Listing.objects.filter(pk__in=[listing.pk for listing in listings]).update(
         last_seen_at=timezone.now(), last_seen_by=by
     )
+
+
+# ---------------------------------------------------------------------------------------------- in bulk, for admins
+# When a department is merged or wound up, or a person leaves, their listings follow (orgadmin, decision 0039).
+# Each listing is saved by itself, so a listing shared beyond the organisation tells the exchange (publication).
+
+OPEN_STATUSES = (ListingStatus.DRAFT, ListingStatus.STORED, ListingStatus.PUBLISHED, ListingStatus.RESERVED)
+
+
+def _check_runs_organisation(by) -> None:
+    if not permissions.can_run_organisation(by):
+        errors.raise_error(errors.NOT_ALLOWED_ORGANISATION)
+
+
+@transaction.atomic
+def move_department_listings(*, by, from_department: Department, to_department: Department) -> int:
+    """Every listing of ``from_department`` (whatever its status: its history stays with the bookings, which keep
+    the giving and receiving department they had) now belongs to ``to_department``. Returns how many."""
+    _check_runs_organisation(by)
+    moved = 0
+    for listing in Listing.objects.select_for_update().filter(department=from_department).order_by("pk"):
+        listing.department = to_department
+        listing.save(update_fields=["department", "updated_at"])
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def withdraw_department_listings(*, by, department: Department, reason: str) -> int:
+    """Withdraw every open listing (draft, stored, published, reserved) of ``department``, cancelling their open
+    bookings with ``reason`` as ``withdraw_listing`` does. Returns how many."""
+    _check_runs_organisation(by)
+    withdrawn = 0
+    for listing in Listing.objects.filter(department=department, status__in=OPEN_STATUSES).order_by("pk"):
+        withdraw_listing(listing=listing, by=by, reason=reason)
+        withdrawn += 1
+    return withdrawn
+
+
+@transaction.atomic
+def hand_over_listings(*, by, from_person, to_person) -> int:
+    """``to_person`` becomes the contact person of every listing ``from_person`` is the contact person of, and of
+    the open listings they posted (who posted a listing stays as history). Returns how many."""
+    _check_runs_organisation(by)
+    handed = 0
+    queryset = Listing.objects.select_for_update().filter(
+        models.Q(contact_person=from_person) | models.Q(created_by=from_person, status__in=OPEN_STATUSES)
+    ).exclude(contact_person=to_person)
+    for listing in queryset.order_by("pk"):
+        listing.contact_person = to_person
+        listing.save(update_fields=["contact_person", "updated_at"])
+        handed += 1
+    return handed

@@ -13,7 +13,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors as people
@@ -30,37 +32,43 @@ from .search import RANKED
 PAGE_SIZE = 24
 
 
-def _departments() -> list:
-    return list(people.departments())
-
-
 @login_required
 @require_GET
 def browse(request):
-    form = SearchForm(request.GET or None, departments=_departments())
+    tree = people.department_order()
+    departments = [(department.pk, "\u2003" * depth + department.name) for department, depth in tree]
+    form = SearchForm(request.GET or None, departments=departments)
     form.is_valid()
     # A stale value (a category removed since the address was bookmarked) drops that filter only, not the words.
     filters = getattr(form, "cleaned_data", {})
     category = selectors.category(pk=filters["category"]) if filters.get("category") else None
-    department = people.department(pk=filters["department"]) if filters.get("department") else None
+    by_id = {department.pk: department for department, _depth in tree}
+    department = by_id.get(filters["department"]) if filters.get("department") else None
+    order = filters.get("sort", "")
     listings = selectors.search_listings(
         query=filters.get("q", ""),
         category=category,
         offer_type=filters.get("offer_type", ""),
         condition=filters.get("condition", ""),
         department=department,
+        order=order,
+        near=selectors.nearness(user=request.user, tree=tree) if order == "nearest" else None,
     )
     page = Paginator(listings, PAGE_SIZE).get_page(request.GET.get("sida"))
     query_string = request.GET.copy()
     query_string.pop("sida", None)
+    active = [name for name in SearchForm.FILTERS if filters.get(name)]
     context = {
         "form": form,
         "page": page,
         "query": filters.get("q", ""),
-        "filtered": any(filters.get(name) for name in ("q", "category", "offer_type", "condition", "department")),
+        "filtered": bool(filters.get("q")) or bool(active),
+        "results_summary": _summary(listings, page, filters.get("q", ""), getattr(listings, "corrected_query", "")),
         "query_string": query_string.urlencode(),
         "capped": getattr(listings, "capped", False),
         "corrected_query": getattr(listings, "corrected_query", ""),
+        "translated": getattr(listings, "translated", []),
+        "translated_only": getattr(listings, "translated_only", False),
         "ranked_limit": RANKED,
     }
     # htmx asks for the whole page again when it restores a history entry it no longer has cached.
@@ -68,6 +76,19 @@ def browse(request):
     response = render(request, "catalog/_results.html" if partial else "catalog/browse.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def _summary(listings, page, query: str, corrected: str) -> str:
+    """"12 listings for “stol”": the results' heading, and what the status region announces when they change."""
+    if getattr(listings, "capped", False):
+        text = _("More than %(ranked_limit)s listings") % {"ranked_limit": RANKED}
+    else:
+        count = page.paginator.count
+        text = ngettext("%(counter)s listing", "%(counter)s listings", count) % {"counter": number_format(
+            count, force_grouping=True)}
+    if query:
+        text += " " + _("for “%(shown)s”") % {"shown": corrected or query}
+    return text
 
 
 def _listing_or_404(request, uuid):

@@ -18,15 +18,18 @@ from django_tenants.utils import schema_context
 
 from accounts.roles import Role
 from accounts.services import ensure_departments, ensure_superuser, ensure_user
+from reports.services import refresh_impact_ledger_of_all
 from tenants.services import OrganisationDetails, domain_for, provision_organisation
 
 from .deals import seed_demo_deals
+from .factors import seed_demo_factor_version
 from .listings import seed_demo_listings
 from .loans import seed_demo_loans
 from .needs import seed_demo_needs
 from .network import seed_demo_network
 from .places import remember_demo_defaults, seed_demo_places
 from .storage import seed_demo_storage
+from .wanted import seed_demo_wanted, settle_demo_events
 
 DEMO_PASSWORD = "delbar-demo-2026"
 PLATFORM_ADMIN_EMAIL = "plattform@delbar.example"
@@ -155,7 +158,18 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
         if organisation.slug == "ystad":
             with schema_context(organisation.schema_name):
                 seed_demo_needs(organisation=organisation)
+    # Wanted ads at Ystad and Skurup; one at Ystad already found what it asks for (decision 0036).
+    for organisation in trading:
+        with schema_context(organisation.schema_name):
+            seed_demo_wanted(organisation=organisation)
+            # Again: the wanted ads' sewing machine, posted on the way, would be what its poster's form remembers.
+            remember_demo_defaults(organisation=organisation)
+    settle_demo_events(organisations=trading)
     connection.set_schema_to_public()
+    # A second factor version, in force from halfway through this year (decision 0035).
+    seed_demo_factor_version()
+    # The public ledger of the organisations' figures, as the nightly job would write it (decision 0035).
+    refresh_impact_ledger_of_all()
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
     return logins
 

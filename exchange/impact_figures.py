@@ -18,30 +18,26 @@ from .deal_selectors import changed_hands_between
 AVOIDS_A_PURCHASE = ("give_away", "sell")
 
 
-def _annotated(deals: QuerySet, *, own_prices: bool = False) -> QuerySet:
-    return impact.annotate_impact(
-        deals.filter(offer_type__in=AVOIDS_A_PURCHASE), category_key="category_key", at="handed_over_at",
-        quantity="quantity", price_paid="unit_price", own_prices=own_prices,
-    )
+def _rows(deals: QuerySet, *, own_prices: bool = False) -> impact.Rows:
+    return impact.Rows(deals.filter(offer_type__in=AVOIDS_A_PURCHASE), category_key="category_key",
+                       at="handed_over_at", quantity="quantity", price_paid="unit_price", own_prices=own_prices)
 
 
-def deals_received_impact(*, organisation_id: int, start: datetime, end: datetime) -> QuerySet:
-    """Deals whose items ``organisation_id`` received in [start, end), annotated (its own prices apply: call on its
+def deals_received_impact(*, organisation_id: int, start: datetime, end: datetime) -> impact.Rows:
+    """Deals whose items ``organisation_id`` received in [start, end), for impact (its own prices apply: call on its
     host), with ``receiving_department_id`` and ``handed_over_at`` to group by."""
-    return _annotated(changed_hands_between(start=start, end=end).filter(requester_id=organisation_id),
-                      own_prices=True)
+    return _rows(changed_hands_between(start=start, end=end).filter(requester_id=organisation_id), own_prices=True)
 
 
-def deals_given_impact(*, organisation_id: int, start: datetime, end: datetime) -> QuerySet:
-    """Deals whose items ``organisation_id`` gave in [start, end), annotated at the platform's prices: what it
-    contributed to other organisations' figures."""
-    return _annotated(changed_hands_between(start=start, end=end).filter(owner_id=organisation_id))
+def deals_given_impact(*, organisation_id: int, start: datetime, end: datetime) -> impact.Rows:
+    """Deals whose items ``organisation_id`` gave in [start, end), at the platform's prices: what it contributed
+    to other organisations' figures."""
+    return _rows(changed_hands_between(start=start, end=end).filter(owner_id=organisation_id))
 
 
 def network_impact(*, members: list[int], start: datetime, end: datetime) -> impact.Impact:
     """CO₂e avoided and SEK saved by the deals between the ``members`` in [start, end), one query."""
-    sums = impact.impact_sums(_annotated(changed_hands_between(start=start, end=end, network_members=members)),
-                              quantity="quantity")
+    sums = _rows(changed_hands_between(start=start, end=end, network_members=members)).sums()
     return sums.get((), impact.Impact())
 
 
@@ -50,8 +46,7 @@ def network_impact_by_month(*, members: list[int], start: datetime, end: datetim
     current time zone; months without any are absent), one query. Their sum is :func:`network_impact`."""
     deals = changed_hands_between(start=start, end=end, network_members=members).annotate(
         m=ExtractMonth("handed_over_at"))
-    return {month: figures for (month,), figures in impact.impact_sums(
-        _annotated(deals), quantity="quantity", group_by=("m",)).items()}
+    return {month: figures for (month,), figures in _rows(deals).sums(group_by=("m",)).items()}
 
 
 def platform_deals_impact(*, start: datetime | None = None, end: datetime | None = None) -> impact.Impact:
@@ -60,8 +55,7 @@ def platform_deals_impact(*, start: datetime | None = None, end: datetime | None
 
     start = start or datetime(2000, 1, 1, tzinfo=UTC)
     end = end or datetime(9999, 1, 1, tzinfo=UTC)
-    sums = impact.impact_sums(_annotated(changed_hands_between(start=start, end=end)), quantity="quantity")
-    return sums.get((), impact.Impact())
+    return _rows(changed_hands_between(start=start, end=end)).sums().get((), impact.Impact())
 
 
 def platform_deals_impact_by_receiver() -> dict[tuple[int, int], impact.Impact]:
@@ -72,5 +66,4 @@ def platform_deals_impact_by_receiver() -> dict[tuple[int, int], impact.Impact]:
     from django.db.models.functions import ExtractYear
 
     deals = changed_hands_between(start=datetime(2000, 1, 1, tzinfo=UTC), end=datetime(9999, 1, 1, tzinfo=UTC))
-    return impact.impact_sums(_annotated(deals.annotate(y=ExtractYear("handed_over_at"))), quantity="quantity",
-                              group_by=("requester_id", "y"))
+    return _rows(deals.annotate(y=ExtractYear("handed_over_at"))).sums(group_by=("requester_id", "y"))

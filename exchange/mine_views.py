@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from bookings import selectors as bookings
@@ -35,9 +36,15 @@ def my_listings(request):
     status = request.GET.get("status", "")
     if status not in catalog.ListingStatus.values:
         status = ""
-    page = Paginator(catalog.my_listings(user=request.user, status=status), MY_PAGE_SIZE).get_page(
-        request.GET.get("sida")
-    )
+    departments = catalog.departments_to_list(user=request.user)
+    department_id = request.GET.get("avdelning", "")
+    department_id = int(department_id) if department_id.isdigit() else None
+    if department_id not in {pk for pk, _label in departments}:
+        department_id = None
+    listings = (catalog.department_listings(department_id=department_id, status=status) if department_id
+                else catalog.my_listings(user=request.user, status=status))
+    page = Paginator(listings, MY_PAGE_SIZE).get_page(request.GET.get("sida"))
+    kept = {"status": status, "avdelning": department_id or ""}
     incoming = selectors.incoming_deals(
         organisation_id=request.tenant.pk, listing_uuids=catalog.managed_listing_uuids(user=request.user),
     )
@@ -47,7 +54,10 @@ def my_listings(request):
         "awaiting": list(bookings.awaiting_owner(user=request.user)),
         "status": status,
         "statuses": catalog.ListingStatus.choices,
-        "query_string": f"status={status}" if status else "",
+        "query_string": urlencode({name: value for name, value in kept.items() if value}),
+        "department_query": f"&avdelning={department_id}" if department_id else "",
+        "departments": departments,
+        "department_id": department_id,
         "incoming_deals": labelled(list(incoming[:DEALS_SHOWN])),
     })
 

@@ -18,13 +18,9 @@ SIZES = ("full", "thumb")
 CACHE_CONTROL = "private, max-age=3600"
 
 
-@login_required
-@require_GET
-def offer_photo(request, pk: int, size: str):
-    if size not in SIZES:
-        raise Http404
-    photo = selectors.offer_photo_for(pk=pk, organisation_id=request.tenant.pk)
-    if photo is None:
+def photo_file_response(photo, size: str) -> FileResponse:
+    """The photo's file in ``size``; Http404 for no photo, an unknown size, or a file not (yet) copied."""
+    if photo is None or size not in SIZES:
         raise Http404
     field = photo.image if size == "full" else photo.thumbnail
     try:
@@ -34,3 +30,11 @@ def offer_photo(request, pk: int, size: str):
     response = FileResponse(handle, content_type="image/webp")
     response["Cache-Control"] = CACHE_CONTROL
     return response
+
+
+@login_required
+@require_GET
+def offer_photo(request, pk: int, size: str):
+    if size not in SIZES:
+        raise Http404
+    return photo_file_response(selectors.offer_photo_for(pk=pk, organisation_id=request.tenant.pk), size)

@@ -63,6 +63,10 @@ class OfferResults(Sequence):
         return iter(self[:])
 
 
+# Offers counted at most without words (a browse or filters only), by the page and the API: "more than 1 000".
+BROWSE_COUNT_LIMIT = 1000
+
+
 class CountCapped:
     """Offers in their order, for a Paginator, whose count stops at ``limit``: counting every visible offer of a
     large exchange costs a scan of them all on every page, and no one pages past the first thousand. ``more_than``

@@ -15,11 +15,11 @@ from catalog import selectors as catalog
 
 from . import selectors
 from .forms import OfferSearchForm
-from .search import Scope, count_capped
+from .search import BROWSE_COUNT_LIMIT, Scope, count_capped
 
 PAGE_SIZE = 24
 # Offers counted at most, without words (a browse or filters only): "more than 1 000" beyond.
-COUNT_LIMIT = 1000
+COUNT_LIMIT = BROWSE_COUNT_LIMIT
 
 
 def _labelled(offers, labels: dict[str, dict[str, str]]) -> None:

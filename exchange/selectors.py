@@ -230,6 +230,21 @@ def with_cover_photos(*, offers) -> list[Offer]:
     return offers
 
 
+def with_photo_lists(*, offers) -> list[Offer]:
+    """The offers, each with ``photo_list``: its photos in their order. One query for them all (none for none)."""
+    offers = list(offers)
+    photos: dict[int, list[OfferPhoto]] = {offer.pk: [] for offer in offers}
+    if offers:
+        for photo in (
+            OfferPhoto.objects.filter(offer_id__in=list(photos)).order_by("offer_id", "position", "id")
+            .only("pk", "offer_id", "width", "height", "position")
+        ):
+            photos[photo.offer_id].append(photo)
+    for offer in offers:
+        offer.photo_list = photos[offer.pk]
+    return offers
+
+
 def offer_photo_for(*, pk: int, organisation_id: int) -> OfferPhoto | None:
     """An offer's photo, if the organisation's staff may see the offer (offers_visible_to); None otherwise. One
     query."""

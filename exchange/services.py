@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
@@ -242,7 +242,7 @@ def publish_offer(*, offer: OfferSnapshot) -> bool:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
             f"ON CONFLICT (organisation_id, listing) DO UPDATE SET {updates} "
-            f"WHERE {table}.version < EXCLUDED.version RETURNING id",
+            f"WHERE {table}.version < EXCLUDED.version RETURNING id, (xmax = 0)",
             values,
         )
         written = cursor.fetchone()
@@ -255,10 +255,28 @@ def publish_offer(*, offer: OfferSnapshot) -> bool:
     if written is None and same is None:
         return False  # the exchange holds a newer version
     offer_id = written[0] if written is not None else same[0]
+    if written is not None and written[1]:
+        _announce_offer(offer_id=offer_id, organisation_id=offer.organisation_id)
     photos_changed = offer_photos.sync(
         offer_id=offer_id, organisation_id=offer.organisation_id, listing=offer.listing, photos=offer.photos
     )
     return written is not None or photos_changed
+
+
+OFFER_PUBLISHED_KIND = "exchange.offer_published"
+
+
+def _announce_offer(*, offer_id: int, organisation_id: int) -> None:
+    """A new offer (a listing shared that the exchange did not hold) is told in the public outbox, in the offer's
+    transaction: the apps above the exchange that care register a handler for the kind (wanted ads tell the partner
+    organisations, decision 0036). The exchange names the event, never the app that listens."""
+    public = get_public_schema_name()
+    with nullcontext() if connection.schema_name == public else schema_context(public):
+        # Due a moment from now, so that writing it queues no relay of its own: the outbox's sweep (every 30 s) or
+        # public's next relay delivers it. Nothing waits for it.
+        outbox.enqueue(kind=OFFER_PUBLISHED_KIND, key=f"exchange.offer_published:{offer_id}",
+                       payload={"offer": offer_id, "organisation": organisation_id},
+                       available_at=timezone.now() + timedelta(seconds=1))
 
 
 @transaction.atomic

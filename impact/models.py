@@ -8,6 +8,7 @@ is in force from its ``valid_from`` until the next version's; the first covers e
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -88,3 +89,35 @@ class Factor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category_key} (v{self.version.number})"
+
+
+class OrganisationMonth(models.Model):
+    """The public ledger (decision 0035): one organisation's figures of one month — what happened inside it, which
+    lives in its own schema — copied to the public schema, so that the platform's totals and the open data read
+    every organisation in one query. Written only by ``reports.ledger.refresh`` (every night, and on demand), which
+    replaces an organisation's rows at once; ``computed_at`` says as of when. At the platform's reference prices
+    and with the organisation's listing corrections, as the figures across organisations are (decision 0032).
+    ``organisation_id`` names a ``tenants.Organisation`` without a foreign key: impact sits below tenants."""
+
+    organisation_id = models.PositiveIntegerField(_("organisation"), db_index=True)
+    month = models.DateField(_("month"))  # its first day, in the organisation's time zone
+    listings_posted = models.PositiveIntegerField(_("listings posted"), default=0)
+    items_mediated = models.PositiveIntegerField(_("items mediated"), default=0)
+    loans = models.PositiveIntegerField(_("loans and rentals"), default=0)
+    co2e_kg = models.DecimalField(_("kg CO₂e avoided"), max_digits=16, decimal_places=4, default=0)
+    sek_saved = models.DecimalField(_("SEK saved"), max_digits=16, decimal_places=2, default=0)
+    corrected_items = models.PositiveIntegerField(_("items corrected"), default=0)
+    factor_versions = ArrayField(models.PositiveIntegerField(), verbose_name=_("factor versions"), default=list,
+                                 blank=True)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("month of an organisation's figures")
+        verbose_name_plural = _("months of organisations' figures")
+        ordering = ["organisation_id", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation_id", "month"], name="impact_one_ledger_row_per_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m}"

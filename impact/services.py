@@ -9,7 +9,8 @@ Decision 0032.
 from __future__ import annotations
 
 import uuid as uuid_module
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -20,7 +21,7 @@ from taxonomy import selectors as taxonomy
 
 from . import checks
 from .errors import ImpactError
-from .models import Factor, FactorVersion
+from .models import Factor, FactorVersion, OrganisationMonth
 from .organisation.models import ListingCorrection, PriceOverride
 
 # The first version covers everything that changed hands before factors were kept.
@@ -118,9 +119,19 @@ def set_factor(*, version: FactorVersion, category_key: str, co2e_per_item, typi
 
 
 @transaction.atomic
-def publish_version(*, version: FactorVersion, by, note: str) -> FactorVersion:
-    """Publish a draft: from now on it counts what changes hands; what changed hands before keeps its version."""
+def publish_version(*, version: FactorVersion, by, note: str, at: datetime | None = None) -> FactorVersion:
+    """Publish a draft: from now on it counts what changes hands; what changed hands before keeps its version.
+    ``at`` backdates the publication (the demo's world, whose history is made up; decision 0035) — never into the
+    future, never before the newest published version's."""
     version = FactorVersion.objects.select_for_update().get(pk=version.pk)
+    now = timezone.now()
+    if at is not None:
+        newest = (FactorVersion.objects.filter(valid_from__isnull=False).order_by("-valid_from")
+                  .values_list("valid_from", flat=True).first())
+        if at > now or (newest is not None and at <= newest):
+            raise ImpactError("bad_publication_time", _(
+                "A version is published now or earlier, after the newest published version."), 400)
+        now = at
     _refuse_published(version)
     if not (note or "").strip():
         raise ImpactError("note_required", _("Say what changed in this version."), 400,
@@ -131,7 +142,6 @@ def publish_version(*, version: FactorVersion, by, note: str) -> FactorVersion:
         raise ImpactError("factors_missing", _(
             "Every platform category needs a factor before the version is published. Missing: %(keys)s."
         ) % {"keys": ", ".join(missing)}, 400)
-    now = timezone.now()
     name, email = _who(by)
     FactorVersion.objects.filter(pk=version.pk).update(
         published_at=now, valid_from=now, note=note.strip(), published_by_name=name, published_by_email=email)
@@ -198,3 +208,41 @@ def correct_listing(*, listing_uuid, listing_title: str = "", note: str, by, wei
 
 def remove_correction(*, listing_uuid) -> bool:
     return ListingCorrection.objects.filter(listing_uuid=listing_uuid).delete()[0] > 0
+
+
+# ------------------------------------------------------------------------------------------ the public ledger
+
+
+@dataclass(frozen=True)
+class LedgerMonth:
+    """One month of one organisation's figures, as ``reports.ledger`` computes them in its schema."""
+
+    month: date
+    listings_posted: int = 0
+    items_mediated: int = 0
+    loans: int = 0
+    co2e_kg: Decimal = Decimal("0")
+    sek_saved: Decimal = Decimal("0")
+    corrected_items: int = 0
+    factor_versions: tuple[int, ...] = ()
+
+
+@transaction.atomic
+def replace_ledger(*, organisation_id: int, months: list[LedgerMonth], computed_at: datetime) -> int:
+    """Replace ``organisation_id``'s rows of the public ledger (decision 0035) by ``months``, all as of
+    ``computed_at``, in one transaction (two statements): readers see the old rows or the new ones, never a mix.
+    Returns the number of rows written."""
+    OrganisationMonth.objects.filter(organisation_id=organisation_id).delete()
+    OrganisationMonth.objects.bulk_create([
+        OrganisationMonth(organisation_id=organisation_id, month=month.month, listings_posted=month.listings_posted,
+                          items_mediated=month.items_mediated, loans=month.loans, co2e_kg=month.co2e_kg,
+                          sek_saved=month.sek_saved, corrected_items=month.corrected_items,
+                          factor_versions=sorted(month.factor_versions), computed_at=computed_at)
+        for month in months
+    ])
+    return len(months)
+
+
+def keep_ledger_of(*, organisation_ids) -> int:
+    """Remove the ledger rows of every organisation but ``organisation_ids`` (the active ones). Returns how many."""
+    return OrganisationMonth.objects.exclude(organisation_id__in=list(organisation_ids)).delete()[0]

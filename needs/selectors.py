@@ -242,11 +242,11 @@ class ComplianceReport:
         return self.total.impact.version_list
 
 
-def reused_impact(needs: QuerySet[Need]) -> QuerySet[Need]:
+def reused_impact(needs: QuerySet[Need]) -> impact.Rows:
     """Reused needs annotated with impact's CO₂e and SEK (decision 0033): the need's platform category × the
     quantity the reuse met, at the factor version in force when it was closed, less the price paid per item (a
     sale's). A loan or rental meets a need without avoiding a purchase: it counts zero, as in decision 0032."""
-    return impact.annotate_impact(
+    return impact.Rows(
         needs.filter(status=NeedStatus.REUSED).annotate(_avoided=Case(
             When(avoids_purchase=True, then=F("reused_quantity")), default=Value(0), output_field=IntegerField())),
         category_key="category_key", at="closed_at", quantity="_avoided", price_paid="paid_per_item",
@@ -275,8 +275,7 @@ def compliance_report(*, start: date, end: date, department_ids: set[int] | None
         rows[row["department"]] = Outcomes(open=row["n_open"], reused=row["n_reused"], bought_used=row["n_used"],
                                            bought_new=row["n_new"])
     # 2. CO₂e and SEK saved by the reused ones, per department (one query).
-    for (department,), figures in impact.impact_sums(reused_impact(needs), quantity="_avoided",
-                                                      group_by=("department",)).items():
+    for (department,), figures in reused_impact(needs).sums(group_by=("department",)).items():
         rows.setdefault(department, Outcomes()).impact.add(figures)
     # 3. The departments' names (one query).
     for department in people.departments().filter(pk__in=list(rows)):
@@ -300,6 +299,6 @@ def report_departments(*, user) -> list[tuple[int, str]]:
 
 
 def departments_under(*, department_id: int) -> set[int]:
-    """A department and the departments under it (förvaltning → enhet)."""
-    return {department_id, *people.departments().filter(parent_id=department_id).values_list("pk", flat=True)}
+    """A department and every department under it (förvaltning → enhet), one query (decision 0038)."""
+    return {department_id, *people.department_ids_under(department_id=department_id)}
 

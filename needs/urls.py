@@ -9,4 +9,5 @@ urlpatterns = [
     path("behov/rapport/csv/", views.report_csv, name="needs_report_csv"),
     path("behov/<uuid:uuid>/", views.need_detail, name="need_detail"),
     path("behov/<uuid:uuid>/stang/", views.need_close, name="need_close"),
+    path("behov/<uuid:uuid>/efterlys/", views.need_to_wanted, name="need_to_wanted"),
 ]

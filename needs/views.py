@@ -15,6 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import selectors as people
 from catalog import selectors as catalog
+from wanted import selectors as wanted
+from wanted import services as wanted_services
+from wanted.errors import WantedError
 
 from . import selectors, services
 from .errors import NeedError
@@ -87,6 +90,7 @@ def _detail(request, need, close_form=None, status=200):
         "close_form": (close_form or CloseForm(links=_links(need, organisation_id))) if can_close else None,
         "reservation": selectors.linked_reservation(need=need),
         "deal": selectors.linked_deal(need=need, organisation_id=organisation_id),
+        "wanted_ad": wanted.ad_for_need(need=need.uuid),
     }
     return render(request, "needs/need_detail.html", context, status=status)
 
@@ -123,6 +127,29 @@ def need_close(request, uuid):
         return _detail(request, need, close_form=form, status=error.http_status)
     messages.success(request, _("The need is closed."))
     return redirect("need_detail", uuid=need.uuid)
+
+
+@login_required
+@require_POST
+def need_to_wanted(request, uuid):
+    """Turn an open need into a wanted ad with one button: what, how many, category and description from the need,
+    wanted until the day it is needed by (decision 0036). The need's page links to the ad from then on."""
+    need = _need_or_404(request, uuid)
+    if not (need.is_open and selectors.can_close_need(request.user, need)):
+        raise Http404
+    today = timezone.localdate()
+    details = wanted_services.WantedDetails(
+        what=need.what, quantity=need.quantity, category=need.category, description=need.description,
+        expires_on=need.needed_by if need.needed_by >= today else None,
+    )
+    try:
+        ad = wanted_services.post_wanted_ad(by=need.person, details=details, need=need.uuid)
+    except WantedError as error:
+        messages.error(request, error.message)
+        return redirect("need_detail", uuid=need.uuid)
+    messages.success(request, _("Your wanted ad is posted. You will be told when something matching it is "
+                                "published."))
+    return redirect("wanted_detail", uuid=ad.uuid)
 
 
 def _report(request):

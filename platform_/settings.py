@@ -39,7 +39,8 @@ TESTING = env_bool("DELBAR_TESTING", "pytest" in sys.modules)
 
 if PRODUCTION:
     missing = [
-        name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PLATFORM_DOMAIN") if not env(name)
+        name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PLATFORM_DOMAIN",
+                          "DELBAR_ACCESSIBILITY_CONTACT") if not env(name)
     ]
     if missing:
         raise ImproperlyConfigured(
@@ -87,6 +88,8 @@ SHARED_APPS = [
 ]
 # Each organisation's schema: its staff (users, e-mail addresses, sessions) and its own data.
 TENANT_APPS = [
+    # No models: the organisation's admin pages, "Administrera" (decision 0039).
+    "orgadmin",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -104,6 +107,8 @@ TENANT_APPS = [
     "impact.organisation",
     # Check before you buy: needs, their search evidence and the compliance report (decision 0033).
     "needs",
+    # Wanted ads (efterlysningar) and their alerts: personal data, in the organisation's schema (decision 0036).
+    "wanted",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -148,6 +153,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "platform_.context_processors.organisation",
+                # The header's badge of unread wanted-ad matches, from the cache only (decision 0036).
+                "wanted.context_processors.unread",
             ],
         },
     },
@@ -258,6 +265,8 @@ LANGUAGE_COOKIE_NAME = "delbar_language"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+# One way of writing dates and numbers per language, through Django's localisation (decision 0038).
+FORMAT_MODULE_PATH = ["platform_.formats"]
 
 # ---------------------------------------------------------------------------------------------- static and media
 STATIC_URL = "/static/"
@@ -369,6 +378,9 @@ REST_KNOX = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Delbar API",
+    # No deep links: they put a link inside each operation's toggle button, which axe rightly refuses (a control
+    # nested in a control, decision 0040).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "DESCRIPTION": "Listings, search and reservations of one organisation, and its exchange with other organisations "
     "(offers and deals), at that organisation's own host.",
     "VERSION": "0.2.0",
@@ -424,6 +436,11 @@ CONTENT_SECURITY_POLICY = {
 
 # Where vulnerabilities are reported: /.well-known/security.txt and /sakerhet/ on every host.
 SECURITY_CONTACT_EMAIL = env("SECURITY_CONTACT_EMAIL", f"security@{PLATFORM_DOMAIN}")
+
+# The accessibility statement's contact (DOS-lagen, 2018:1937, requires a way to report problems): an address someone
+# reads. Required in production; the development default is a reserved .example address, never one at localhost.
+ACCESSIBILITY_CONTACT_EMAIL = env("DELBAR_ACCESSIBILITY_CONTACT", "tillganglighet@delbar.example")
+ACCESSIBILITY_CONTACT_PHONE = env("DELBAR_ACCESSIBILITY_PHONE", "")
 
 # ---------------------------------------------------------------------------------------------- logging
 LOGGING = {

@@ -15,9 +15,11 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("bookings.urls")),
     path("", include("accounts.urls")),
+    path("", include("orgadmin.urls")),  # the organisation's admin pages, /administrera/ (decision 0039)
     path("", include("exchange.urls")),
     path("", include("reports.urls")),
     path("", include("needs.urls")),  # check before you buy, /behov/ (decision 0033)
+    path("", include("wanted.urls")),  # wanted ads, /efterlysningar/ (decision 0036)
     path("", include("tenants.urls")),
     path("", include("impact.urls")),  # the methodology of the impact figures, /metod/
     path("api/", include("platform_.api_urls")),

@@ -1,3 +1,6 @@
+from datetime import date
+
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -5,17 +8,36 @@ from django.views.decorators.http import require_GET
 from reports.selectors import open_data, platform_impact
 from tenants.selectors import active_organisations
 
+# Where anyone dissatisfied with our answer reports a lack of accessibility to the supervisory authority, DIGG.
+DIGG_REPORT_URL = ("https://www.digg.se/analys-och-uppfoljning/lagen-om-tillganglighet-till-digital-offentlig-service-"
+                   "dos-lagen/anmal-bristande-tillganglighet")
+
 
 def public_home(request):
+    # The platform's CO₂e avoided and SEK saved (decisions 0032, 0035): the organisations' own figures from the
+    # public ledger, as of its last refresh, with the deals between them; cached for ten minutes.
+    platform = platform_impact()
     return render(request, "public/home.html", {
         "organisations": active_organisations().only("name", "slug"),
-        # The platform's CO₂e avoided and SEK saved, cached for ten minutes (decision 0032).
-        "impact": platform_impact().total,
+        "impact": platform.total,
+        "impact_as_of": platform.as_of,
     })
 
 
+# When the statement was last reviewed and the service last assessed (DIGG's model asks for both). Update them with
+# the statement whenever the assessment is repeated (docs/decisions/0040-accessibility-statement-and-audits.md).
+STATEMENT_DATE = date(2026, 11, 30)
+ASSESSED_ON = date(2026, 11, 30)
+
+
 def accessibility_statement(request):
-    return render(request, "accessibility.html")
+    return render(request, "accessibility.html", {
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        "contact_phone": settings.ACCESSIBILITY_CONTACT_PHONE,
+        "statement_date": STATEMENT_DATE,
+        "assessed_on": ASSESSED_ON,
+        "digg_report_url": DIGG_REPORT_URL,
+    })
 
 
 @require_GET
@@ -24,7 +46,9 @@ def open_impact_data(request):
     received, kg CO₂e avoided, SEK saved and the factor versions — with no personal data, from the cache (an hour)."""
     data = {
         "description": "Delbar: reuse per organisation and year. CO₂e and SEK are credited to the receiving "
-                       "organisation, at the platform's reference prices; see methodology.",
+                       "organisation, at the platform's reference prices; see methodology. What "
+                       "happened inside each organisation is as of 'as_of' (refreshed every night); deals "
+                       "between organisations are counted as they happen.",
         "methodology": request.build_absolute_uri("/metod/"),
         "licence": "CC0-1.0",
         **open_data(),

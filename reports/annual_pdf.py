@@ -76,7 +76,7 @@ def annual_report(*, organisation_name: str, year: int, figures: catalog.Statist
     heading(_("Reuse in Delbar %(year)s") % {"year": year}, 16)
     paragraph(organisation_name)
     paragraph(_("Report for sustainability reporting, made %(date)s.") % {
-        "date": date_format(timezone.localdate(), "j F Y")})
+        "date": date_format(timezone.localdate(), "DATE_FORMAT")})
 
     heading(_("Key figures"))
     avoided = impact_figures.avoided
@@ -135,7 +135,7 @@ def annual_report(*, organisation_name: str, year: int, figures: catalog.Statist
         if version is None:
             continue
         heading(_("Version %(number)s, in force from %(date)s") % {
-            "number": number, "date": date_format(timezone.localtime(version.valid_from), "j F Y")}, 11)
+            "number": number, "date": date_format(timezone.localtime(version.valid_from), "DATE_FORMAT")}, 11)
         for source in impact.sources(version=version):
             paragraph(f"{source.name} ({source.year}){' – ' + source.url if source.url else ''}")
     return bytes(pdf.output())

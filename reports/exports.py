@@ -26,7 +26,7 @@ from exchange import selectors as exchange
 from impact import selectors as impact
 from taxonomy import selectors as taxonomy
 
-from .impact import OrganisationImpact
+from .impact import OrganisationImpact, mediated_rows
 
 CHUNK = 2_000  # rows fetched per round trip from the server-side cursor
 KINDS = ("months", "departments", "handovers")
@@ -90,17 +90,15 @@ def handover_rows(*, organisation_id: int, year: int, chunk_size: int = CHUNK) -
     labels = taxonomy.labels()
     inside, received = _("Inside the organisation"), _("From another organisation")
     yes, no = _("yes"), _("no")
-    rows = impact.annotate_impact(
-        bookings.items_mediated(start=start, end=end), category_key="platform_key", at="handed_over_at",
-        quantity="quantity", price_paid="paid_per_item", listing_uuid="listing_uuid", own_prices=True,
-    ).order_by("handed_over_at", "pk").values_list(
+    mediated = mediated_rows(bookings.items_mediated(start=start, end=end), own_prices=True)
+    rows = mediated.annotated().order_by("handed_over_at", "pk").values_list(
         "handed_over_at", "receiving_department__name", "giving_department__name", "platform_key", "listing__title",
         "quantity", "impact_co2e", "impact_saved", "impact_version", "impact_corrected")
     for at, receiving, giving, key, title, quantity, co2e, saved, version, corrected in rows.iterator(chunk_size):
         yield [_local(at), inside, receiving or "", giving or "", labels.get(key, key or ""), title, quantity,
                _kg(co2e), _kg(saved), version, yes if corrected else no]
-    deals = exchange.deals_received_impact(organisation_id=organisation_id, start=start, end=end).order_by(
-        "handed_over_at", "pk").values_list(
+    received_rows = exchange.deals_received_impact(organisation_id=organisation_id, start=start, end=end)
+    deals = received_rows.annotated().order_by("handed_over_at", "pk").values_list(
         "handed_over_at", "receiving_department_name", "owner_name", "category_key", "title", "quantity",
         "impact_co2e", "impact_saved", "impact_version")
     for at, receiving, owner, key, title, quantity, co2e, saved, version in deals.iterator(chunk_size):

@@ -16,7 +16,7 @@ Five queries, whatever the amount of data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models.functions import ExtractMonth
 
@@ -63,6 +63,13 @@ class OrganisationImpact:
         return sorted(self.avoided.versions | self.given_to_others.versions)
 
 
+def mediated_rows(queryset, *, own_prices: bool = False) -> impact.Rows:
+    """Handovers inside the organisation (``bookings.selectors.items_mediated``) as impact reads them; its own
+    prices only on its own figures."""
+    return impact.Rows(queryset, category_key="platform_key", at="handed_over_at", quantity="quantity",
+                       price_paid="paid_per_item", listing_uuid="listing_uuid", own_prices=own_prices)
+
+
 def organisation_impact(*, organisation_id: int, year: int) -> OrganisationImpact:
     start, end = catalog.statistics_period(year=year)
     months = {m: MonthImpact(month=date(year, m, 1)) for m in range(1, 13)}
@@ -72,13 +79,10 @@ def organisation_impact(*, organisation_id: int, year: int) -> OrganisationImpac
         return by_department.setdefault(pk, DepartmentImpact("", ""))
 
     # 1. Inside the organisation: per month, receiving and giving department (one query).
-    inside = impact.annotate_impact(
-        bookings.items_mediated(start=start, end=end).annotate(m=ExtractMonth("handed_over_at")),
-        category_key="platform_key", at="handed_over_at", quantity="quantity", price_paid="paid_per_item",
-        listing_uuid="listing_uuid", own_prices=True,
-    )
-    for (m, receiving, giving), figures in impact.impact_sums(
-            inside, quantity="quantity", group_by=("m", "receiving_department", "giving_department")).items():
+    inside = mediated_rows(bookings.items_mediated(start=start, end=end).annotate(m=ExtractMonth("handed_over_at")),
+                           own_prices=True)
+    for (m, receiving, giving), figures in inside.sums(
+            group_by=("m", "receiving_department", "giving_department")).items():
         months[m].inside.add(figures)
         if receiving is not None:
             department(receiving).avoided.add(figures)
@@ -86,15 +90,14 @@ def organisation_impact(*, organisation_id: int, year: int) -> OrganisationImpac
             department(giving).contributed.add(figures)
     # 2. Received from other organisations: per month and receiving department (one query).
     received = exchange.deals_received_impact(organisation_id=organisation_id, start=start, end=end)
-    for (m, receiving), figures in impact.impact_sums(
-            received.annotate(m=ExtractMonth("handed_over_at")), quantity="quantity",
+    for (m, receiving), figures in received.annotate(m=ExtractMonth("handed_over_at")).sums(
             group_by=("m", "receiving_department_id")).items():
         months[m].received.add(figures)
         if receiving is not None:
             department(receiving).avoided.add(figures)
     # 3. Given to other organisations: their figures, our contribution (one query).
-    given = impact.impact_sums(exchange.deals_given_impact(organisation_id=organisation_id, start=start, end=end),
-                               quantity="quantity").get((), impact.Impact())
+    given = exchange.deals_given_impact(organisation_id=organisation_id, start=start, end=end).sums().get(
+        (), impact.Impact())
     # 4. Loans and rentals: item-days of use (one query).
     days = impact.use_days(bookings.loans_for_use_days(start=start, end=end), start="use_from", end="use_until",
                            quantity="quantity")
@@ -117,8 +120,9 @@ def organisation_impact(*, organisation_id: int, year: int) -> OrganisationImpac
 
 @dataclass(frozen=True)
 class PlatformImpact:
-    inside: impact.Impact  # inside each organisation
-    between: impact.Impact  # deals between organisations
+    inside: impact.Impact  # inside each organisation (the public ledger, as of ``as_of``)
+    between: impact.Impact  # deals between organisations (read live)
+    as_of: datetime | None = None  # the oldest ledger row's refresh; None before the first
 
     @property
     def total(self) -> impact.Impact:
@@ -134,11 +138,10 @@ PLATFORM_CACHE_SECONDS = 600
 
 def platform_impact(*, cached: bool = True) -> PlatformImpact:
     """CO₂e avoided and SEK saved on the whole platform since it began, at the platform's reference prices (never
-    an organisation's own): one query on the deals, one per active organisation for what changed hands inside it,
-    one for the list. Kept in the cache (public schema) for ten minutes: the public home page reads it."""
+    an organisation's own): what changed hands inside the organisations from the public ledger (decision 0035,
+    refreshed every night and on demand), the deals between them live — two queries, whatever the number of
+    organisations. Kept in the cache for ten minutes: the public home page reads it."""
     from django.core.cache import cache
-    from django.db import connection
-    from django_tenants.utils import schema_context
 
     from tenants import selectors as organisations
 
@@ -146,20 +149,12 @@ def platform_impact(*, cached: bool = True) -> PlatformImpact:
         found = cache.get(PLATFORM_CACHE_KEY)
         if found is not None:
             return found
-    far_past, far_future = catalog.statistics_period(year=2000)[0], catalog.statistics_period(year=9998)[1]
-    inside = impact.Impact()
-    schema = connection.schema_name
-    for organisation in organisations.active_organisations().only("schema_name"):
-        with schema_context(organisation.schema_name):
-            rows = impact.annotate_impact(
-                bookings.items_mediated(start=far_past, end=far_future), category_key="platform_key",
-                at="handed_over_at", quantity="quantity", price_paid="paid_per_item", listing_uuid="listing_uuid",
-            )
-            inside.add(impact.impact_sums(rows, quantity="quantity").get((), impact.Impact()))
-    with schema_context(schema):
-        result = PlatformImpact(inside=inside, between=exchange.platform_deals_impact())
-        if cached:
-            cache.set(PLATFORM_CACHE_KEY, result, PLATFORM_CACHE_SECONDS)
+    ledger = impact.ledger_totals(organisation_ids=organisations.active_organisations().values("pk"))
+    result = PlatformImpact(inside=ledger.impact if ledger else impact.Impact(),
+                            between=exchange.platform_deals_impact(),
+                            as_of=ledger.computed_at if ledger else None)
+    if cached:
+        cache.set(PLATFORM_CACHE_KEY, result, PLATFORM_CACHE_SECONDS)
     return result
 
 
@@ -172,15 +167,10 @@ OPEN_DATA_CACHE_SECONDS = 3600
 def open_data(*, cached: bool = True) -> dict:
     """Aggregates per organisation and year, no personal data: listings posted, items mediated inside it, loans
     and rentals, items received from other organisations, kg CO₂e avoided and SEK saved (at the platform's prices,
-    credited to the receiver), and the factor versions used. Two queries (the organisations, the deals) plus three
-    per active organisation (posted, mediated with CO₂e and SEK, loans), in its schema: the figures live in each
-    organisation's schema. Kept in the cache for an hour, so that readers cost no query; the trade-off, and the
-    public ledger that would make it one query, are in decision 0034."""
+    credited to the receiver), and the factor versions used. Three queries whatever the number of organisations:
+    the active organisations, the public ledger (what happened inside each, as of its last refresh: ``as_of``;
+    decision 0035) and the deals between them (live). Kept in the cache for an hour."""
     from django.core.cache import cache
-    from django.db import connection
-    from django.db.models import Count
-    from django.db.models.functions import ExtractYear
-    from django_tenants.utils import schema_context
 
     from tenants import selectors as organisations
 
@@ -188,8 +178,6 @@ def open_data(*, cached: bool = True) -> dict:
         found = cache.get(OPEN_DATA_CACHE_KEY)
         if found is not None:
             return found
-    far_past, far_future = catalog.statistics_period(year=2000)[0], catalog.statistics_period(year=9998)[1]
-    schema = connection.schema_name
     rows: dict[tuple[int, int], dict] = {}
 
     def row(organisation, year: int) -> dict:
@@ -199,36 +187,26 @@ def open_data(*, cached: bool = True) -> dict:
             "items_received_from_other_organisations": 0, "_impact": impact.Impact(),
         })
 
-    active = list(organisations.active_organisations().only("pk", "name", "slug", "schema_name",
-                                                            "organisation_number"))
+    active = organisations.active_organisations().only("pk", "name", "slug", "organisation_number")
     by_id = {organisation.pk: organisation for organisation in active}
-    for organisation in active:
-        with schema_context(organisation.schema_name):
-            for year, posted in catalog.posted_by_year().items():
-                row(organisation, year)["listings_posted"] = posted
-            mediated = impact.annotate_impact(
-                bookings.items_mediated(start=far_past, end=far_future).annotate(y=ExtractYear("handed_over_at")),
-                category_key="platform_key", at="handed_over_at", quantity="quantity", price_paid="paid_per_item",
-                listing_uuid="listing_uuid")
-            for (year,), figures in impact.impact_sums(mediated, quantity="quantity", group_by=("y",)).items():
-                found = row(organisation, year)
-                found["items_mediated"] += figures.items
-                found["_impact"].add(figures)
-            loans = (bookings.loans_for_use_days(start=far_past, end=far_future)
-                     .annotate(y=ExtractYear("handed_over_at")).values("y").annotate(n=Count("pk")).order_by())
-            for loan in loans:
-                row(organisation, loan["y"])["loans"] = loan["n"]
-    with schema_context(schema):
-        received = exchange.platform_deals_impact_by_receiver()
-        for (requester, year), figures in received.items():
-            if requester in by_id:
-                found = row(by_id[requester], year)
-                found["items_received_from_other_organisations"] += figures.items
-                found["_impact"].add(figures)
-        result = {"organisations": [_open_row(found) for _key, found in sorted(
-            rows.items(), key=lambda item: (item[1]["organisation"], item[1]["year"]))]}
-        if cached:
-            cache.set(OPEN_DATA_CACHE_KEY, result, OPEN_DATA_CACHE_SECONDS)
+    as_of = None
+    for (organisation_id, year), figures in impact.ledger_by_organisation_year(
+            organisation_ids=list(by_id)).items():
+        found = row(by_id[organisation_id], year)
+        found["listings_posted"], found["items_mediated"], found["loans"] = (
+            figures.listings_posted, figures.items_mediated, figures.loans)
+        found["_impact"].add(figures.impact)
+        as_of = figures.computed_at if as_of is None else min(as_of, figures.computed_at)
+    for (requester, year), figures in exchange.platform_deals_impact_by_receiver().items():
+        if requester in by_id:
+            found = row(by_id[requester], year)
+            found["items_received_from_other_organisations"] += figures.items
+            found["_impact"].add(figures)
+    result = {"as_of": as_of.isoformat() if as_of else None,
+              "organisations": [_open_row(found) for _key, found in sorted(
+                  rows.items(), key=lambda item: (item[1]["organisation"], item[1]["year"]))]}
+    if cached:
+        cache.set(OPEN_DATA_CACHE_KEY, result, OPEN_DATA_CACHE_SECONDS)
     return result
 
 

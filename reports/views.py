@@ -39,6 +39,7 @@ def statistics(request):
     return render(request, "reports/statistics.html", {
         "figures": figures, "years": years, "peak": peak, "this_year": timezone.localdate().year,
         "impact": impact, "charts": charts.statistics_charts(figures=figures, impact=impact),  # decision 0034
+        "department_rows": selectors.department_rows(figures=figures),  # in the tree's order (decision 0038)
         # Who may change what the figures count with (decision 0032): no query, the user is loaded.
         "can_set_prices": request.user.is_org_admin, "can_correct": catalog.runs_the_service(request.user),
     })

@@ -14,8 +14,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 SKIP = {".venv", "node_modules", ".git"}
 
 
+def _po_files():
+    """The project's catalogues: locale/ at the top and in each app (not the media or data folders, which other
+    processes may be changing while this walks)."""
+    for folder in [BASE_DIR, *sorted(p for p in BASE_DIR.iterdir() if p.is_dir() and p.name not in SKIP)]:
+        yield from sorted(folder.glob("locale/*/LC_MESSAGES/*.po"))
+
+
 def main() -> None:
-    for po_path in sorted(BASE_DIR.rglob("locale/*/LC_MESSAGES/*.po")):
+    for po_path in _po_files():
         if SKIP.intersection(po_path.relative_to(BASE_DIR).parts):
             continue
         po = polib.pofile(str(po_path))

@@ -333,3 +333,39 @@ def test_the_deal_list_and_a_deal_cost_the_same_however_many_there_are(ystad, sk
         "asker deal": _queries(asker, f"/api/exchange/deals/{first.uuid}/"),
         "owner deal": _queries(owner, f"/api/exchange/deals/{first.uuid}/"),
     } == counts
+
+
+def test_an_offer_browse_counts_at_most_the_limit_and_says_more(ystad, skurup, monkeypatch):
+    # given the count stops at 3 and only four offers for everyone are in the exchange
+    from exchange import search
+    from exchange.api import views
+
+    monkeypatch.setattr(views, "BROWSE_COUNT_LIMIT", 3)
+    connection.set_schema_to_public()
+    search.Offer.objects.all().delete()
+    for number in range(4):
+        shared_listing(ystad, quantity=1, title=f"Bord {number}", reach=Reach.EVERYONE)
+    client = token_client(skurup, user_in(skurup, "personal"))
+    # when Skurup's client browses every organisation's offers without words
+    found = client.get("/api/exchange/offers/", {"scope": "all"}).json()
+    # then the count stops at the limit and says there are more, and the page still lists the newest
+    assert found["count"] == 3 and found["more_than_count"] is True
+    assert len(found["results"]) == 3
+
+
+def test_an_offer_carries_its_photos_which_only_the_organisations_that_see_it_can_fetch(ystad, skurup, tomelilla):
+    # given Ystad's listing with two photos shared with its networks (Skurup is a partner, Tomelilla is not)
+    _, offer = shared_listing(ystad, quantity=1, title="Ystads fotade stol", photos=2)
+    client = token_client(skurup, user_in(skurup, "personal"))
+    # when Skurup searches for it and reads it
+    found = client.get("/api/exchange/offers/", {"q": "fotade stol", "scope": "networks"}).json()["results"]
+    read = client.get(f"/api/exchange/offers/{offer.pk}/").json()
+    # then both carry the two photos in their order, with addresses Skurup may fetch
+    assert [len(found[0]["photos"]), len(read["photos"])] == [2, 2]
+    assert found[0]["photos"] == read["photos"]
+    photo = read["photos"][0]
+    assert photo["width"] > 0 and photo["url"].endswith(f"/api/exchange/photos/{photo['id']}/full/")
+    assert client.get(photo["thumbnail_url"]).status_code == 200
+    # and Tomelilla's staff get 404 for the same address
+    outsider = token_client(tomelilla, user_in(tomelilla, "personal"))
+    assert outsider.get(photo["thumbnail_url"]).status_code == 404

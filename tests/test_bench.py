@@ -31,6 +31,7 @@ SCRIPTS = [
                             "found every copy current", "The outbox sweep's question"]),
     ("impact.py", ["Seeding 200 handovers", "statistics /statistik/", "XLSX export, every handover",
                    "more SQL statements per organisation"]),
+    ("matching.py", ["Seeding 300 open wanted ads", "matching (GIN index)", "The alerts' e-mails through the outbox"]),
 ]
 
 

@@ -493,11 +493,15 @@ def test_the_owner_confirms_the_handover_from_my_listings_and_the_statistics_cou
     client = client_for(ystad, owner)
     before = _mediated(client)
 
-    # when the owner confirms it on "my listings", whose form sends them back there
+    # when the owner follows "Confirm handover" on "my listings" to its confirmation step, whose form sends them
+    # back there
     page = client.get("/mina-annonser/").content.decode()
+    link = f'href="/reservationer/{reservation.uuid}/overlamnad/?next=/mina-annonser/"'
+    assert link in page
+    step = client.get(f"/reservationer/{reservation.uuid}/overlamnad/?next=/mina-annonser/").content.decode()
     action = f'action="/reservationer/{reservation.uuid}/overlamnad/"'
-    assert action in page
-    form = page[page.index(action):]
+    assert action in step
+    form = step[step.index(action):]
     next_value = re.search(r'name="next" value="([^"]*)"', form).group(1)
     assert next_value == "/mina-annonser/"
     response = client.post(f"/reservationer/{reservation.uuid}/overlamnad/", {"next": next_value}, follow=True)

@@ -52,6 +52,13 @@ def _factor(key: str, number: int | None = None) -> Factor:
     return Factor.objects.get(version=version, category_key=key)
 
 
+def _factor_at(key: str, at) -> Factor:
+    """By hand: the factor of ``key`` in the published version with the latest start at or before ``at``."""
+    versions = sorted(FactorVersion.objects.filter(published_at__isnull=False), key=lambda v: v.valid_from)
+    version = [v for v in versions if v.valid_from <= at][-1]
+    return Factor.objects.select_related("version").get(version=version, category_key=key)
+
+
 def _new_version(by, **changes) -> FactorVersion:
     draft = services.draft_version(by=by)
     for key, co2e in changes.items():
@@ -159,10 +166,12 @@ def test_the_demo_figures_match_a_recomputation_by_hand_from_the_factor_table(ys
         rows = [b for b in handed if timezone.localtime(b.handed_over_at).year == year]
     assert len(rows) >= 3
 
-    # when the figures are computed by hand: quantity × factor, and quantity × (reference price − price paid)
-    co2e, saved = Decimal("0"), Decimal("0")
+    # when the figures are computed by hand: quantity × factor, and quantity × (reference price − price paid), each
+    # item by the factor version in force when it was handed over (the demo publishes version 2 mid-year)
+    co2e, saved, used = Decimal("0"), Decimal("0"), set()
     for booking in rows:
-        factor = _factor(booking.listing.category.platform_key, 1)
+        factor = _factor_at(booking.listing.category.platform_key, booking.handed_over_at)
+        used.add(factor.version.number)
         paid = booking.listing.price if booking.listing.offer_type == "sell" else Decimal("0")
         co2e += booking.quantity * factor.co2e_per_item
         saved += booking.quantity * max(factor.reference_price - (paid or 0), Decimal("0"))
@@ -171,17 +180,19 @@ def test_the_demo_figures_match_a_recomputation_by_hand_from_the_factor_table(ys
     for deal in Deal.objects.filter(requester=ystad, status__in=["handed_over", "out", "returned"],
                                     offer_type__in=["give_away", "sell"], handed_over_at__gte=start,
                                     handed_over_at__lt=end):
-        factor = _factor(deal.category_key, 1)
+        factor = _factor_at(deal.category_key, deal.handed_over_at)
+        used.add(factor.version.number)
         co2e += deal.quantity * factor.co2e_per_item
         saved += deal.quantity * max(factor.reference_price - (deal.unit_price or 0), Decimal("0"))
 
-    # then Ystad's statistics page shows the same, naming version 1
+    # then Ystad's statistics page shows the same, naming the versions used: both, in the demo
     impact, page = _impact(ystad, year=year)
     assert impact.avoided.co2e == co2e
     assert impact.avoided.saved == saved
-    assert impact.versions == [1]
-    assert f'id="figure-co2e">{int(co2e)}<' in page
-    assert f'id="figure-saved">{int(saved)}<' in page
+    assert impact.versions == sorted(used) == [1, 2]
+    # grouped by thousands as Swedish writes them (decision 0038): 5 322
+    assert f'id="figure-co2e">{int(co2e):,}<'.replace(",", "\u00a0") in page
+    assert f'id="figure-saved">{int(saved):,}<'.replace(",", "\u00a0") in page
     assert 'href="/metod/"' in page
 
 
@@ -194,16 +205,18 @@ def test_a_new_version_never_changes_past_figures_and_counts_later_handovers(yst
     # when version 2 is published with 100 kg per office chair
     version = _new_version(admin, furniture__office_chairs=Decimal("100"))
 
-    # then this year's figures are unchanged, still naming version 1
+    # then this year's figures are unchanged, still naming the versions they used
     after, _ = _impact(ystad)
     assert (after.avoided.co2e, after.avoided.saved) == (before.avoided.co2e, before.avoided.saved)
-    assert after.versions == [1]
+    assert after.versions == before.versions
+    assert version.number not in after.versions
     # and a chair handed over afterwards counts 100 kg under version 2, and the page names both versions
     _hand_over(ystad, quantity=1)
     later, page = _impact(ystad)
     assert later.avoided.co2e - after.avoided.co2e == Decimal("100")
-    assert later.versions == [1, version.number]
-    assert "Faktorversionerna 1, 2" in page or "Factor versions 1, 2" in page
+    assert later.versions == sorted({*before.versions, version.number})
+    listed = ", ".join(str(number) for number in later.versions)
+    assert f"Faktorversionerna {listed}" in page or f"Factor versions {listed}" in page
 
 
 def test_a_price_override_and_listing_corrections_apply_and_are_shown(ystad):
@@ -226,19 +239,20 @@ def test_a_price_override_and_listing_corrections_apply_and_are_shown(ystad):
                                  note="Litet skrivbord", by=admin)
     after, page = _impact(ystad)
 
-    # then every office chair handed over this year saves Ystad's price instead of the platform's, the sofa saves
-    # nothing, and the desk weighs half its typical weight in CO₂e
-    from django.db.models import Sum
-
+    # then every office chair handed over this year saves Ystad's price instead of the platform's (of the version
+    # in force when it was handed over), the sofa saves nothing, and the desk weighs half its typical weight in CO₂e
     from bookings import selectors as booking_selectors
     from catalog.selectors import statistics_period
     with schema_context(ystad.schema_name):
         start, end = statistics_period(year=after.year)
-        chairs_this_year = booking_selectors.items_mediated(start=start, end=end).filter(
-            platform_key="furniture.office_chairs").aggregate(n=Sum("quantity"))["n"]
-    assert chairs_this_year >= 2
-    assert after.avoided.saved - before.avoided.saved == (
-        chairs_this_year * (Decimal("3000") - chair.reference_price) - sofa_factor.reference_price)
+        chairs_this_year = list(booking_selectors.items_mediated(start=start, end=end).filter(
+            platform_key="furniture.office_chairs").values_list("quantity", "handed_over_at"))
+    assert sum(quantity for quantity, _at in chairs_this_year) >= 2
+    platform_prices_replaced = sum(
+        quantity * (Decimal("3000") - _factor_at("furniture.office_chairs", at).reference_price)
+        for quantity, at in chairs_this_year)
+    assert chair.reference_price == _factor_at("furniture.office_chairs", chairs.created_at).reference_price
+    assert after.avoided.saved - before.avoided.saved == platform_prices_replaced - sofa_factor.reference_price
     desk_half = desk_factor.co2e_per_item * 20 / desk_factor.typical_weight_kg
     assert after.avoided.co2e - before.avoided.co2e == (
         -sofa_factor.co2e_per_item - desk_factor.co2e_per_item + desk_half)
@@ -313,8 +327,11 @@ def test_the_public_home_page_shows_the_platform_totals(ystad):
     _hand_over(ystad, quantity=1)
     connection.set_schema_to_public()
 
-    # when the public home page is read (its figures computed afresh)
+    # when the public ledger is refreshed for Ystad (as every night) and the home page read (computed afresh)
     from django.core.cache import cache
+
+    from reports.services import refresh_impact_ledger
+    refresh_impact_ledger(organisation=ystad)
 
     from reports.impact import PLATFORM_CACHE_KEY
     cache.delete(PLATFORM_CACHE_KEY)

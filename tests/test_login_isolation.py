@@ -106,11 +106,12 @@ def test_ystads_invitation_link_is_worthless_at_skurup(ystad, skurup):
 
 
 def test_an_organisation_admin_sees_only_their_own_people(ystad, skurup):
-    body = client_for(skurup, user_in(skurup, "admin")).get("/admin/accounts/user/").content.decode()
+    body = client_for(skurup, user_in(skurup, "admin")).get("/administrera/personer/").content.decode()
     assert "admin@skurup.example" in body
     assert "@ystad.example" not in body
     ystad_person = user_in(ystad, "personal")
-    response = client_for(skurup, user_in(skurup, "admin")).get(f"/admin/accounts/user/{ystad_person.pk}/change/")
+    response = client_for(skurup, user_in(skurup, "admin")).get(f"/administrera/personer/{ystad_person.uuid}/")
+    assert response.status_code == 404
     assert "personal@ystad.example" not in response.content.decode()
 
 

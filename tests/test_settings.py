@@ -27,13 +27,14 @@ def _run(env_overrides: dict) -> subprocess.CompletedProcess:
 def test_production_refuses_to_start_without_what_it_needs():
     result = _run({"DELBAR_ENV": "production", "SECRET_KEY": "s" * 50})
     assert result.returncode != 0
-    assert "DATABASE_URL, REDIS_URL, PLATFORM_DOMAIN" in result.stderr
+    assert "DATABASE_URL, REDIS_URL, PLATFORM_DOMAIN, DELBAR_ACCESSIBILITY_CONTACT" in result.stderr
 
 
 def test_production_turns_on_secure_cookies_hsts_and_headers():
     result = _run({
         "DELBAR_ENV": "production", "SECRET_KEY": "s" * 50, "DATABASE_URL": "postgres://u@db.internal/delbar",
         "REDIS_URL": "redis://cache.internal:6379/0", "PLATFORM_DOMAIN": "delbar.se",
+        "DELBAR_ACCESSIBILITY_CONTACT": "tillganglighet@delbar.se",
     })
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])

@@ -13,7 +13,10 @@ class SearchPagination(PageNumberPagination):
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
-        response.data["more_than_count"] = bool(getattr(self.results, "capped", False))
+        # More matched than were ranked (a word search), or more than were counted (the exchange's browse).
+        response.data["more_than_count"] = bool(
+            getattr(self.results, "capped", False) or getattr(self.results, "more_than", False)
+        )
         response.data["searched_for"] = getattr(self.results, "corrected_query", "") or None
         return response
 
@@ -21,7 +24,8 @@ class SearchPagination(PageNumberPagination):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["more_than_count"] = {
             "type": "boolean",
-            "description": "True when more listings matched than were ranked (the newest 200 are): narrow the search.",
+            "description": "True when more matched than were ranked (the newest 200 are) or, for the exchange's "
+            "offers without `q`, than were counted (1,000): `count` is then a lower bound; narrow the search.",
         }
         schema["properties"]["searched_for"] = {
             "type": "string",

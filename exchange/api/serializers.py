@@ -4,6 +4,7 @@ selectors load, so answers cost no extra queries."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -98,6 +99,28 @@ class DealPartyOutput(serializers.Serializer):
     name = serializers.CharField()
 
 
+class OfferPhotoOutput(serializers.Serializer):
+    """A photo of an offer: WebP, served (with a token, as the rest of the API) only to organisations that may see
+    the offer, like the offer itself."""
+
+    id = serializers.IntegerField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    url = serializers.SerializerMethodField(help_text="The photo, at most 1,600 px on its longer side.")
+    thumbnail_url = serializers.SerializerMethodField(help_text="A thumbnail for lists.")
+
+    def _url(self, photo, size: str) -> str:
+        path = reverse("api_exchange_photo", args=[photo.pk, size])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_url(self, photo) -> str:
+        return self._url(photo, "full")
+
+    def get_thumbnail_url(self, photo) -> str:
+        return self._url(photo, "thumb")
+
+
 class OfferOutput(serializers.Serializer):
     """Another organisation's offer, as the exchange holds it (the fields its owner chose to publish)."""
 
@@ -116,6 +139,7 @@ class OfferOutput(serializers.Serializer):
     contact_name = serializers.CharField()
     contact_email = serializers.EmailField()
     published_at = serializers.DateTimeField(allow_null=True)
+    photos = OfferPhotoOutput(many=True, source="photo_list", help_text="In their order; the first is the cover.")
 
 
 class _SideMixin:

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("exchange/offers/", views.OffersApi.as_view(), name="api_exchange_offers"),
     path("exchange/offers/<int:pk>/", views.OfferApi.as_view(), name="api_exchange_offer"),
+    path("exchange/photos/<int:pk>/<str:size>/", views.OfferPhotoFileApi.as_view(), name="api_exchange_photo"),
     path("exchange/deals/", views.DealsApi.as_view(), name="api_exchange_deals"),
     path("exchange/deals/<uuid:uuid>/", views.DealApi.as_view(), name="api_exchange_deal"),
     path("exchange/deals/<uuid:uuid>/accept/", views.DealAcceptApi.as_view(), name="api_exchange_deal_accept"),

@@ -9,6 +9,8 @@ their HTTP status (platform_.api_errors).
 
 from __future__ import annotations
 
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -23,7 +25,8 @@ from platform_.api_docs import BODY, PAGE_NOT_FOUND
 from platform_.api_docs import errors_for as _errors
 
 from .. import selectors, services
-from ..search import Scope
+from ..photo_views import photo_file_response
+from ..search import BROWSE_COUNT_LIMIT, Scope, count_capped
 from . import serializers as s
 
 SCOPES = {"networks": Scope.NETWORKS, "all": Scope.EVERYONE}
@@ -89,9 +92,11 @@ class OffersApi(APIView):
             offer_type=filters.get("offer_type", ""),
             offering_organisation_id=filters.get("organisation"),
         )
+        # Without words, counted up to a limit, as the page counts: every visible offer would be a scan of them all.
+        offers = count_capped(offers, limit=BROWSE_COUNT_LIMIT)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(offers, request, view=self)
-        return paginator.get_paginated_response(s.OfferOutput(page, many=True).data)
+        page = selectors.with_photo_lists(offers=paginator.paginate_queryset(offers, request, view=self))
+        return paginator.get_paginated_response(s.OfferOutput(page, many=True, context={"request": request}).data)
 
 
 class OfferApi(APIView):
@@ -105,10 +110,29 @@ class OfferApi(APIView):
         responses={200: s.OfferOutput, **_errors(404)},
     )
     def get(self, request, pk: int):
-        offer = _offer_or_404(request, pk)
-        response = Response(s.OfferOutput(offer).data)
+        [offer] = selectors.with_photo_lists(offers=[_offer_or_404(request, pk)])
+        response = Response(s.OfferOutput(offer, context={"request": request}).data)
         response["ETag"] = f'"{offer.pk}-{offer.version}"'
         return response
+
+
+class OfferPhotoFileApi(APIView):
+    """An offer's photo file, so that a program with a token can fetch what an offer's ``photos`` point to."""
+
+    @extend_schema(
+        operation_id="exchange_photo_file",
+        tags=["exchange"],
+        summary="An offer's photo (size `full` or `thumb`), as WebP",
+        description="404 when your organisation may not see the offer, as for the offer itself.",
+        responses={(200, "image/webp"): OpenApiTypes.BINARY, **_errors(404)},
+    )
+    def get(self, request, pk: int, size: str):
+        try:
+            return photo_file_response(
+                selectors.offer_photo_for(pk=pk, organisation_id=_organisation_id(request)), size
+            )
+        except Http404:
+            raise NotFound() from None
 
 
 # ------------------------------------------------------------------------------------------------ deals

@@ -17,17 +17,35 @@ def log_in(page, url, host: str, email: str) -> None:
     page.get_by_role("button", name=re.compile("^(Logga in|Log in|Sign in)$", re.I)).click()
 
 
+def open_menu(page) -> None:
+    """On a narrow screen the main menu (and the language switch) fold behind "Meny" (decision 0038): open it."""
+    button = page.locator("#menu-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+        expect(button).to_have_attribute("aria-expanded", "true")
+
+
+def nav_link(page, name: str):
+    """A link of the main menu, the menu opened first if it is folded."""
+    open_menu(page)
+    return page.get_by_role("navigation", name=re.compile("^(Huvudmeny|Main menu)$")).get_by_role(
+        "link", name=name, exact=True)
+
+
 def log_out(page) -> None:
+    open_menu(page)
     page.get_by_role("button", name=re.compile("^(Logga ut|Log out)$")).click()
     expect(page).to_have_url(re.compile(r"/konto/login/"))
 
 
 def switch_to_english(page) -> None:
+    open_menu(page)
     page.get_by_role("button", name="In English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def switch_to_swedish(page) -> None:
+    open_menu(page)
     page.get_by_role("button", name="På svenska").click()
     expect(page.locator("html")).to_have_attribute("lang", "sv")
 

@@ -13,7 +13,7 @@ import re
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from tests.browser.helpers import audit_in_swedish_and_english, log_in, log_out, remove_listings_titled
+from tests.browser.helpers import audit_in_swedish_and_english, log_in, log_out, nav_link, remove_listings_titled
 
 PHONE = {"width": 360, "height": 780}
 SKURUP, YSTAD = "skurup.localhost", "ystad.localhost"
@@ -23,7 +23,7 @@ TITLE = "Kontorsstol Kinnarps affärsresa"
 
 
 def _nav(page, name: str):
-    return page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name=name, exact=True)
+    return nav_link(page, name)  # the menu opened first: on a phone it is folded (decision 0038)
 
 
 def _fits(page) -> None:
@@ -153,7 +153,9 @@ def _ystad_accepts_and_hands_over(page, url, audit) -> None:
     page.get_by_role("link", name="Öppna reservationen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(TITLE)
     _check(page, audit, re.compile("Reservation of"))
-    page.get_by_role("button", name=re.compile(r"^Bekräfta överlämning till")).click()
+    page.get_by_role("link", name=re.compile(r"^Bekräfta överlämning till")).click()
+    _fits(page)  # the step before it, which cannot be undone
+    page.get_by_role("button", name=re.compile(r"^Ja, bekräfta överlämning till")).click()
     expect(page.get_by_role("status").first).to_contain_text(f"Överlämningen är bekräftad: 2 × ”{TITLE}”")
     _fits(page)
 

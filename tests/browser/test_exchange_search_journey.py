@@ -35,8 +35,10 @@ def test_search_our_networks_and_all_organisations_on_a_phone(page, url, audit):
     expect(card.get_by_role("link", name=re.compile(r"@ystad\.example$"))).to_be_visible()
     audit_in_swedish_and_english(page, audit, english_heading="Find before you buy")
 
-    # filtering by organisation (htmx swaps the results)
+    # filtering by organisation (htmx swaps the results), the filters folded on a phone until opened (decision 0038)
+    page.get_by_role("search").locator("summary", has_text="Filter").click()
     page.get_by_label("Organisation").select_option(label="Ystads kommun")
+    expect(page.locator("#filter-count")).to_have_text("1 aktivt")
     expect(page).to_have_url(re.compile(r"organisation="))
     expect(results.locator("article").first).to_contain_text("Ystads kommun")
     expect(results.locator("article", has_text="Trelleborgs kommun")).to_have_count(0)

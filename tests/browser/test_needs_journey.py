@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from tests.browser.helpers import audit_in_swedish_and_english, log_in, log_out, remove_listings_titled
+from tests.browser.helpers import audit_in_swedish_and_english, log_in, log_out, nav_link, remove_listings_titled
 
 PHONE = {"width": 360, "height": 780}
 YSTAD = "ystad.localhost"
@@ -24,7 +24,7 @@ THEIRS = "Ergonomisk sadelstol Skurup"
 
 
 def _nav(page, name: str):
-    return page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name=name, exact=True)
+    return nav_link(page, name)  # the menu opened first: on a phone it is folded (decision 0038)
 
 
 def _fits(page) -> None:

@@ -8,7 +8,7 @@ import re
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from tests.browser.helpers import audit_in_swedish_and_english, log_in, log_out
+from tests.browser.helpers import audit_in_swedish_and_english, log_in, log_out, nav_link
 
 PHONE = {"width": 390, "height": 844}
 
@@ -29,7 +29,7 @@ def test_invite_an_organisation_and_answer_on_a_phone(page, url, audit, django_d
     try:
         # Ystad's admin opens "Nätverk" from the menu
         log_in(page, url, "ystad.localhost", "admin@ystad.example")
-        page.get_by_role("link", name="Nätverk", exact=True).click()
+        nav_link(page, "Nätverk").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Nätverk")
         expect(page.get_by_role("link", name="Sydöstra Skåne")).to_be_visible()
         audit_in_swedish_and_english(page, audit, english_heading="Networks")
@@ -59,7 +59,7 @@ def test_invite_an_organisation_and_answer_on_a_phone(page, url, audit, django_d
 
         # Tomelilla's admin sees the invitation and declines it
         log_in(page, url, "tomelilla.localhost", "admin@tomelilla.example")
-        page.get_by_role("link", name="Nätverk", exact=True).click()
+        nav_link(page, "Nätverk").click()
         expect(page.get_by_role("heading", name="Inbjudningar att svara på")).to_be_visible()
         expect(page.get_by_role("button", name="Gå med i ”Sydöstra Skåne”")).to_be_visible()
         audit_in_swedish_and_english(page, audit, english_heading="Networks")

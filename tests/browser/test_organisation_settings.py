@@ -26,7 +26,9 @@ def test_an_organisation_admin_changes_how_long_reservations_are_held(page, url,
         # and type a number out of range: the error stands beside the field
         field.fill("400")
         field.press("Enter")
-        expect(page.get_by_text("Välj ett antal dagar från 1 till 365.")).to_be_visible()
+        expect(page.locator(".field-error").get_by_text("Välj ett antal dagar från 1 till 365.")).to_be_visible()
+        # and the error summary above the form lists it, linked to the field
+        expect(page.get_by_role("alert").get_by_role("link")).to_contain_text("Välj ett antal dagar från 1 till 365.")
         expect(page.get_by_label("Dagar en reservation gäller")).to_have_attribute("aria-invalid", "true")
         audit(page)
 

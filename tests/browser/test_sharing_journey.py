@@ -158,7 +158,10 @@ def _owner_pages_and_handover(page, audit, colleague: str) -> None:
 
     # confirm the handover
     _nav(page, "Mina annonser").click()
-    waiting.get_by_role("button", name=re.compile("^Bekräfta överlämning till ")).click()
+    waiting.get_by_role("link", name=re.compile("^Bekräfta överlämning till ")).click()
+    expect(_heading(page)).to_have_text(f"Har {colleague} fått den?")
+    audit(page)
+    page.get_by_role("button", name=re.compile("^Ja, bekräfta överlämning till ")).click()
     expect(page.locator(".messages")).to_have_text(f"Överlämningen är bekräftad: 1 × ”{TITLE}” till {colleague}.")
     expect(waiting).to_have_count(0)
     audit(page)

@@ -63,6 +63,8 @@ NOWHERE = {"offer": 2_000_000_001, "deal": uuid.UUID("00000000-0000-4000-8000-00
 PARAMETERS = [
     ("bilder/", "pk", "offer_photo"),
     ("bilder/", "size", "size"),
+    ("exchange/photos/", "pk", "offer_photo"),
+    ("exchange/photos/", "size", "size"),
     ("erbjudanden/", "pk", "offer"),
     ("exchange/offers/", "pk", "offer"),
     ("affarer/", "uuid", "deal"),

@@ -71,7 +71,7 @@ def test_production_cookies_have_the_host_prefix():
     env.update({
         "DELBAR_ENV": "production", "SECRET_KEY": "s" * 50, "DATABASE_URL": "postgres://u@db.internal/delbar",
         "REDIS_URL": "redis://cache.internal:6379/0", "PLATFORM_DOMAIN": "delbar.se",
-        "DJANGO_SETTINGS_MODULE": "platform_.settings",
+        "DELBAR_ACCESSIBILITY_CONTACT": "tillganglighet@delbar.se", "DJANGO_SETTINGS_MODULE": "platform_.settings",
     })
     # when they are read
     result = subprocess.run([sys.executable, "-c", PRINT_COOKIE_SETTINGS], env=env, cwd=settings.BASE_DIR,

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("administrera/", views.hub, name="orgadmin"),
+    path("administrera/enheter/", views.departments, name="orgadmin_departments"),
+    path("administrera/enheter/<int:pk>/", views.department_detail, name="orgadmin_department"),
+    path("administrera/personer/", views.people_list, name="orgadmin_people"),
+    path("administrera/personer/bjud-in/", views.invite, name="orgadmin_invite"),
+    path("administrera/personer/<uuid:uuid>/", views.person_detail, name="orgadmin_person"),
+    path("administrera/inbjudningar/<int:pk>/aterkalla/", views.withdraw_invitation,
+         name="orgadmin_withdraw_invitation"),
+]
