@@ -420,3 +420,18 @@ def test_the_label_page_in_english(ystad, operator, skurup):
     with translation.override("en"):
         page = client.get("/l/ZZZZZZ/").content.decode()
     assert re.search(r"No item of .* has the code ZZZZZZ", page)
+
+
+def test_a_wound_up_departments_stored_things_are_withdrawn_with_its_listings(ystad, operator):
+    with schema_context(ystad.schema_name):
+        # given a thing in storage for the operator's department
+        stored = _store(operator, "Lagerstol i avvecklad enhet")
+
+        # when the organisation's admin withdraws the department's open listings (orgadmin, decision 0039)
+        services.withdraw_department_listings(by=user_in(ystad, "admin"), department=operator.department,
+                                              reason="Enheten avvecklas")
+
+        # then the stored thing is withdrawn too, and its label says so
+        stored.refresh_from_db()
+    assert stored.status == ListingStatus.WITHDRAWN
+    assert client_for(ystad, operator).get(f"/l/{stored.short_code}/").status_code == 410
