@@ -79,6 +79,27 @@ PENDING_PHOTO_GONE = (
     _("A photo you added is no longer waiting to be saved (after a day it is removed). Add it again."),
     400,
 )
+NOT_ALLOWED_STORAGE = (
+    "not_allowed", _("Only operators and organisation admins keep the storage, its labels and stock-taking."), 403
+)
+STORAGE_PLACE_REQUIRED = ("place_required", _("Say where it is stored: choose a place."), 400)
+NOTHING_CHOSEN = ("nothing_chosen", _("Choose at least one item."), 400)
+TOO_MANY_LABELS = ("too_many_labels", _("At most %(limit)s labels can be printed at a time."), 400)
+NOT_OURS = (
+    "not_ours",
+    _("%(count)s of the chosen items are not in your organisation. Nothing was done; choose from the list again."),
+    404,
+)
+NO_LABEL_FOR = (
+    "no_label", _("These items are withdrawn or handed over and get no label: %(titles)s. Nothing was printed."), 409
+)
+NOT_PUBLISHABLE = ("not_publishable", _("Nothing was published. %(reasons)s"), 409)
+UNKNOWN_CODES = (
+    "unknown_codes",
+    _("These codes are not on any item of your organisation: %(codes)s. Nothing was marked; check them and try "
+      "again."),
+    400,
+)
 STATE = "not_possible_now"
 
 

@@ -244,3 +244,77 @@ class PlaceForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=ADDRESS_MAX_LENGTH, required=False)
     building = forms.CharField(label=_("Building"), max_length=BUILDING_MAX_LENGTH, required=False)
     room = forms.CharField(label=_("Room"), max_length=ROOM_MAX_LENGTH, required=False)
+
+
+# ------------------------------------------------------------------------------- storage, labels, stock-taking
+
+
+class StorageForm(forms.Form):
+    """One thing registered into storage from a phone: photo, title, category, place, quantity; the department and
+    contact person are the operator's defaults (selectors.posting_defaults), changeable under "More"."""
+
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
+    place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(), required=False)
+    room = forms.CharField(label=_("Room or shelf"), max_length=ROOM_MAX_LENGTH, required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000, initial=1)
+    condition = forms.ChoiceField(label=_("Condition"), choices=Condition.choices, initial=Condition.GOOD)
+    department = DepartmentChoiceField(
+        label=_("Department"), queryset=people.departments().none(), empty_label=None
+    )
+    photos = MultiplePhotoField(label=_("Photos"), required=False)
+
+    def __init__(self, *args, suggestions=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.all()
+        self.fields["category"].choices = _category_choices(str(_("Choose a category")))
+        self.suggestions = list(suggestions)
+        self.fields["place"].queryset = places()
+        self.fields["place"].empty_label = _("Choose a place")
+        self.fields["department"].queryset = people.departments()
+        self.fields["photos"].widget.attrs.update({"accept": "image/*"})
+        self.fields["photos"].help_text = _("JPEG, PNG or WebP, at most %(size)s MB each, up to %(count)s photos.") % {
+            "size": settings.PHOTO_MAX_BYTES // (1024 * 1024), "count": settings.PHOTOS_PER_LISTING,
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("place") and not (data.get("room") or "").strip():
+            self.add_error("place", _("Say where it is stored: choose a place."))
+        return data
+
+
+class LabelsForm(forms.Form):
+    layout = forms.ChoiceField(label=_("Label sheet"), widget=forms.RadioSelect)
+    skip = forms.IntegerField(
+        label=_("Labels already used on the first sheet"), min_value=0, max_value=23, initial=0, required=False,
+        help_text=_("Printing on a sheet that has been used: the labels are placed after these."),
+    )
+
+    def __init__(self, *args, layouts, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["layout"].choices = [(layout.key, layout.name) for layout in layouts]
+        self.fields["layout"].initial = layouts[0].key
+
+
+class StocktakingForm(forms.Form):
+    since = forms.DateField(
+        label=_("Not seen since"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty to list everything on hand with a label."),
+    )
+    place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = places(include_retired=True)
+        self.fields["place"].empty_label = _("All places")
+
+
+class SeenForm(forms.Form):
+    codes = forms.CharField(
+        label=_("Codes seen"), required=False, max_length=5000, widget=forms.Textarea(attrs={
+            "rows": 3, "autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false",
+        }),
+        help_text=_("Type the codes on the labels, or scan them with a scanner that types: one or more, separated "
+                    "by spaces or new lines."),
+    )

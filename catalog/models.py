@@ -173,6 +173,15 @@ class Listing(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_reason = models.CharField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
+    # The code on its label (decision 0043): SHORT_CODE_LENGTH letters and digits that cannot be mistaken for one
+    # another, unique in the organisation, given when it is registered into storage or a label is first printed.
+    short_code = models.CharField(_("code"), max_length=8, null=True, blank=True, editable=False)
+    # Stock-taking: when and by whom the thing was last seen where it stands.
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, editable=False)
+    last_seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("last seen by"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     # The endings of the title's words (catalog.search_text.title_suffixes), set by the services with the title.
     search_suffixes = models.TextField(blank=True, editable=False)
     # Swedish full text of the title (weight A) and description (weight B), and the title words' endings unstemmed
@@ -199,11 +208,14 @@ class Listing(models.Model):
             models.Index(fields=["status", "offer_type", "-published_at"], name="listing_status_offer"),
             models.Index(fields=["created_by", "-created_at"], name="listing_created_by"),
             models.Index(fields=["published_at"], name="listing_published_at"),  # statistics by year
+            # The storage list and stock-taking walk what is on hand by status and place.
+            models.Index(fields=["status", "place"], name="listing_status_place"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quantity__gte=1), name="listing_quantity_positive"
             ),
+            models.UniqueConstraint(fields=["short_code"], name="listing_unique_short_code"),
             models.CheckConstraint(
                 condition=models.Q(reach__in=["organisation", "networks", "everyone"]), name="listing_reach"
             ),

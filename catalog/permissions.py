@@ -15,6 +15,8 @@ from .lifecycle import ListingStatus
 from .models import Listing
 
 RUNS_THE_SERVICE = {Role.OPERATOR, Role.ORG_ADMIN}
+# Seen only by those who manage the listing.
+UNPUBLISHED = (ListingStatus.DRAFT, ListingStatus.STORED, ListingStatus.WITHDRAWN)
 DEPARTMENT_MANAGER = Role.DEPARTMENT_MANAGER
 
 
@@ -36,9 +38,9 @@ def can_manage_listing(user, listing: Listing) -> bool:
 
 
 def can_see_listing(user, listing: Listing) -> bool:
-    """Published, reserved and handed-over listings are for everyone in the organisation; drafts and withdrawn
-    listings only for those who manage them."""
-    hidden = listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN)
+    """Published, reserved and handed-over listings are for everyone in the organisation; drafts, stored and
+    withdrawn listings only for those who manage them."""
+    hidden = listing.status in UNPUBLISHED
     return not hidden or can_manage_listing(user, listing)
 
 
@@ -64,3 +66,8 @@ def can_manage_sharing(user) -> bool:
 def can_manage_places(user) -> bool:
     """The organisation's saved places (storage rooms, buildings) are kept by its admins."""
     return user.is_authenticated and user.is_active and user.role == Role.ORG_ADMIN
+
+
+def can_manage_storage(user) -> bool:
+    """Storage, labels and stock-taking are the work of those who run the service: operators and admins."""
+    return user.is_authenticated and user.is_active and user.role in RUNS_THE_SERVICE

@@ -21,6 +21,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -783,3 +784,68 @@ def suggest_categories(*, title: str, limit: int = SUGGESTIONS) -> list[Category
         if len(result) == limit:
             break
     return result
+
+
+def uuid_strings(values) -> list[str]:
+    """The values that are UUIDs, as strings, each once, in their order."""
+    return _uuid_strings(values)
+
+
+# ------------------------------------------------------------------------------- storage, labels, stock-taking
+
+# What is on hand, so stock-taking looks for it: in storage, offered, or reserved but not yet collected.
+ON_HAND = (ListingStatus.STORED, ListingStatus.PUBLISHED, ListingStatus.RESERVED)
+
+
+def _storage_rows(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
+    return (
+        queryset.select_related("place", "category", "last_seen_by")
+        .prefetch_related(Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id")))
+        .defer("search_vector", "search_suffixes", "description")
+    )
+
+
+def stored_listings(*, place: Place | None = None, query: str = "") -> QuerySet[Listing]:
+    """What is in storage (not yet published), newest first; at one place, or with ``query`` in its title or code."""
+    queryset = Listing.objects.filter(status=ListingStatus.STORED)
+    if place is not None:
+        queryset = queryset.filter(place=place)
+    if query.strip():
+        queryset = queryset.filter(Q(title__icontains=query.strip()) | Q(short_code=query.strip().upper()))
+    return _storage_rows(queryset).order_by("-created_at", "-pk")
+
+
+def listings_by_uuids(*, uuids) -> list[Listing]:
+    """The organisation's listings among ``uuids`` (others' are not in its schema), in that order. One query."""
+    wanted = _uuid_strings(uuids)
+    rows = {str(row.uuid): row for row in Listing.objects.select_related("created_by", "contact_person")
+            .filter(uuid__in=wanted)}
+    return [rows[key] for key in wanted if key in rows]
+
+
+def listing_by_code(*, code: str) -> Listing | None:
+    """The listing with this short code (as stored: short_codes.normalised), with what its page needs to decide."""
+    if not code:
+        return None
+    return Listing.objects.select_related("created_by", "contact_person", "place").filter(short_code=code).first()
+
+
+def listings_by_codes(*, codes) -> dict[str, Listing]:
+    return {row.short_code: row for row in Listing.objects.filter(short_code__in=list(codes))}
+
+
+def stocktaking(*, not_seen_since: datetime | None = None, place: Place | None = None) -> QuerySet[Listing]:
+    """What is on hand (ON_HAND) with a label, by place and title; only what was not seen since ``not_seen_since``
+    (never seen counts as not seen), when given."""
+    queryset = Listing.objects.filter(status__in=ON_HAND, short_code__isnull=False)
+    if place is not None:
+        queryset = queryset.filter(place=place)
+    if not_seen_since is not None:
+        queryset = queryset.filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=not_seen_since))
+    return _storage_rows(queryset).order_by("place__name", "title", "pk")
+
+
+def recently_stored(*, by, limit: int = 10) -> list[Listing]:
+    """What ``by`` registered into storage last (the batch page lists them under its form)."""
+    return list(_storage_rows(Listing.objects.filter(created_by=by, status=ListingStatus.STORED))
+                .order_by("-created_at", "-pk")[:limit])

@@ -168,7 +168,7 @@ def _apply_details(listing: Listing, details: ListingDetails) -> None:
 def _remember_words(listing: Listing) -> None:
     """Add the title's words to the vocabulary that misspelt searches are corrected against, once colleagues can
     see the listing (never a draft's: a correction shows the word it searched)."""
-    if listing.status in (ListingStatus.DRAFT, ListingStatus.WITHDRAWN):
+    if listing.status in permissions.UNPUBLISHED:
         return
     new = [SearchWord(word=word) for word in set(words(listing.title)) if len(word) <= 100]
     SearchWord.objects.bulk_create(new, ignore_conflicts=True)
@@ -419,7 +419,7 @@ def update_listing(
             added = len(add_photos) + len(pending_photos)
             if remaining + added > settings.PHOTOS_PER_LISTING:
                 errors.raise_error(errors.TOO_MANY_PHOTOS, limit=settings.PHOTOS_PER_LISTING)
-            if current.status != ListingStatus.DRAFT and remaining + added == 0:
+            if current.status not in (ListingStatus.DRAFT, ListingStatus.STORED) and remaining + added == 0:
                 errors.raise_error(errors.PHOTO_REQUIRED)
             _store_photos(current, add_photos, stored)
             if pending_photos:
@@ -810,11 +810,134 @@ __all__ = [
 ]
 
 
+# ------------------------------------------------------------------------------- storage, labels, stock-taking
+
+
+def _check_storage(by) -> None:
+    if not permissions.can_manage_storage(by):
+        errors.raise_error(errors.NOT_ALLOWED_STORAGE)
+
+
+def _give_codes(listings: Sequence[Listing]) -> None:
+    """Give each of ``listings`` without a short code a new one (short_codes), unique in the organisation: the
+    candidates already taken are drawn again (one query per round, almost always one), then written in one
+    statement. Runs inside the caller's transaction; a code taken meanwhile by another transaction fails the unique
+    constraint and so the whole operation, which the caller may simply repeat."""
+    from .short_codes import new_code
+
+    missing = [listing for listing in listings if not listing.short_code]
+    if not missing:
+        return
+    chosen: dict[int, str] = {}
+    remaining = list(missing)
+    while remaining:
+        candidates = [new_code() for _ in remaining]
+        taken = set(Listing.objects.filter(short_code__in=candidates).values_list("short_code", flat=True))
+        again = []
+        for listing, code in zip(remaining, candidates, strict=True):
+            if code in taken:
+                again.append(listing)
+            else:
+                taken.add(code)  # not twice in this round either
+                chosen[listing.pk] = code
+        remaining = again
+    for listing in missing:
+        listing.short_code = chosen[listing.pk]
+    Listing.objects.bulk_update(missing, ["short_code"])
+
+
+def register_in_storage(
+    *, by, details: ListingDetails, pending_photos: Sequence = (), photos: Sequence[ProcessedPhoto] = (),
+) -> Listing:
+    """A thing put in storage: a listing in the state ``stored`` at a place (a saved one, or an address, building
+    or room), with its short code for the label, not offered until it is published. Operators and admins."""
+    _check_storage(by)
+    if details.place is None and not any(
+        value.strip() for value in (details.address, details.building, details.room)
+    ):
+        errors.raise_error(errors.STORAGE_PLACE_REQUIRED, field="place")
+    with transaction.atomic():
+        listing = create_listing(author=by, details=details, photos=photos, pending_photos=pending_photos)
+        listing.status = _step(LISTING, listing.status, "store")
+        _give_codes([listing])
+        listing.save(update_fields=["status", "short_code", "updated_at"])
+    return listing
+
+
+LABELS_AT_A_TIME = 500
+# What has left the organisation's hands gets no new label.
+NO_LABEL = (ListingStatus.WITHDRAWN, ListingStatus.HANDED_OVER)
+
+
+def listings_for_labels(*, by, uuids: Sequence) -> list[Listing]:
+    """The chosen listings, each with its short code (given now to those without one), in the order chosen: for a
+    sheet of labels (catalog.labels). All or nothing: refused if one is not the organisation's (``not_ours``, 404)
+    or is withdrawn or handed over (``no_label``). Four queries whatever their number."""
+    _check_storage(by)
+    chosen = list(dict.fromkeys(str(value) for value in uuids))
+    wanted = selectors.uuid_strings(chosen)
+    if not chosen:
+        errors.raise_error(errors.NOTHING_CHOSEN)
+    if len(wanted) != len(chosen):
+        errors.raise_error(errors.NOT_OURS, count=len(chosen) - len(wanted))
+    if len(wanted) > LABELS_AT_A_TIME:
+        errors.raise_error(errors.TOO_MANY_LABELS, limit=LABELS_AT_A_TIME)
+    with transaction.atomic():
+        rows = {
+            str(listing.uuid): listing
+            for listing in Listing.objects.select_for_update(of=("self",)).select_related("place")
+            .filter(uuid__in=wanted).defer("search_vector", "search_suffixes", "description")
+        }
+        if len(rows) != len(wanted):
+            errors.raise_error(errors.NOT_OURS, count=len(wanted) - len(rows))
+        listings = [rows[key] for key in wanted]
+        refused = [listing.title for listing in listings if listing.status in NO_LABEL]
+        if refused:
+            errors.raise_error(errors.NO_LABEL_FOR, titles=", ".join(f"“{title}”" for title in refused))
+        _give_codes(listings)
+    return listings
+
+
+def publish_stored(*, by, listings: Sequence[Listing]) -> list[Listing]:
+    """Publish several stored listings together, or none: if one cannot be published (no photo yet, not stored),
+    nothing is, and the refusal names each and why."""
+    _check_storage(by)
+    if not listings:
+        errors.raise_error(errors.NOTHING_CHOSEN)
+    reasons = []
+    published = []
+    with transaction.atomic():
+        for listing in listings:
+            try:
+                with transaction.atomic():
+                    published.append(publish_listing(listing=listing, by=by))
+            except CatalogError as error:
+                reasons.append(f"“{listing.title}”: {error.message}")
+        if reasons:
+            raise CatalogError(*_not_publishable(reasons))
+    return published
+
+
+def _not_publishable(reasons: list[str]) -> tuple[str, str, int]:
+    code, message, status = errors.NOT_PUBLISHABLE
+    return code, message % {"reasons": " ".join(reasons)}, status
+
+
+def mark_seen(*, by, listings: Sequence[Listing]) -> int:
+    """Stock-taking: ``listings`` were seen where they stand, now, by ``by``. One statement; how many."""
+    _check_storage(by)
+    if not listings:
+        errors.raise_error(errors.NOTHING_CHOSEN)
+    return Listing.objects.filter(pk__in=[listing.pk for listing in listings]).update(
+        last_seen_at=timezone.now(), last_seen_by=by
+    )
+
+
 # ---------------------------------------------------------------------------------------------- in bulk, for admins
 # When a department is merged or wound up, or a person leaves, their listings follow (orgadmin, decision 0039).
 # Each listing is saved by itself, so a listing shared beyond the organisation tells the exchange (publication).
 
-OPEN_STATUSES = (ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED)
+OPEN_STATUSES = (ListingStatus.DRAFT, ListingStatus.STORED, ListingStatus.PUBLISHED, ListingStatus.RESERVED)
 
 
 def _check_runs_organisation(by) -> None:
@@ -837,8 +960,8 @@ def move_department_listings(*, by, from_department: Department, to_department: 
 
 @transaction.atomic
 def withdraw_department_listings(*, by, department: Department, reason: str) -> int:
-    """Withdraw every open listing (draft, published, reserved) of ``department``, cancelling their open bookings
-    with ``reason`` as ``withdraw_listing`` does. Returns how many."""
+    """Withdraw every open listing (draft, stored, published, reserved) of ``department``, cancelling their open
+    bookings with ``reason`` as ``withdraw_listing`` does. Returns how many."""
     _check_runs_organisation(by)
     withdrawn = 0
     for listing in Listing.objects.filter(department=department, status__in=OPEN_STATUSES).order_by("pk"):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import storage_views, views
 
 urlpatterns = [
     path("", views.browse, name="home"),
@@ -17,4 +17,11 @@ urlpatterns = [
     path("bilder/<int:pk>/<str:size>/", views.photo, name="listing_photo"),
     path("installningar/platser/", views.places, name="places"),
     path("installningar/platser/<int:pk>/", views.place_edit, name="place_edit"),
+    path("lager/", storage_views.storage, name="storage"),
+    path("lager/registrera/", storage_views.storage_register, name="storage_register"),
+    path("lager/etiketter/", storage_views.storage_labels, name="storage_labels"),
+    path("lager/publicera/", storage_views.storage_publish, name="storage_publish"),
+    path("lager/inventering/", storage_views.stocktaking, name="stocktaking"),
+    path("annonser/<uuid:uuid>/sedd/", storage_views.listing_seen, name="listing_seen"),
+    path("l/<str:code>/", storage_views.label_code, name="label_code"),
 ]

@@ -112,6 +112,8 @@ def _detail_context(request, listing, reserve_form=None) -> dict:
         "can_correct_impact": permissions.can_post_for_any_department(request.user) and not lent,
         # Operators and admins see every change of the listing (decision 0042).
         "can_see_history": permissions.can_post_for_any_department(request.user),
+        # Its label's code, when it was last seen, and the stock-taking button (decision 0043).
+        "storage_panel": permissions.can_manage_storage(request.user),
         "lent": lent,
         "can_reserve": open_for_bookings and not lent and listing.quantity_available > 0,
         "can_book": open_for_bookings and lent,

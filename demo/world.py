@@ -28,6 +28,7 @@ from .loans import seed_demo_loans
 from .needs import seed_demo_needs
 from .network import seed_demo_network
 from .places import remember_demo_defaults, seed_demo_places
+from .storage import seed_demo_storage
 from .wanted import seed_demo_wanted, settle_demo_events
 
 DEMO_PASSWORD = "delbar-demo-2026"
@@ -148,6 +149,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
                 seed_demo_listings(organisation=organisation, shared=demo.in_network)
                 seed_demo_loans(organisation=organisation)
                 remember_demo_defaults(organisation=organisation)
+                seed_demo_storage(organisation=organisation)
     connection.set_schema_to_public()
     seed_demo_network(members=network_members)
     seed_demo_deals(organisations=trading)

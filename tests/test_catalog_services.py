@@ -488,7 +488,7 @@ def test_publishing_a_draft(people):
 
     with refused("not_possible_now", 409) as caught:
         services.publish_listing(listing=with_photo, by=people.owner)
-    assert str(caught.value.message) == "Only a draft or a withdrawn listing can be published."
+    assert str(caught.value.message) == "Only a draft, a stored or a withdrawn listing can be published."
 
 
 def test_withdrawing_cancels_open_reservations_with_the_reason_and_gives_the_quantity_back(people):

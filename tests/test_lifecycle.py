@@ -137,13 +137,15 @@ ALL_LISTING_STATES = list(L)
 
 # transition → {state it may happen from: state after}
 LISTING_RULES = {
-    "publish": {L.DRAFT: L.PUBLISHED, L.WITHDRAWN: L.PUBLISHED},
-    "edit": {L.DRAFT: L.DRAFT, L.PUBLISHED: L.PUBLISHED, L.RESERVED: L.RESERVED, L.WITHDRAWN: L.WITHDRAWN},
+    "publish": {L.DRAFT: L.PUBLISHED, L.STORED: L.PUBLISHED, L.WITHDRAWN: L.PUBLISHED},
+    "store": {L.DRAFT: L.STORED},
+    "edit": {L.DRAFT: L.DRAFT, L.STORED: L.STORED, L.PUBLISHED: L.PUBLISHED, L.RESERVED: L.RESERVED,
+             L.WITHDRAWN: L.WITHDRAWN},
     "reserve": {L.PUBLISHED: L.PUBLISHED},
     "fully_reserve": {L.PUBLISHED: L.RESERVED},
     "reopen": {L.RESERVED: L.PUBLISHED, L.PUBLISHED: L.PUBLISHED},
     "hand_over_all": {L.RESERVED: L.HANDED_OVER},
-    "withdraw": {L.DRAFT: L.WITHDRAWN, L.PUBLISHED: L.WITHDRAWN, L.RESERVED: L.WITHDRAWN},
+    "withdraw": {L.DRAFT: L.WITHDRAWN, L.STORED: L.WITHDRAWN, L.PUBLISHED: L.WITHDRAWN, L.RESERVED: L.WITHDRAWN},
 }
 
 
@@ -175,7 +177,7 @@ def test_a_handed_over_listing_is_final():
 @pytest.mark.parametrize(
     ("state", "transition", "message"),
     [
-        (L.PUBLISHED, "publish", "Only a draft or a withdrawn listing can be published."),
+        (L.PUBLISHED, "publish", "Only a draft, a stored or a withdrawn listing can be published."),
         (L.HANDED_OVER, "edit", "A listing that has been handed over can no longer be changed."),
         (L.DRAFT, "reserve", "This listing is not open for reservations."),
         (L.WITHDRAWN, "reserve", "This listing is not open for reservations."),
