@@ -106,6 +106,8 @@ TENANT_APPS = [
     "needs",
     # Wanted ads (efterlysningar) and their alerts: personal data, in the organisation's schema (decision 0036).
     "wanted",
+    # The operator's workspace: today's work and all listings with bulk actions (decision 0044).
+    "workspace",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

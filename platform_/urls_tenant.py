@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("needs.urls")),  # check before you buy, /behov/ (decision 0033)
     path("", include("wanted.urls")),  # wanted ads, /efterlysningar/ (decision 0036)
+    path("", include("workspace.urls")),  # the operator's workspace, /arbetsyta/ (decision 0044)
     path("", include("tenants.urls")),
     path("", include("impact.urls")),  # the methodology of the impact figures, /metod/
     path("api/", include("platform_.api_urls")),
