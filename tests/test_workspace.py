@@ -31,8 +31,8 @@ pytestmark = pytest.mark.django_db
 WORD = "Arbetsytestol"  # a word no demo listing has
 
 
-def _listing(organisation, local: str = "operator", *, title: str = f"{WORD} Alfa", published_days_ago: int | None = None,
-             **details) -> Listing:
+def _listing(organisation, local: str = "operator", *, title: str = f"{WORD} Alfa",
+             published_days_ago: int | None = None, **details) -> Listing:
     with schema_context(organisation.schema_name):
         listing = make_listing(author=user_in(organisation, local), title=title, **details)
         if published_days_ago is not None:
