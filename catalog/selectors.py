@@ -760,8 +760,8 @@ def workspace_listings(*, filters: WorkspaceFilters) -> QuerySet[Listing]:
 
 @dataclass(frozen=True)
 class Attention:
-    """Listings that need the operator: expired (in the last ``days``), expiring within a week, published without a
-    photo or a description. Up to ATTENTION_SHOWN of each, and how many."""
+    """Listings that need the operator: expired (in the last ``days``), expiring within a week, without a photo
+    (drafts too), published without a description. Up to ATTENTION_SHOWN of each, and how many."""
 
     expired: list
     expired_count: int
@@ -788,7 +788,11 @@ def listings_needing_attention(*, expiring_before: datetime, expired_since: date
         Listing.objects.annotate(current_since=current_since())
         .filter(status=ListingStatus.PUBLISHED, current_since__lt=expiring_before), "current_since"
     )
-    no_photo = part(live.annotate(has_photo=has_photo).filter(has_photo=False), "-published_at")
+    # Drafts too: a draft needs a photo before it can be published.
+    no_photo = part(
+        Listing.objects.filter(status__in=[ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED])
+        .annotate(has_photo=has_photo).filter(has_photo=False), "-created_at"
+    )
     no_description = part(live.filter(description=""), "-published_at")
     return Attention(*expired, *expiring, *no_photo, *no_description)
 

@@ -483,14 +483,15 @@ def withdraw_listing(*, listing: Listing, by, reason: str = "", notify: bool = T
 
 
 def backdate_listing(*, listing: Listing, created_at: datetime | None = None, published_at: datetime | None = None,
-                     updated_at: datetime | None = None, withdrawn_at: datetime | None = None) -> None:
+                     updated_at: datetime | None = None, withdrawn_at: datetime | None = None,
+                     renewed_at: datetime | None = None) -> None:
     """Move a listing's times into the past: history made after the fact, as the demo's (the statistics page needs
     months to show). QuerySet.update on purpose: ``created_at`` is set by auto_now_add and the steps stamp now(),
     and nothing else about the row changes. Never for what a person does."""
     times = {
         name: value for name, value in {
             "created_at": created_at, "published_at": published_at, "updated_at": updated_at,
-            "withdrawn_at": withdrawn_at,
+            "withdrawn_at": withdrawn_at, "renewed_at": renewed_at,
         }.items() if value is not None
     }
     if times:
