@@ -22,7 +22,9 @@ class OrganisationSettingsForm(forms.Form):
                     "sides are reminded three days before."),
     )
 
+    # Not required: a form posted without it (an older page) leaves it as it is.
     listing_days = forms.IntegerField(
+        required=False,
         label=_("Days a listing stays current"),
         widget=forms.NumberInput(attrs={"min": LISTING_DAYS_RANGE[0], "max": LISTING_DAYS_RANGE[1]}),
         help_text=_("A published listing not renewed within this many days expires. Its contact person is reminded "
