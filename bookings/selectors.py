@@ -533,3 +533,32 @@ def open_bookings_of_count(*, party: Party) -> int:
         is_party("borrower", party) | is_party("contact", party),
         status__in=(BookingStatus.RESERVED, BookingStatus.OUT),
     ).count()
+# ---------------------------------------------------------------------------------------------- the workspace (0044)
+
+
+@dataclass(frozen=True)
+class TodaysBookings:
+    """What the operator's workspace shows of bookings: up to ``shown`` of each kind, oldest first, and how many."""
+
+    handovers: list
+    handovers_count: int
+    pick_ups: list
+    pick_ups_count: int
+    returns: list
+    returns_count: int
+
+
+def todays_bookings(*, end_of_today: datetime, shown: int = 20) -> TodaysBookings:
+    """Across the organisation: reservations waiting for their handover (each one is due), loans to be picked up by
+    the end of today, and loans out whose return is by the end of today (overdue when before today). Six queries,
+    whatever the number of bookings."""
+    def part(queryset: QuerySet[Booking], order: str) -> tuple[list, int]:
+        return list(_with_listing(queryset).order_by(order, "pk")[:shown]), queryset.count()
+
+    handovers = part(Booking.objects.filter(kind=BookingKind.RESERVATION, status=BookingStatus.RESERVED),
+                     "reserved_at")
+    pick_ups = part(Booking.objects.filter(kind=BookingKind.LOAN, status=BookingStatus.RESERVED,
+                                           period__startswith__lt=end_of_today), "period")
+    returns = part(Booking.objects.filter(kind=BookingKind.LOAN, status=BookingStatus.OUT,
+                                          period__endswith__lt=end_of_today), "period")
+    return TodaysBookings(*handovers, *pick_ups, *returns)

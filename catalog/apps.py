@@ -17,5 +17,6 @@ class CatalogConfig(AppConfig):
 
         register_default_data(create_default_categories)
         register_daily(name="catalog.pending_photos", function=jobs.pending_photos, at=jobs.AT)
+        register_daily(name="catalog.listings", function=jobs.listings, at=jobs.LISTINGS_AT)
         post_save.connect(publication.listing_saved, sender=Listing, dispatch_uid="catalog.publication")
         post_save.connect(publication.announce_published, sender=Listing, dispatch_uid="catalog.announce_published")

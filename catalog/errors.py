@@ -100,6 +100,20 @@ UNKNOWN_CODES = (
       "again."),
     400,
 )
+BULK_REFUSED = (
+    "bulk_refused",
+    _("%(count)s of the chosen listings cannot be changed; nothing was changed."),
+    409,
+)
+BULK_EMPTY = ("bulk_empty", _("Choose at least one listing."), 400)
+BULK_TOO_MANY = ("bulk_too_many", _("Choose at most %(limit)s listings at a time."), 400)
+BULK_GONE = ("bulk_gone", _("%(count)s of the chosen listings no longer exist; nothing was changed."), 409)
+BULK_NOTHING_CHOSEN = ("bulk_nothing_chosen", _("Choose a department or a place to move them to."), 400)
+CONTACT_INVALID = ("contact_invalid", _("Choose an active person of the organisation as contact."), 400)
+NOT_RENEWABLE = (
+    "not_renewable", _("Only a published or reserved listing, or one that expired, can be renewed."), 409
+)
+EXPIRED_REASON = _("The listing expired: it was not renewed in time.")
 STATE = "not_possible_now"
 
 

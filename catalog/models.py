@@ -182,6 +182,12 @@ class Listing(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("last seen by"), null=True, blank=True, editable=False,
         on_delete=models.SET_NULL, related_name="+",
     )
+    # Listings stay current (decision 0044): a published listing expires after the organisation's limit counted from
+    # when it was published or last renewed (renewed_at, else published_at); its contact person is reminded before
+    # (expiry_reminded_at: once per period) and it expires as a withdrawal with expired_at set.
+    renewed_at = models.DateTimeField(_("renewed"), null=True, blank=True)
+    expiry_reminded_at = models.DateTimeField(_("reminded of expiry"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("expired"), null=True, blank=True)
     # The endings of the title's words (catalog.search_text.title_suffixes), set by the services with the title.
     search_suffixes = models.TextField(blank=True, editable=False)
     # Swedish full text of the title (weight A) and description (weight B), and the title words' endings unstemmed

@@ -8,7 +8,7 @@ tests/test_api_isolation_and_queries.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -17,10 +17,12 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -28,7 +30,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import ExtractMonth, Greatest
+from django.db.models.functions import Coalesce, ExtractMonth, Greatest
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -849,3 +851,99 @@ def recently_stored(*, by, limit: int = 10) -> list[Listing]:
     """What ``by`` registered into storage last (the batch page lists them under its form)."""
     return list(_storage_rows(Listing.objects.filter(created_by=by, status=ListingStatus.STORED))
                 .order_by("-created_at", "-pk")[:limit])
+# ---------------------------------------------------------------------------------------------- the workspace (0044)
+
+WORKSPACE_PAGE = 50
+ATTENTION_SHOWN = 10
+
+
+def current_since():
+    """When a listing's current period began: its last renewal, else its publication (decision 0044)."""
+    return Coalesce("renewed_at", "published_at")
+
+
+@dataclass(frozen=True)
+class WorkspaceFilters:
+    query: str = ""
+    department_id: int | None = None  # a förvaltning includes its enheter
+    status: str = ""  # a ListingStatus, or "expired"
+    older_than_days: int | None = None  # created more than this many days ago
+    place_id: int | None = None
+    missing_photo: bool = False
+
+
+def workspace_listings(*, filters: WorkspaceFilters) -> QuerySet[Listing]:
+    """All of the organisation's listings for its operators, newest first, filtered; with what the workspace's table
+    shows joined in (department, contact, place) and whether each has a photo, in one query per page."""
+    queryset = Listing.objects.all()
+    if filters.query:
+        terms = query_terms(filters.query)
+        if terms:
+            for term in terms:
+                queryset = queryset.filter(title__icontains=term)
+    if filters.department_id:
+        queryset = queryset.filter(
+            Q(department_id=filters.department_id) | Q(department__parent_id=filters.department_id)
+        )
+    if filters.status == "expired":
+        queryset = queryset.filter(status=ListingStatus.WITHDRAWN, expired_at__isnull=False)
+    elif filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.older_than_days:
+        queryset = queryset.filter(created_at__lt=timezone.now() - timedelta(days=filters.older_than_days))
+    if filters.place_id:
+        queryset = queryset.filter(place_id=filters.place_id)
+    has_photo = Exists(ListingPhoto.objects.filter(listing=OuterRef("pk")))
+    queryset = queryset.annotate(has_photo=has_photo, current_since=current_since())
+    if filters.missing_photo:
+        queryset = queryset.filter(has_photo=False)
+    return (
+        queryset.select_related("department", "department__parent", "contact_person", "place", "category")
+        .defer("search_vector", "search_suffixes", "description")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Listings that need the operator: expired (in the last ``days``), expiring within a week, without a photo
+    (drafts too), published without a description. Up to ATTENTION_SHOWN of each, and how many."""
+
+    expired: list
+    expired_count: int
+    expiring: list
+    expiring_count: int
+    no_photo: list
+    no_photo_count: int
+    no_description: list
+    no_description_count: int
+
+
+def listings_needing_attention(*, expiring_before: datetime, expired_since: datetime) -> Attention:
+    """``expiring_before``: a period that began before this moment ends within a week. Eight queries."""
+    live = Listing.objects.filter(status__in=[ListingStatus.PUBLISHED, ListingStatus.RESERVED])
+    has_photo = Exists(ListingPhoto.objects.filter(listing=OuterRef("pk")))
+
+    def part(queryset: QuerySet[Listing], order: str) -> tuple[list, int]:
+        shown = queryset.select_related("contact_person", "department").defer("search_vector", "search_suffixes")
+        return list(shown.order_by(order, "pk")[:ATTENTION_SHOWN]), queryset.count()
+
+    expired = part(Listing.objects.filter(status=ListingStatus.WITHDRAWN, expired_at__gte=expired_since),
+                   "-expired_at")
+    expiring = part(
+        Listing.objects.annotate(current_since=current_since())
+        .filter(status=ListingStatus.PUBLISHED, current_since__lt=expiring_before), "current_since"
+    )
+    # Drafts too: a draft needs a photo before it can be published.
+    no_photo = part(
+        Listing.objects.filter(status__in=[ListingStatus.DRAFT, ListingStatus.PUBLISHED, ListingStatus.RESERVED])
+        .annotate(has_photo=has_photo).filter(has_photo=False), "-created_at"
+    )
+    no_description = part(live.filter(description=""), "-published_at")
+    return Attention(*expired, *expiring, *no_photo, *no_description)
+
+
+def listings_by_ids(*, ids) -> QuerySet[Listing]:
+    return Listing.objects.filter(pk__in=list(ids))
+
+

@@ -252,9 +252,11 @@ def _remember_defaults(author, listing: Listing) -> None:
 
 def create_listing(
     *, author, details: ListingDetails, photos: Sequence[ProcessedPhoto] = (), publish: bool = False,
-    pending_photos: Sequence = (),
+    pending_photos: Sequence = (), notify_contact: bool = True,
 ) -> Listing:
-    """A new listing, as a draft or published at once. ``photos`` come from ``prepare_photos``; ``pending_photos``
+    """A new listing, as a draft or published at once. Posted with someone else as contact person (an operator
+    posting for a department), that person is told by e-mail, by name (``notify_contact``: unless history is being
+    written after the fact, as the demo's). ``photos`` come from ``prepare_photos``; ``pending_photos``
     are UUIDs of the author's pending photos (``add_pending_photos``), taken in that order after ``photos``.
     The author's department, contact person and place are remembered for their next listing."""
     _check_offer(details)
@@ -280,6 +282,8 @@ def create_listing(
             if pending_photos:
                 _take_pending(listing, owner=author, uuids=pending_photos, start=len(photos) + 1)
             _remember_defaults(author, listing)
+            if notify_contact:
+                notify_posted_for(listing=listing, by=author)
     except BaseException:
         stored.remove_all()
         raise
@@ -479,14 +483,15 @@ def withdraw_listing(*, listing: Listing, by, reason: str = "", notify: bool = T
 
 
 def backdate_listing(*, listing: Listing, created_at: datetime | None = None, published_at: datetime | None = None,
-                     updated_at: datetime | None = None, withdrawn_at: datetime | None = None) -> None:
+                     updated_at: datetime | None = None, withdrawn_at: datetime | None = None,
+                     renewed_at: datetime | None = None) -> None:
     """Move a listing's times into the past: history made after the fact, as the demo's (the statistics page needs
     months to show). QuerySet.update on purpose: ``created_at`` is set by auto_now_add and the steps stamp now(),
     and nothing else about the row changes. Never for what a person does."""
     times = {
         name: value for name, value in {
             "created_at": created_at, "published_at": published_at, "updated_at": updated_at,
-            "withdrawn_at": withdrawn_at,
+            "withdrawn_at": withdrawn_at, "renewed_at": renewed_at,
         }.items() if value is not None
     }
     if times:
@@ -782,7 +787,367 @@ def ensure_categories(*, tree, platform_keys: Mapping[tuple[str, ...], str] | No
     return result
 
 
+# ------------------------------------------------------------------------------ the operator's workspace (0044)
+# Bulk actions over many listings, each in one transaction: the listings are locked in id order, each is checked
+# under its lock, and if some may not be changed either nothing is (BulkRefused names them) or, when the caller
+# chose ``skip_refused``, the rest are and the result names those left as they were.
+
+
+@dataclass(frozen=True)
+class Refusal:
+    listing: Listing
+    message: str
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    changed: list[Listing]
+    refused: list[Refusal]
+
+
+class BulkRefused(CatalogError):
+    """Some of the chosen listings may not be changed; none was (all or nothing)."""
+
+    def __init__(self, refused: list[Refusal]) -> None:
+        super().__init__("bulk_refused", errors.BULK_REFUSED[1] % {"count": len(refused)}, 409)
+        self.refused = refused
+
+
+BULK_LIMIT = 1000
+
+
+def _bulk(uuids: Iterable, *, by, check, apply, skip_refused: bool) -> BulkResult:
+    """Lock the listings named by ``uuids`` (in id order), ask ``check(listing)`` for a refusal message (or None)
+    under the lock, then ``apply(listings)`` to those allowed: all of them, or — with ``skip_refused`` — the rest.
+    A UUID that names no listing of the organisation (another's, or one deleted) counts as refused."""
+    wanted = sorted(set(selectors.uuid_strings(uuids)))
+    if not wanted:
+        errors.raise_error(errors.BULK_EMPTY)
+    if len(wanted) > BULK_LIMIT:
+        errors.raise_error(errors.BULK_TOO_MANY, limit=BULK_LIMIT)
+    with transaction.atomic():
+        locked = list(
+            Listing.objects.select_related("created_by", "contact_person")
+            .select_for_update(of=("self",)).filter(uuid__in=wanted).order_by("pk")
+        )
+        refused, allowed = [], []
+        for listing in locked:
+            message = None if permissions.can_manage_listing(by, listing) else str(errors.NOT_ALLOWED[1])
+            if message is None:
+                try:
+                    message = check(listing)
+                except CatalogError as error:
+                    message = str(error.message)
+            if message is None:
+                allowed.append(listing)
+            else:
+                refused.append(Refusal(listing=listing, message=str(message)))
+        missing = len(wanted) - len(locked)
+        if missing and not skip_refused:
+            errors.raise_error(errors.BULK_GONE, count=missing)
+        if refused and not skip_refused:
+            raise BulkRefused(refused)
+        if allowed:
+            apply(allowed)
+    return BulkResult(changed=allowed, refused=refused)
+
+
+def _start_of(day, zone) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone)
+
+
+def _renew_one(listing: Listing, now: datetime) -> None:
+    """Under the listing's lock: a current listing's period starts again; an expired one is published again."""
+    listing.renewed_at, listing.expiry_reminded_at = now, None
+    fields_ = ["renewed_at", "expiry_reminded_at", "updated_at"]
+    if listing.status == ListingStatus.WITHDRAWN:
+        listing.status = _step(LISTING, listing.status, "publish")
+        listing.withdrawn_at, listing.withdrawn_reason, listing.expired_at = None, "", None
+        fields_ += ["status", "withdrawn_at", "withdrawn_reason", "expired_at"]
+    listing.save(update_fields=fields_)
+
+
+def _renewal_refusal(listing: Listing) -> str | None:
+    if listing.status in (ListingStatus.PUBLISHED, ListingStatus.RESERVED):
+        return None
+    if listing.status == ListingStatus.WITHDRAWN and listing.expired_at is not None:
+        if not listing.photos.exists():
+            return str(errors.PHOTO_REQUIRED[1])
+        if bookings.claims(listing=listing)[0] >= listing.quantity:
+            return str(errors.NOTHING_LEFT[1])
+        return None
+    return str(errors.NOT_RENEWABLE[1])
+
+
+def renew_listings(*, uuids: Iterable, by, skip_refused: bool = False) -> BulkResult:
+    """Renew listings: a published or reserved one stays current for another period from now; an expired one is
+    published again for a period. A draft, or a listing withdrawn by someone, is not renewed."""
+    now = timezone.now()
+
+    def apply(listings: list[Listing]) -> None:
+        for listing in listings:
+            _renew_one(listing, now)
+
+    return _bulk(uuids, by=by, check=_renewal_refusal, apply=apply, skip_refused=skip_refused)
+
+
+def renew_listing(*, listing: Listing, by) -> Listing:
+    """Renew one listing (the link in the reminder e-mail): as renew_listings, refused with its reason."""
+    try:
+        return renew_listings(uuids=[listing.uuid], by=by).changed[0]
+    except BulkRefused as refused:
+        raise CatalogError("not_renewable", refused.refused[0].message, 409) from None
+
+
+def withdraw_listings(*, uuids: Iterable, by, reason: str, skip_refused: bool = False) -> BulkResult:
+    """Withdraw listings with one reason (required), as withdraw_listing each: open bookings are cancelled and those
+    who made them told."""
+    reason = reason.strip()
+    if not reason:
+        errors.raise_error(errors.REASON_REQUIRED, field="reason")
+    _check_length(Listing, "withdrawn_reason", reason, REASON_MAX_LENGTH, field="reason")
+
+    def check(listing: Listing) -> str | None:
+        return None if LISTING.can(listing.status, "withdraw") else str(LISTING.transitions["withdraw"].refusal)
+
+    def apply(listings: list[Listing]) -> None:
+        for listing in listings:
+            withdraw_listing(listing=listing, by=by, reason=reason)
+
+    return _bulk(uuids, by=by, check=check, apply=apply, skip_refused=skip_refused)
+
+
+def _check_editable(listing: Listing) -> str | None:
+    return None if LISTING.can(listing.status, "edit") else str(LISTING.transitions["edit"].refusal)
+
+
+def move_listings(*, uuids: Iterable, by, department: Department | None = None, place: Place | None = None,
+                  skip_refused: bool = False) -> BulkResult:
+    """Move listings to another department and/or a saved place (its address and building become theirs)."""
+    if department is None and place is None:
+        errors.raise_error(errors.BULK_NOTHING_CHOSEN)
+    if place is not None and not place.is_active:
+        errors.raise_error(errors.PLACE_RETIRED, field="place")
+
+    def check(listing: Listing) -> str | None:
+        if department is not None and department.pk != listing.department_id and not (
+            permissions.can_post_for_any_department(by) or department.pk == by.department_id
+        ):
+            return str(errors.NOT_ALLOWED[1])
+        return _check_editable(listing)
+
+    def apply(listings: list[Listing]) -> None:
+        now = timezone.now()
+        for listing in listings:
+            if department is not None:
+                listing.department = department
+            if place is not None:
+                listing.place, listing.address, listing.building = place, place.address, place.building
+                listing.room = place.room or listing.room
+            listing.edited_at = now
+            listing.save(update_fields=["department", "place", "address", "building", "room", "edited_at",
+                                        "updated_at"])
+
+    return _bulk(uuids, by=by, check=check, apply=apply, skip_refused=skip_refused)
+
+
+def change_contact(*, uuids: Iterable, by, contact_person, skip_refused: bool = False) -> BulkResult:
+    """Make ``contact_person`` (an active person of the organisation) the contact of listings."""
+    if contact_person is None or not contact_person.is_active:
+        errors.raise_error(errors.CONTACT_INVALID, field="contact_person")
+
+    def apply(listings: list[Listing]) -> None:
+        now = timezone.now()
+        for listing in listings:
+            listing.contact_person, listing.edited_at = contact_person, now
+            listing.save(update_fields=["contact_person", "edited_at", "updated_at"])
+
+    return _bulk(uuids, by=by, check=_check_editable, apply=apply, skip_refused=skip_refused)
+
+
+def duplicate_listing(*, listing: Listing, by) -> Listing:
+    """A draft copy of a listing, its photos copied as files of its own, for the same thing once more."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    if not permissions.can_manage_listing(by, listing):
+        errors.raise_error(errors.NOT_ALLOWED)
+    stored = _StoredFiles()
+    try:
+        with transaction.atomic():
+            source = _locked(listing)
+            copy = Listing(created_by=by, status=ListingStatus.DRAFT)
+            for name in ("title", "search_suffixes", "description", "category_id", "condition", "quantity",
+                         "offer_type", "price", "rent_period", "address", "building", "room", "place_id",
+                         "department_id", "contact_person_id", "reach"):
+                setattr(copy, name, getattr(source, name))
+            copy.save()
+            for photo in source.photos.all():
+                names = []
+                for field_name in ("image", "thumbnail"):
+                    original = getattr(photo, field_name)
+                    with original.open("rb") as handle:
+                        names.append(default_storage.save(original.name, ContentFile(handle.read())))
+                stored.names.extend(names)
+                ListingPhoto.objects.create(listing=copy, image=names[0], thumbnail=names[1], width=photo.width,
+                                            height=photo.height, position=photo.position)
+    except BaseException:
+        stored.remove_all()
+        raise
+    return copy
+
+
+def notify_posted_for(*, listing: Listing, by) -> bool:
+    """Tell a listing's contact person that ``by`` posted it in their name (posting for a department): an e-mail
+    through the outbox, naming them. Nothing when they posted it themselves."""
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from outbox import services as outbox
+    from tenants.selectors import current_organisation, organisation_base_url
+
+    person = listing.contact_person
+    organisation = current_organisation()
+    if person.pk == by.pk or not person.email or organisation is None:
+        return False
+    base_url = organisation_base_url(organisation=organisation)
+    context = {"listing": listing, "person": person, "poster": by, "organisation_name": organisation.name,
+               "listing_url": base_url + reverse("listing_detail", args=[listing.uuid])}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("catalog/email/posted_for_subject.txt", context)
+        body = render_to_string("catalog/email/posted_for_body.txt", context)
+    with transaction.atomic():
+        return outbox.enqueue_email(key=f"catalog.posted_for:{listing.uuid}", to=[person.email], subject=subject,
+                                    body=body)
+
+
+# ----------------------------------------------------------------------------- listings stay current (0044)
+
+RENEWAL_SALT = "catalog.renew"
+RENEWAL_MAX_AGE = timedelta(days=30)
+
+
+def renewal_token(*, listing: Listing) -> str:
+    """A signed token for the reminder's one-click renewal: names the listing; valid for RENEWAL_MAX_AGE."""
+    from django.core import signing
+
+    return signing.dumps({"listing": str(listing.uuid)}, salt=RENEWAL_SALT, compress=True)
+
+
+def listing_for_renewal(*, token: str) -> Listing | None:
+    """The listing a renewal token names, if the token is ours and not too old; None otherwise."""
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt=RENEWAL_SALT, max_age=RENEWAL_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return selectors.listing_by_uuid(uuid=data.get("listing"))
+
+
+def _current_since():
+    from django.db.models.functions import Coalesce as _Coalesce
+
+    return _Coalesce("renewed_at", "published_at")
+
+
+REMIND_DAYS_BEFORE = 7
+
+
+def expire_listings(*, today, days: int, zone) -> list[Listing]:
+    """Published listings whose period (from publishing or the last renewal, on local day P) ended — P + ``days`` is
+    before ``today`` — expire: withdrawn with ``expired_at`` and the reason "expired". One transaction; the rows are
+    locked in id order and checked again under the lock, so a reservation made meanwhile wins (the listing is then
+    reserved, or has an open reservation, and does not expire) or finds the listing expired — never both. A listing
+    with open bookings waits for them."""
+    cutoff = _start_of(today - timedelta(days=days), zone)
+    with transaction.atomic():
+        candidates = list(
+            Listing.objects.annotate(current_since=_current_since())
+            .filter(status=ListingStatus.PUBLISHED, current_since__lt=cutoff).values_list("pk", flat=True)
+        )
+        if not candidates:
+            return []
+        locked = list(
+            Listing.objects.annotate(current_since=_current_since()).select_for_update(of=("self",))
+            .filter(pk__in=candidates, status=ListingStatus.PUBLISHED, current_since__lt=cutoff).order_by("pk")
+        )
+        busy = set(
+            Listing.objects.filter(pk__in=[listing.pk for listing in locked])
+            .annotate(waiting=bookings.open_bookings_expression()).filter(waiting__gt=0).values_list("pk", flat=True)
+        )
+        now = timezone.now()
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = str(errors.EXPIRED_REASON)
+        expired = []
+        for listing in locked:
+            if listing.pk in busy:
+                continue
+            listing.status = _step(LISTING, listing.status, "withdraw")
+            listing.withdrawn_at, listing.withdrawn_reason, listing.expired_at = now, reason, now
+            # Saved one by one: the exchange's copy of a shared listing follows each save (catalog.publication).
+            listing.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "expired_at", "updated_at"])
+            expired.append(listing)
+    return expired
+
+
+def remind_expiring_listings(*, today, days: int, zone, renew_url) -> int:
+    """The contact person of each published or reserved listing that expires within REMIND_DAYS_BEFORE days and has
+    not been reminded in its current period: an e-mail through the outbox with a one-click renewal link
+    (``renew_url(token)`` makes its address). Once per period: ``expiry_reminded_at`` and the e-mail's key."""
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from outbox import services as outbox
+    from tenants.selectors import current_organisation, organisation_base_url
+
+    cutoff = _start_of(today - timedelta(days=days - REMIND_DAYS_BEFORE), zone)
+    organisation = current_organisation()
+    with transaction.atomic():
+        due = list(
+            Listing.objects.annotate(current_since=_current_since())
+            .select_related("contact_person").select_for_update(of=("self",), skip_locked=True)
+            .filter(status=ListingStatus.PUBLISHED, current_since__lt=cutoff, expiry_reminded_at__isnull=True)
+            .order_by("pk")
+        )
+        if not due:
+            return 0
+        base_url = organisation_base_url(organisation=organisation) if organisation is not None else ""
+        emails = []
+        for listing in due:
+            person = listing.contact_person
+            if not person.email:
+                continue
+            expires_on = listing.current_since.astimezone(zone).date() + timedelta(days=days + 1)
+            context = {
+                "listing": listing, "person": person, "expires_on": expires_on,
+                "organisation_name": organisation.name if organisation is not None else "",
+                "listing_url": base_url + reverse("listing_detail", args=[listing.uuid]),
+                "renew_url": base_url + renew_url(renewal_token(listing=listing)),
+            }
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = render_to_string("catalog/email/expiry_reminder_subject.txt", context)
+                body = render_to_string("catalog/email/expiry_reminder_body.txt", context)
+            key = f"catalog.expiry_reminder:{listing.uuid}:{listing.current_since.timestamp():.0f}"
+            emails.append(outbox.Email(key=key, to=[person.email], subject=subject, body=body))
+        Listing.objects.filter(pk__in=[listing.pk for listing in due]).update(expiry_reminded_at=timezone.now())
+        return outbox.enqueue_emails(emails=emails)
+
+
 __all__ = [
+    "BulkRefused",
+    "BulkResult",
+    "change_contact",
+    "duplicate_listing",
+    "expire_listings",
+    "listing_for_renewal",
+    "move_listings",
+    "notify_posted_for",
+    "remind_expiring_listings",
+    "renew_listing",
+    "renew_listings",
+    "renewal_token",
+    "withdraw_listings",
     "CatalogError",
     "CategoryDetails",
     "ListingDetails",

@@ -214,7 +214,7 @@ def seed_demo_listings(*, organisation, shared: bool = False) -> int:
             # The labour-market unit runs the service and often posts for the departments.
             author = operator if local is None or n % 3 == 0 else local
             listing = services.create_listing(
-                author=author,
+                author=author, notify_contact=False,
                 details=services.ListingDetails(
                     title=item.title,
                     description=item.description,

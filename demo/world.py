@@ -30,6 +30,7 @@ from .network import seed_demo_network
 from .places import remember_demo_defaults, seed_demo_places
 from .storage import seed_demo_storage
 from .wanted import seed_demo_wanted, settle_demo_events
+from .workspace import seed_demo_workspace
 
 DEMO_PASSWORD = "delbar-demo-2026"
 PLATFORM_ADMIN_EMAIL = "plattform@delbar.example"
@@ -165,6 +166,11 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
             # Again: the wanted ads' sewing machine, posted on the way, would be what its poster's form remembers.
             remember_demo_defaults(organisation=organisation)
     settle_demo_events(organisations=trading)
+    # Listings stay current (decision 0044): renewed within the limit, and the operator's day at Ystad — a few
+    # expiring, two to expire, a draft without a photo, handovers waiting.
+    for organisation in trading:
+        with schema_context(organisation.schema_name):
+            seed_demo_workspace(organisation=organisation, operator_day=organisation.slug == "ystad")
     connection.set_schema_to_public()
     # A second factor version, in force from halfway through this year (decision 0035).
     seed_demo_factor_version()

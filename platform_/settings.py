@@ -118,6 +118,8 @@ TENANT_APPS = [
     "pghistory",
     # No models: the history pages and export, reading pghistory's events (decision 0042).
     "history",
+    # The operator's workspace: today's work and all listings with bulk actions (decision 0044).
+    "workspace",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("needs.urls")),  # check before you buy, /behov/ (decision 0033)
     path("", include("wanted.urls")),  # wanted ads, /efterlysningar/ (decision 0036)
+    path("", include("workspace.urls")),  # the operator's workspace, /arbetsyta/ (decision 0044)
     path("", include("tenants.urls")),
     path("", include("impact.urls")),  # the methodology of the impact figures, /metod/
     path("", include("history.urls")),  # the history of every change, /historik/ (decision 0042)

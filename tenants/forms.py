@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import RESERVATION_DAYS_RANGE, Organisation
+from .models import LISTING_DAYS_RANGE, RESERVATION_DAYS_RANGE, Organisation
 
 
 class OrganisationSettingsForm(forms.Form):
@@ -22,9 +22,19 @@ class OrganisationSettingsForm(forms.Form):
                     "sides are reminded three days before."),
     )
 
+    # Not required: a form posted without it (an older page) leaves it as it is.
+    listing_days = forms.IntegerField(
+        required=False,
+        label=_("Days a listing stays current"),
+        widget=forms.NumberInput(attrs={"min": LISTING_DAYS_RANGE[0], "max": LISTING_DAYS_RANGE[1]}),
+        help_text=_("A published listing not renewed within this many days expires. Its contact person is reminded "
+                    "a week before and can renew it with one click."),
+    )
+
     # The page's sections, each a heading and its fields, in order.
     SECTIONS = [
         (_("Reservations"), ["reservation_days"]),
+        (_("Listings"), ["listing_days"]),
     ]
 
     def sections(self):

@@ -18,6 +18,9 @@ DEFAULT_TIME_ZONE = "Europe/Stockholm"
 # chooses otherwise: the default, and the range an organisation may choose from.
 DEFAULT_RESERVATION_DAYS = 14
 RESERVATION_DAYS_RANGE = (1, 365)
+# How long a published listing stays current before it expires unless renewed (decision 0044).
+DEFAULT_LISTING_DAYS = 90
+LISTING_DAYS_RANGE = (14, 730)
 
 
 class OrganisationKind(models.TextChoices):
@@ -63,6 +66,13 @@ class Organisation(TenantMixin):
         validators=[MinValueValidator(RESERVATION_DAYS_RANGE[0]), MaxValueValidator(RESERVATION_DAYS_RANGE[1])],
         help_text=_("A reservation not handed over within this many days lapses, and the item is free again. Both "
                     "sides are reminded three days before."),
+    )
+    listing_days = models.PositiveSmallIntegerField(
+        _("days a listing stays current"),
+        default=DEFAULT_LISTING_DAYS,
+        validators=[MinValueValidator(LISTING_DAYS_RANGE[0]), MaxValueValidator(LISTING_DAYS_RANGE[1])],
+        help_text=_("A published listing not renewed within this many days expires. Its contact person is reminded "
+                    "a week before and can renew it with one click."),
     )
     # Staff addresses must be at one of these domains (accounts.services.check_staff_email). Empty: staff cannot
     # add addresses themselves, and invitations may go to any address (the admin chooses it).

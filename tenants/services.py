@@ -22,7 +22,14 @@ from django_tenants.utils import schema_context, schema_exists
 
 from . import periodic, template
 from .cloning import clone_schema
-from .models import RESERVATION_DAYS_RANGE, Domain, Organisation, OrganisationKind, OrganisationStatus
+from .models import (
+    LISTING_DAYS_RANGE,
+    RESERVATION_DAYS_RANGE,
+    Domain,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+)
 from .validators import (
     normalise_email_domain,
     normalise_organisation_number,
@@ -217,21 +224,32 @@ def _check_reservation_days(days) -> int:
     return days
 
 
+def _check_listing_days(days) -> int:
+    low, high = LISTING_DAYS_RANGE
+    if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
+        raise ValidationError(
+            _("Choose a number of days from %(low)s to %(high)s.") % {"low": low, "high": high}, code="range"
+        )
+    return days
+
+
 # What update_settings checks, per setting: a function that returns the value to store or raises ValidationError.
 # A new setting is a field on Organisation, a checker here, a keyword below and a field on the settings form.
 _SETTING_CHECKS = {
     "reservation_days": _check_reservation_days,
+    "listing_days": _check_listing_days,
 }
 
 
 @transaction.atomic
-def update_settings(*, organisation: Organisation, reservation_days: int | None = None) -> Organisation:
+def update_settings(*, organisation: Organisation, reservation_days: int | None = None,
+                    listing_days: int | None = None) -> Organisation:
     """Change the settings an organisation's own admin may change (its "Settings" page, and the console).
 
     A setting given as None is left as it is. Every value is checked before anything is written; a ValidationError
     names each bad one by its field.
     """
-    given = {"reservation_days": reservation_days}
+    given = {"reservation_days": reservation_days, "listing_days": listing_days}
     changes, problems = {}, {}
     for name, value in given.items():
         if value is None:

@@ -16,6 +16,7 @@ from catalog.lifecycle import ListingStatus
 from catalog.models import Listing, ListingPhoto
 from demo.listings import seed_demo_listings
 from demo.loans import seed_demo_loans
+from demo.workspace import DRAFT_TITLE as WORKSPACE_DRAFT
 from demo.world import seed_demo
 
 from .conftest import PASSWORD
@@ -45,9 +46,10 @@ def test_each_demo_organisation_has_about_40_listings_with_photos(request):
                         for status in ListingStatus.values}
             # then there are about 40, each with a photo, in every state of the lifecycle
             assert 35 <= len(listings) <= 50, organisation.slug
-            assert all(listing.photos.all() for listing in listings)
+            # (but the operator's draft waiting for its photo at Ystad: the workspace's demo, decision 0044)
+            assert all(listing.photos.all() for listing in listings if listing.title != WORKSPACE_DRAFT)
             assert any(len(listing.photos.all()) > 1 for listing in listings)
-            assert statuses[ListingStatus.DRAFT] == 1
+            assert statuses[ListingStatus.DRAFT] == (2 if organisation.slug == "ystad" else 1)
             assert statuses[ListingStatus.WITHDRAWN] == 1
             assert statuses[ListingStatus.RESERVED] >= 3
             assert statuses[ListingStatus.HANDED_OVER] >= 3
