@@ -166,3 +166,35 @@ class DeactivateForm(forms.Form):
             (colleague.pk, f"{colleague.get_full_name()} ({colleague.email})")
             for colleague in people.active_people().exclude(pk=person.pk).only("pk", "full_name", "email")
         ]
+
+
+# ---------------------------------------------------------------------------------------------- categories
+
+
+class CategoryForm(forms.Form):
+    """A category's fields; the rules (not under itself, not too deep, a platform category for a new one) are
+    catalog.services', whose refusals the view places beside these fields."""
+
+    name = forms.CharField(label=_("Name (Swedish)"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
+    parent = forms.TypedChoiceField(label=_("Part of"), required=False, coerce=int, empty_value=None)
+    position = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=0, required=False,
+                                  help_text=_("Lower numbers come first among categories in the same place."))
+    platform_key = forms.ChoiceField(
+        label=_("Platform category"), required=False,
+        help_text=_("What other organisations search for: a search for it there finds what you file here, "
+                    "under your own name."),
+    )
+
+    def __init__(self, *args, tree, platform_choices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = [("", _("— none: a top-level category —")), *tree]
+        self.fields["platform_key"].choices = [NO_CHOICE, *platform_choices]
+
+
+class OutboxFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, states, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *states]

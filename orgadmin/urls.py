@@ -11,4 +11,7 @@ urlpatterns = [
     path("administrera/personer/<uuid:uuid>/", views.person_detail, name="orgadmin_person"),
     path("administrera/inbjudningar/<int:pk>/aterkalla/", views.withdraw_invitation,
          name="orgadmin_withdraw_invitation"),
+    path("administrera/kategorier/", views.categories, name="orgadmin_categories"),
+    path("administrera/kategorier/<int:pk>/", views.category_detail, name="orgadmin_category"),
+    path("administrera/e-post/", views.outgoing_email, name="orgadmin_outgoing_email"),
 ]

@@ -22,12 +22,18 @@ from accounts import selectors as people
 from accounts import services as accounts
 from accounts.errors import AccountError
 from catalog import selectors as listing_selectors
+from catalog import services as catalog
+from catalog.errors import CatalogError
+from outbox import selectors as outbox
+from outbox.selectors import MessageState
 from platform_.errors import DomainError
+from taxonomy import selectors as taxonomy
 from tenants.selectors import organisation_base_url
 
 from . import forms, services
 
 PEOPLE_PER_PAGE = 50
+MESSAGES_PER_PAGE = 50
 # The saved places page (another part of issue 9) is linked from the hub when it exists under one of these names.
 SAVED_PLACES_URL_NAMES = ("saved_places", "places", "organisation_places")
 
@@ -293,3 +299,97 @@ def withdraw_invitation(request, pk: int):
     accounts.revoke_invitation(invitation=invitation, revoked_by=request.user)
     messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email})
     return redirect("orgadmin_people")
+
+
+# ---------------------------------------------------------------------------------------------- categories
+
+
+def _category_rows():
+    """The tree in order (one query), each node with its path label, level and platform category's label."""
+    nodes = listing_selectors.categories()
+    labels = taxonomy.labels()
+    rows = []
+    for node in nodes:
+        path = listing_selectors.category_path(node)
+        rows.append({"category": node, "depth": len(path), "path": " › ".join(step.name for step in path),
+                     "platform": labels.get(node.platform_key, node.platform_key)})
+    return nodes, rows
+
+
+def _category_form(data, rows, **kwargs):
+    tree = [(row["category"].pk, row["path"]) for row in rows]
+    return forms.CategoryForm(data, tree=tree, platform_choices=taxonomy.choices(), **kwargs)
+
+
+def _details(data: dict, nodes) -> catalog.CategoryDetails:
+    by_pk = {node.pk: node for node in nodes}
+    return catalog.CategoryDetails(
+        name=data["name"] or "", name_en=data["name_en"] or "", parent=by_pk.get(data["parent"]),
+        position=data["position"] or 0, platform_key=data["platform_key"] or "",
+    )
+
+
+@_admin_only
+def categories(request):
+    nodes, rows = _category_rows()
+    form = _category_form(request.POST or None, rows, initial={"position": 0})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                category = catalog.create_category(by=request.user, details=_details(form.cleaned_data, nodes))
+            except CatalogError as refusal:
+                forms.add_refusal(form, refusal)
+                status = refusal.http_status
+            else:
+                messages.success(request, _("“%(name)s” has been created.") % {"name": category.name})
+                return redirect("orgadmin_categories")
+    return render(request, "orgadmin/categories.html", {"form": form, "rows": rows}, status=status)
+
+
+@_admin_only
+def category_detail(request, pk: int):
+    nodes, rows = _category_rows()
+    category = next((node for node in nodes if node.pk == pk), None)
+    if category is None:
+        raise Http404
+    form = _category_form(request.POST or None, rows, initial={
+        "name": category.name, "name_en": category.name_en, "parent": category.parent_id,
+        "position": category.position, "platform_key": category.platform_key,
+    })
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                saved = catalog.update_category(category=category, by=request.user,
+                                                details=_details(form.cleaned_data, nodes))
+            except CatalogError as refusal:
+                forms.add_refusal(form, refusal)
+                status = refusal.http_status
+            else:
+                messages.success(request, _("“%(name)s” has been saved.") % {"name": saved.name})
+                return redirect("orgadmin_categories")
+    row = next(row for row in rows if row["category"].pk == pk)
+    return render(request, "orgadmin/category.html", {"form": form, "category": category, "row": row},
+                  status=status)
+
+
+# ---------------------------------------------------------------------------------------------- outgoing e-mail
+
+
+@_admin_only
+def outgoing_email(request):
+    form = forms.OutboxFilterForm(request.GET or None, states=MessageState.choices)
+    state = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
+    page = Paginator(outbox.messages(state=state or None), MESSAGES_PER_PAGE).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    rows = [{
+        "message": message, "state": MessageState(message.state),
+        "to": ", ".join(message.payload.get("to", [])), "subject": message.payload.get("subject", ""),
+    } for message in page]
+    return render(request, "orgadmin/outgoing_email.html", {
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+    })
