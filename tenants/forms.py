@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import RESERVATION_DAYS_RANGE, Organisation
+from .models import APPROVAL_THRESHOLD_MAX, RESERVATION_DAYS_RANGE, ApprovalRule, Organisation
 
 
 class OrganisationSettingsForm(forms.Form):
@@ -21,10 +21,21 @@ class OrganisationSettingsForm(forms.Form):
         help_text=_("A reservation not handed over within this many days lapses, and the item is free again. Both "
                     "sides are reminded three days before."),
     )
+    approval_rule = forms.ChoiceField(
+        label=_("A department manager approves a booking"), choices=ApprovalRule.choices,
+        help_text=_("Before a reservation or loan by one of your people goes ahead, the manager of their department "
+                    "(or of its förvaltning) approves it."),
+    )
+    approval_threshold = forms.IntegerField(
+        label=_("Approval above (SEK)"), min_value=0, max_value=APPROVAL_THRESHOLD_MAX,
+        help_text=_("With the rule \u201cabove an amount\u201d: a booking worth more than this (price times "
+                    "quantity, or a rental's fee) waits for approval."),
+    )
 
     # The page's sections, each a heading and its fields, in order.
     SECTIONS = [
         (_("Reservations"), ["reservation_days"]),
+        (_("Approvals"), ["approval_rule", "approval_threshold"]),
     ]
 
     def sections(self):

@@ -22,7 +22,15 @@ from django_tenants.utils import schema_context, schema_exists
 
 from . import periodic, template
 from .cloning import clone_schema
-from .models import RESERVATION_DAYS_RANGE, Domain, Organisation, OrganisationKind, OrganisationStatus
+from .models import (
+    APPROVAL_THRESHOLD_MAX,
+    RESERVATION_DAYS_RANGE,
+    ApprovalRule,
+    Domain,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+)
 from .validators import (
     normalise_email_domain,
     normalise_organisation_number,
@@ -219,19 +227,37 @@ def _check_reservation_days(days) -> int:
 
 # What update_settings checks, per setting: a function that returns the value to store or raises ValidationError.
 # A new setting is a field on Organisation, a checker here, a keyword below and a field on the settings form.
+def _check_approval_rule(rule) -> str:
+    if rule not in ApprovalRule.values:
+        raise ValidationError(_("Choose one of the rules."), code="invalid_choice")
+    return rule
+
+
+def _check_approval_threshold(amount) -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= APPROVAL_THRESHOLD_MAX:
+        raise ValidationError(
+            _("Give an amount from 0 to %(high)s SEK.") % {"high": APPROVAL_THRESHOLD_MAX}, code="range"
+        )
+    return amount
+
+
 _SETTING_CHECKS = {
     "reservation_days": _check_reservation_days,
+    "approval_rule": _check_approval_rule,
+    "approval_threshold": _check_approval_threshold,
 }
 
 
 @transaction.atomic
-def update_settings(*, organisation: Organisation, reservation_days: int | None = None) -> Organisation:
+def update_settings(*, organisation: Organisation, reservation_days: int | None = None,
+                    approval_rule: str | None = None, approval_threshold: int | None = None) -> Organisation:
     """Change the settings an organisation's own admin may change (its "Settings" page, and the console).
 
     A setting given as None is left as it is. Every value is checked before anything is written; a ValidationError
     names each bad one by its field.
     """
-    given = {"reservation_days": reservation_days}
+    given = {"reservation_days": reservation_days, "approval_rule": approval_rule,
+             "approval_threshold": approval_threshold}
     changes, problems = {}, {}
     for name, value in given.items():
         if value is None:
