@@ -221,7 +221,7 @@ def test_the_queue_shows_what_awaits_and_approving_proceeds(ystad, world):
     assert page.status_code == 200
     assert "Godkännandebord" in page.content.decode() and "Rut Reserverare" in page.content.decode()
     answer = client.post(f"/bokningar/{booking.uuid}/godkann/", follow=True)
-    assert "You approved" in answer.content.decode()
+    assert "Du godkände" in answer.content.decode()
     with schema_context(ystad.schema_name):
         assert Booking.objects.get(pk=booking.pk).status == BookingStatus.RESERVED
 
@@ -244,6 +244,14 @@ def test_the_queue_in_swedish(ystad, world):
     page = client.get("/att-godkanna/", HTTP_ACCEPT_LANGUAGE="sv")
     assert page.status_code == 200
     assert "Att godkänna" in page.content.decode()
+
+
+def test_the_queue_in_english(ystad, world, settings):
+    client = client_for(ystad, world["manager"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/att-godkanna/")
+    assert page.status_code == 200
+    assert "To approve" in page.content.decode() and "Nothing waits for your approval." in page.content.decode()
 
 
 def test_the_queue_is_only_for_department_managers(ystad, world):
