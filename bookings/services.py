@@ -380,6 +380,10 @@ def _book_loan(current, actor: Party, *, start: datetime, end: datetime, quantit
 # ---------------------------------------------------------------------------------------------- approvals
 
 
+def awaits_approval(*, booking: Booking) -> bool:
+    return booking.status == BookingStatus.AWAITING_APPROVAL
+
+
 def approval_required(*, requester, listing, value: Decimal) -> bool:
     """Whether the organisation's rule (tenants.selectors.approval_policy, decision 0045) asks a department
     manager to approve ``requester``'s booking of ``listing`` worth ``value`` SEK before it goes ahead."""

@@ -21,6 +21,7 @@ from accounts.services import ensure_departments, ensure_superuser, ensure_user
 from reports.services import refresh_impact_ledger_of_all
 from tenants.services import OrganisationDetails, domain_for, provision_organisation
 
+from .approvals import seed_demo_approvals
 from .deals import seed_demo_deals
 from .factors import seed_demo_factor_version
 from .listings import seed_demo_listings
@@ -160,6 +161,10 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     for organisation in trading:
         with schema_context(organisation.schema_name):
             seed_demo_wanted(organisation=organisation)
+    # Ystad asks a manager to approve bookings above 2,000 SEK, and one request awaits its chef (decision 0045).
+    for organisation in trading:
+        with schema_context(organisation.schema_name):
+            seed_demo_approvals(organisation=organisation, password=password)
     settle_demo_events(organisations=trading)
     connection.set_schema_to_public()
     # A second factor version, in force from halfway through this year (decision 0035).
