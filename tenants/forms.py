@@ -22,15 +22,19 @@ class OrganisationSettingsForm(forms.Form):
                     "sides are reminded three days before."),
     )
     approval_rule = forms.ChoiceField(
-        label=_("A department manager approves a booking"), choices=ApprovalRule.choices,
+        label=_("A department manager approves a booking"), choices=ApprovalRule.choices, required=False,
         help_text=_("Before a reservation or loan by one of your people goes ahead, the manager of their department "
                     "(or of its förvaltning) approves it."),
     )
     approval_threshold = forms.IntegerField(
-        label=_("Approval above (SEK)"), min_value=0, max_value=APPROVAL_THRESHOLD_MAX,
+        label=_("Approval above (SEK)"), min_value=0, max_value=APPROVAL_THRESHOLD_MAX, required=False,
         help_text=_("With the rule \u201cabove an amount\u201d: a booking worth more than this (price times "
                     "quantity, or a rental's fee) waits for approval."),
     )
+
+    def clean_approval_rule(self):
+        # Left out (a client that sends only some settings): left as it is, as the service's None means.
+        return self.cleaned_data["approval_rule"] or None
 
     # The page's sections, each a heading and its fields, in order.
     SECTIONS = [

@@ -21,7 +21,7 @@ from outbox.models import OutboxMessage
 from tenants.services import update_settings
 from tests.booking_support import day, lendable
 from tests.catalog_factories import make_listing
-from tests.conftest import client_for
+from tests.conftest import client_for, user_in
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
@@ -100,7 +100,7 @@ def test_a_waiting_reservation_holds_the_item_and_approval_lets_it_proceed(ystad
         assert approved.status == BookingStatus.RESERVED
         assert [event.step for event in approved.events.order_by("pk")] == ["reserved", "approval_asked", "approved"]
         assert len(_emails_to(world["giver"].email)) == contact_told_before + 1, "the contact is told as usual"
-        assert any("Approved" in message.payload["subject"] for message in _emails_to(world["requester"].email))
+        assert any(message.payload["subject"].startswith("Godkänd") for message in _emails_to(world["requester"].email))
 
 
 def test_refusing_frees_the_item_and_tells_the_requester_why(ystad, world):
@@ -113,7 +113,7 @@ def test_refusing_frees_the_item_and_tells_the_requester_why(ystad, world):
         # then
         assert (refused.status, refused.cancel_reason) == (BookingStatus.NOT_APPROVED, "Vi har redan bord")
         told = _emails_to(world["requester"].email)[-1]
-        assert "Not approved" in told.payload["subject"] and "Vi har redan bord" in told.payload["body"]
+        assert told.payload["subject"].startswith("Inte godkänd") and "Vi har redan bord" in told.payload["body"]
         assert services.reserve_listing(listing=world["free"], by=UserFactory(department=world["enhet"]),
                                         quantity=2).status == BookingStatus.AWAITING_APPROVAL, "free again"
 
@@ -292,3 +292,16 @@ def test_the_queue_does_not_grow_in_queries_with_the_requests(ystad, world):
             listing = make_listing(author=world["giver"], title=f"Godkännandelampa {n}")
             services.reserve_listing(listing=listing, by=world["requester"])
     assert count() == few
+
+
+def test_an_admin_sets_the_rule_on_the_settings_page(ystad):
+    # given
+    client = client_for(ystad, user_in(ystad, "admin"))
+    # when
+    response = client.post("/installningar/", {"reservation_days": 14, "approval_rule": "above_value",
+                                                "approval_threshold": 1500})
+    # then
+    assert response.status_code == 302
+    ystad.refresh_from_db()
+    assert (ystad.approval_rule, ystad.approval_threshold) == ("above_value", 1500)
+    assert "Godkännande över (kr)" in client.get("/installningar/").content.decode()
