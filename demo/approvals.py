@@ -29,9 +29,9 @@ def seed_demo_approvals(*, organisation, password: str) -> None:
     if organisation.slug != "ystad":
         return
     with transaction.atomic():
-        update_settings(organisation=organisation, approval_rule="above_value", approval_threshold=THRESHOLD)
         if catalog.listings_titled(titles=[TITLE]):
-            return
+            return  # seeded before: the admin may have changed the rule since
+        update_settings(organisation=organisation, approval_rule="above_value", approval_threshold=THRESHOLD)
         people = {p.role: p for p in colleagues() if p.email.endswith("@ystad.example") and p.department_id}
         manager, operator = people.get(Role.DEPARTMENT_MANAGER), people.get(Role.OPERATOR)
         if manager is None or operator is None:

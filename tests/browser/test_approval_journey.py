@@ -1,5 +1,5 @@
 """A department manager's approval, as the people use it (decision 0045): at Ystad (which asks for approval above
-2,000 SEK in the demo) a teacher reserves something sold for 3,000 SEK, her manager approves it from "Att
+2,000 SEK in the demo) a teacher reserves something sold for 3,000 SEK, his manager approves it from "Att
 godkänna", and the reservation goes ahead. The queue is accessible (axe) in Swedish and English."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.conftest import user_in
 TITLE = "Godkännandetavla Qzvx"
 
 
-def test_a_teacher_reserves_and_her_manager_approves(page, url, audit, django_db_blocker):
+def test_a_teacher_reserves_and_his_manager_approves(page, url, audit, django_db_blocker):
     # given a whiteboard sold for 3,000 SEK by the labour-market unit
     with django_db_blocker.unblock(), schema_context("org_ystad"):
         operator = user_in(SimpleNamespace(schema_name="org_ystad", slug="ystad"), "operator")
@@ -29,11 +29,11 @@ def test_a_teacher_reserves_and_her_manager_approves(page, url, audit, django_db
         log_in(page, url, "ystad.localhost", "lars.larare@ystad.example")
         page.goto(url("ystad.localhost", f"/annonser/{listing.uuid}/"))
         page.get_by_role("button", name="Reservera", exact=True).click()
-        # then it waits for her manager
+        # then it waits for his manager
         expect(page.locator(".messages")).to_contain_text("väntar på din chefs godkännande")
         log_out(page)
 
-        # when her manager opens "Att godkänna" from the menu
+        # when his manager opens "Att godkänna" from the menu
         log_in(page, url, "ystad.localhost", "chef@ystad.example")
         page.get_by_role("link", name="Att godkänna").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Att godkänna")
