@@ -20,6 +20,7 @@ def test_two_answers_at_once_are_decided_one_after_the_other(settings, tmp_path,
         with schema_context(organisation.schema_name):
             manager = User.objects.create_user("samtidig-chef@ystad.example", role=Role.DEPARTMENT_MANAGER,
                                                department=people["personal"].department, full_name="Samtidig Chef")
+            before = (organisation.approval_rule, organisation.approval_threshold)
             update_settings(organisation=organisation, approval_rule="all")
         try:
             with committed_listing(organisation, author=people["operator"], quantity=1) as chair:
@@ -42,5 +43,5 @@ def test_two_answers_at_once_are_decided_one_after_the_other(settings, tmp_path,
                     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.RESERVED
         finally:
             with schema_context(organisation.schema_name):
-                update_settings(organisation=organisation, approval_rule="none")
+                update_settings(organisation=organisation, approval_rule=before[0], approval_threshold=before[1])
                 manager.delete()

@@ -26,7 +26,7 @@ def test_a_teacher_reserves_and_his_manager_approves(page, url, audit, django_db
                                category_name="Övriga möbler")
     try:
         # when the teacher reserves it
-        log_in(page, url, "ystad.localhost", "lars.larare@ystad.example")
+        log_in(page, url, "ystad.localhost", "lars.larare@skola.ystad.example")
         page.goto(url("ystad.localhost", f"/annonser/{listing.uuid}/"))
         page.get_by_role("button", name="Reservera", exact=True).click()
         # then it waits for his manager
