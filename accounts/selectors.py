@@ -193,7 +193,33 @@ def person(*, uuid) -> User | None:
 
 def person_by_pk(*, pk: int) -> User | None:
     return User.objects.filter(pk=pk).first()
+
+
 def names_by_id() -> dict[int, str]:
     """Everyone of the organisation, those no longer active included, by id: their name, else their address (the
     history names who did what, decision 0042). One query."""
     return {pk: name or email for pk, name, email in User.objects.values_list("pk", "full_name", "email")}
+
+
+def approvers(*, department_id: int | None) -> list[User]:
+    """Who approves the bookings of a department's people (decision 0045): its active department managers, or,
+    when an enhet has none, those of its förvaltning. Empty when neither has one (then nobody can approve, and the
+    organisation's admins are the fallback the caller chooses)."""
+    if department_id is None:
+        return []
+    own = Department.objects.filter(pk=department_id).values_list("parent_id", flat=True).first()
+    managers = User.objects.filter(role=Role.DEPARTMENT_MANAGER, is_active=True).order_by("email")
+    found = list(managers.filter(department_id=department_id))
+    if not found and own is not None:
+        found = list(managers.filter(department_id=own))
+    return found
+
+
+def approved_departments(*, user: User) -> list[int]:
+    """The departments whose people's bookings ``user`` approves: their own, and, for a förvaltning's manager, its
+    enheter that have no active manager of their own. Empty for anyone who is not a department manager."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.DEPARTMENT_MANAGER and user.department_id):
+        return []
+    managed = User.objects.filter(role=Role.DEPARTMENT_MANAGER, is_active=True).values("department_id")
+    orphans = Department.objects.filter(parent_id=user.department_id).exclude(pk__in=managed)
+    return [user.department_id, *orphans.values_list("pk", flat=True)]

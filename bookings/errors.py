@@ -65,6 +65,10 @@ NO_EXTENSION = ("no_extension", _("No extension has been asked for."), 409)
 # Deals with other organisations (exchange.deal_services).
 DEAL_BOOKED = ("deal_booked", _("This request has already been accepted."), 409)
 
+# A department manager's approval (decision 0045).
+OWN_APPROVAL = ("own_approval", _("You cannot approve or refuse your own request: another manager must."), 403)
+NOT_APPROVER = ("not_allowed", _("Only the manager of the requester's department can approve or refuse this."), 403)
+
 # The waiting list.
 NOT_OUT = ("not_out", _("It is free now: book it instead of waiting."), 409)
 ALREADY_WAITING = ("already_waiting", _("You are already on the waiting list."), 409)

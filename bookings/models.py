@@ -191,6 +191,7 @@ class NoticeKind(models.TextChoices):
     BOOKED = "booked", _("Loan booked")
     EXTENSION_ASKED = "extension_asked", _("Extension asked for")
     EXTENSION_ANSWERED = "extension_answered", _("Extension answered")
+    APPROVAL_ANSWERED = "approval_answered", _("Approval answered")
 
 
 class WaitlistEntry(models.Model):

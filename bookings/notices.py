@@ -25,6 +25,7 @@ TEMPLATES = {
     NoticeKind.BOOKED: "booked",
     NoticeKind.EXTENSION_ASKED: "extension_asked",
     NoticeKind.EXTENSION_ANSWERED: "extension_answered",
+    NoticeKind.APPROVAL_ANSWERED: "approval_answered",
 }
 
 
@@ -34,7 +35,7 @@ def _recipient(event: BookingEvent, kind: str):
     booking = event.booking
     if kind in (NoticeKind.RESERVED, NoticeKind.BOOKED, NoticeKind.EXTENSION_ASKED, NoticeKind.CANCELLED_FOR_CONTACT):
         return booking.contact
-    if kind == NoticeKind.EXTENSION_ANSWERED:
+    if kind in (NoticeKind.EXTENSION_ANSWERED, NoticeKind.APPROVAL_ANSWERED):
         return booking.borrower
     if kind == NoticeKind.CANCELLED:
         return booking.borrower if event.actor != booking.borrower else booking.contact
@@ -75,6 +76,23 @@ def enqueue_booking_notice(*, event: BookingEvent, kind: str) -> None:
     context = {"event": event, "booking": booking, "listing": booking.listing, "person": person, **links}
     _enqueue(key=f"booking:{booking.uuid}:{event.pk}:{kind}", template=TEMPLATES[kind], context=context,
              email=person.email)
+
+
+def enqueue_approval_asked(*, event: BookingEvent, approvers) -> None:
+    """Each manager who may approve a booking is asked to, with a link to their queue (decision 0045)."""
+    booking = event.booking
+    links = _links(booking.listing, booking)
+    if not links:
+        return
+    organisation = current_organisation()
+    queue_url = organisation_base_url(organisation=organisation) + reverse("approval_queue")
+    for person in approvers:
+        if not person.email:
+            continue
+        context = {"event": event, "booking": booking, "listing": booking.listing, "person": person,
+                   "queue_url": queue_url, **links}
+        _enqueue(key=f"booking:{booking.uuid}:{event.pk}:approval_asked:{person.person}", template="approval_asked",
+                 context=context, email=person.email)
 
 
 def enqueue_waitlist_notice(*, entry: WaitlistEntry) -> None:

@@ -3,7 +3,7 @@ compared as a Party (organisation and UUID), so that one organisation's user 5 i
 
 from __future__ import annotations
 
-from accounts.selectors import party_of
+from accounts.selectors import approved_departments, party_of
 from catalog import selectors as listings
 
 from .models import Booking
@@ -26,5 +26,10 @@ def can_cancel(user, booking: Booking) -> bool:
     return is_borrower(user, booking) or acts_for_owner(user, booking)
 
 
+def approves(user, booking: Booking) -> bool:
+    """The manager of the borrower's department (or of its förvaltning when the enhet has none), decision 0045."""
+    return _active(user) and booking.receiving_department_id in approved_departments(user=user)
+
+
 def can_see(user, booking: Booking) -> bool:
-    return can_cancel(user, booking)
+    return can_cancel(user, booking) or approves(user, booking)

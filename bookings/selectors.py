@@ -180,14 +180,18 @@ def free_now_expression():
 
 def open_bookings_expression():
     """For a query of listings: how many of their bookings wait for the owner (a handover or a pick-up)."""
-    return Count("bookings", filter=Q(bookings__status=BookingStatus.RESERVED))
+    return Count("bookings", filter=Q(bookings__status__in=OPEN))
+
+
+# Claims not yet settled: waiting for a handover or pick-up, or for a department manager's approval first.
+OPEN = (BookingStatus.RESERVED, BookingStatus.AWAITING_APPROVAL)
 
 
 def claims(*, listing) -> tuple[int, int]:
     """What is claimed for good (reserved or handed over, with no end) and how many of those claims are still
     open: what the listing's own status follows (catalog.services.settle_status)."""
     rows = Booking.objects.filter(listing=listing, kind=BookingKind.RESERVATION, status__in=HOLDING).aggregate(
-        claimed=Sum("quantity"), open=Count("pk", filter=Q(status=BookingStatus.RESERVED))
+        claimed=Sum("quantity"), open=Count("pk", filter=Q(status__in=OPEN))
     )
     return rows["claimed"] or 0, rows["open"] or 0
 
@@ -197,7 +201,7 @@ def claims_by_listing(*, listing_ids) -> dict[int, tuple[int, int]]:
     rows = (
         Booking.objects.filter(listing_id__in=list(listing_ids), kind=BookingKind.RESERVATION, status__in=HOLDING)
         .values("listing_id")
-        .annotate(claimed=Sum("quantity"), open=Count("pk", filter=Q(status=BookingStatus.RESERVED)))
+        .annotate(claimed=Sum("quantity"), open=Count("pk", filter=Q(status__in=OPEN)))
         .order_by()
     )
     return {row["listing_id"]: (row["claimed"] or 0, row["open"] or 0) for row in rows}
@@ -533,6 +537,8 @@ def open_bookings_of_count(*, party: Party) -> int:
         is_party("borrower", party) | is_party("contact", party),
         status__in=(BookingStatus.RESERVED, BookingStatus.OUT),
     ).count()
+
+
 # ---------------------------------------------------------------------------------------------- the workspace (0044)
 
 
@@ -562,3 +568,22 @@ def todays_bookings(*, end_of_today: datetime, shown: int = 20) -> TodaysBooking
     returns = part(Booking.objects.filter(kind=BookingKind.LOAN, status=BookingStatus.OUT,
                                           period__endswith__lt=end_of_today), "period")
     return TodaysBookings(*handovers, *pick_ups, *returns)
+
+
+def awaiting_approval(*, department_ids: list[int]) -> QuerySet[Booking]:
+    """The bookings by people of these departments that wait for a manager's approval, oldest first (the queue
+    "Att godkänna", decision 0045): listing, its department and the receiving department joined in."""
+    return (
+        Booking.objects.filter(status=BookingStatus.AWAITING_APPROVAL, receiving_department_id__in=department_ids)
+        .select_related("listing", "listing__department", "receiving_department")
+        .order_by("reserved_at", "pk")
+    )
+
+
+def department_bookings(*, department_ids: list[int], limit: int = 50) -> list[Booking]:
+    """The latest bookings by people of these departments, whatever their state: what a manager oversees."""
+    return list(
+        Booking.objects.filter(receiving_department_id__in=department_ids)
+        .select_related("listing", "receiving_department")
+        .order_by("-reserved_at", "-pk")[:limit]
+    )

@@ -20,12 +20,13 @@ from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import formats, timezone
 
-from accounts.selectors import party_of
+from accounts.selectors import approved_departments, approvers, party_of
 from catalog import selectors as listings
 from catalog import services as listing_services
 from catalog.selectors import LISTING, ListingStatus
 from platform_.lifecycle import Lifecycle, TransitionNotAllowed
 from platform_.parties import Party
+from tenants.selectors import ApprovalRule, approval_policy
 
 from . import deadlines, deal_sync, errors, periods, permissions, selectors
 from .lifecycle import HOLDING, LOAN, MACHINES, RESERVATION, BookingKind, BookingStatus
@@ -97,11 +98,11 @@ def reserve_listing(*, listing, by, quantity: int = 1, message: str = "", notify
         errors.raise_error(errors.OWN_LISTING)
     department = by.department
     return _reserve(current, party_of(user=by), quantity=quantity, message=message, notify=notify,
-                    department=department, cost_centre=department.name if department else "")
+                    department=department, cost_centre=department.name if department else "", requester=by)
 
 
 def _reserve(current, actor: Party, *, quantity: int, message: str, notify: bool, department=None,
-             cost_centre: str = "", deal=None) -> Booking:
+             cost_centre: str = "", deal=None, requester=None) -> Booking:
     if current.offer_type in selectors.LENT_OFFERS:
         errors.raise_error(errors.NEEDS_PERIOD)
     now = timezone.now()
@@ -122,10 +123,16 @@ def _reserve(current, actor: Party, *, quantity: int, message: str, notify: bool
     )
     booking.borrower = actor
     booking.contact = party_of(user=current.contact_person)
+    value = (current.price or Decimal(0)) * quantity
+    approvers = _approvers_if_required(requester, current, value=value)
+    if approvers:
+        booking.status = BookingStatus.AWAITING_APPROVAL
     _insert(booking, errors.SOLD_OUT)
     event = _event(booking, "reserved", actor=actor, note=booking.message)
     listing_services.settle_status(listing=current)
-    if notify:
+    if approvers:
+        _ask_approval(booking, actor=actor, approvers=approvers, notify=notify)
+    elif notify:
         _queue_notice(event, NoticeKind.RESERVED)
     return booking
 
@@ -334,11 +341,12 @@ def book_loan(
         errors.raise_error(errors.OWN_LISTING_LOAN)
     department = by.department
     return _book_loan(current, party_of(user=by), start=start, end=end, quantity=quantity, message=message,
-                      notify=notify, department=department, cost_centre=department.name if department else "")
+                      notify=notify, department=department, cost_centre=department.name if department else "",
+                      requester=by)
 
 
 def _book_loan(current, actor: Party, *, start: datetime, end: datetime, quantity: int, message: str, notify: bool,
-               department=None, cost_centre: str = "", deal=None) -> Booking:
+               department=None, cost_centre: str = "", deal=None, requester=None) -> Booking:
     if quantity < 1:
         errors.raise_error(errors.QUANTITY_INVALID)
     if current.offer_type not in selectors.LENT_OFFERS:
@@ -357,11 +365,95 @@ def _book_loan(current, actor: Party, *, start: datetime, end: datetime, quantit
     booking.borrower = actor
     booking.contact = party_of(user=current.contact_person)
     _record_fee(booking, current)
+    approvers = _approvers_if_required(requester, current, value=booking.fee_amount or Decimal(0))
+    if approvers:
+        booking.status = BookingStatus.AWAITING_APPROVAL
     _insert(booking, errors.PERIOD_TAKEN)
     event = _event(booking, "booked", actor=actor, note=booking.message)
-    if notify:
+    if approvers:
+        _ask_approval(booking, actor=actor, approvers=approvers, notify=notify)
+    elif notify:
         _queue_notice(event, NoticeKind.BOOKED)
     return booking
+
+
+# ---------------------------------------------------------------------------------------------- approvals
+
+
+def awaits_approval(*, booking: Booking) -> bool:
+    return booking.status == BookingStatus.AWAITING_APPROVAL
+
+
+def approval_required(*, requester, listing, value: Decimal) -> bool:
+    """Whether the organisation's rule (tenants.selectors.approval_policy, decision 0045) asks a department
+    manager to approve ``requester``'s booking of ``listing`` worth ``value`` SEK before it goes ahead."""
+    rule, threshold = approval_policy()
+    if rule == ApprovalRule.ALL:
+        return True
+    if rule == ApprovalRule.ABOVE_VALUE:
+        return value > threshold
+    if rule == ApprovalRule.OUTSIDE_DEPARTMENT:
+        return listing.department_id != requester.department_id
+    return False
+
+
+def _approvers_if_required(requester, listing, *, value: Decimal) -> list:
+    """The managers who approve this booking, or none when it goes ahead at once: no rule applies, the requester
+    is another organisation's (a deal: its own organisation decided), or there is nobody but the requester to
+    approve (a request never waits for no one)."""
+    if requester is None or not approval_required(requester=requester, listing=listing, value=value):
+        return []
+    return [user for user in approvers(department_id=requester.department_id) if user.pk != requester.pk]
+
+
+def _ask_approval(booking: Booking, *, actor: Party, approvers: list, notify: bool) -> None:
+    event = _event(booking, "approval_asked", actor=actor)
+    if notify:
+        from .notices import enqueue_approval_asked
+
+        enqueue_approval_asked(event=event, approvers=[party_of(user=user) for user in approvers])
+
+
+def _approver_step(booking: Booking, by):
+    listing, current = _locked_pair(booking)
+    actor = party_of(user=by)
+    if actor == current.borrower:
+        errors.raise_error(errors.OWN_APPROVAL)
+    if current.receiving_department_id not in approved_departments(user=by):
+        errors.raise_error(errors.NOT_APPROVER)
+    return listing, current, actor
+
+
+@transaction.atomic
+def approve_booking(*, booking: Booking, by) -> Booking:
+    """The requester's department manager approves: the booking goes ahead as it would have without approval (a
+    reservation is reserved, a loan is booked) and the listing's contact person is told as usual. Of two managers
+    answering at once, the second waits for the first's lock and is told it has been answered."""
+    listing, current, actor = _approver_step(booking, by)
+    current.status = _step(MACHINES[current.kind], current.status, "approve")
+    current.save(update_fields=["status"])
+    event = _event(current, "approved", actor=actor)
+    listing_services.settle_status(listing=listing)
+    _queue_notice(event, NoticeKind.RESERVED if current.kind == BookingKind.RESERVATION else NoticeKind.BOOKED)
+    _queue_notice(event, NoticeKind.APPROVAL_ANSWERED)
+    return current
+
+
+@transaction.atomic
+def refuse_booking(*, booking: Booking, by, reason: str) -> Booking:
+    """The requester's department manager refuses, with a reason the requester is e-mailed: what it held is free
+    again."""
+    if not reason.strip():
+        errors.raise_error(errors.REASON_REQUIRED)
+    listing, current, actor = _approver_step(booking, by)
+    current.status = _step(MACHINES[current.kind], current.status, "refuse")
+    current.cancelled_at = timezone.now()
+    current.cancel_reason = reason.strip()[:300]
+    current.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    event = _event(current, "not_approved", actor=actor, note=current.cancel_reason)
+    listing_services.settle_status(listing=listing)
+    _queue_notice(event, NoticeKind.APPROVAL_ANSWERED)
+    return current
 
 
 def _owner_step(booking: Booking, by):

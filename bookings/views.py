@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.selectors import approved_departments
 from catalog import selectors as listings
 from catalog.errors import CatalogError
 
@@ -289,6 +291,54 @@ def reservation_cancel(request, uuid):
     return render(request, "bookings/cancel.html", {
         "reservation": booking, "form": form, "next": request.GET.get("next", ""),
     })
+
+
+# ---------------------------------------------------------------------------------------------- approvals
+
+
+@login_required
+@require_GET
+def approval_queue(request):
+    """"Att godkänna": the department manager's queue of their people's bookings awaiting approval, and the latest
+    bookings of their departments (decision 0045). Only for department managers."""
+    departments = approved_departments(user=request.user)
+    if not departments:
+        raise PermissionDenied
+    return render(request, "bookings/approval_queue.html", {
+        "waiting": list(selectors.awaiting_approval(department_ids=departments)),
+        "recent": selectors.department_bookings(department_ids=departments),
+    })
+
+
+@login_required
+@require_POST
+def booking_approve(request, uuid):
+    booking = _booking_or_404(request, uuid)
+    try:
+        services.approve_booking(booking=booking, by=request.user)
+    except CatalogError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You approved the request for “%(title)s”.") % {"title": booking.listing.title})
+    return redirect("approval_queue")
+
+
+@login_required
+@require_POST
+def booking_refuse(request, uuid):
+    booking = _booking_or_404(request, uuid)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect("approval_queue")
+    try:
+        services.refuse_booking(booking=booking, by=request.user, reason=form.cleaned_data["reason"])
+    except CatalogError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You refused the request for “%(title)s”. %(name)s is told why.")
+                         % {"title": booking.listing.title, "name": booking.borrower.name})
+    return redirect("approval_queue")
 
 
 # ---------------------------------------------------------------------------------------------- waiting list

@@ -429,7 +429,7 @@ def listing_reserve(request, uuid):
     status = 400
     if form.is_valid():
         try:
-            booking_services.reserve_listing(
+            booking = booking_services.reserve_listing(
                 listing=listing, by=request.user,
                 quantity=form.cleaned_data["quantity"], message=form.cleaned_data["message"],
             )
@@ -437,6 +437,10 @@ def listing_reserve(request, uuid):
             form.add_error("quantity", error.message)
             status = error.http_status
         else:
+            if booking_services.awaits_approval(booking=booking):
+                messages.success(request, _("Your request for “%(title)s” waits for your manager's approval. You "
+                                            "will get an e-mail when it is answered.") % {"title": listing.title})
+                return redirect("listing_detail", uuid=listing.uuid)
             messages.success(
                 request,
                 _("You have reserved “%(title)s”. The contact person confirms when you have collected it.")

@@ -21,6 +21,7 @@ from accounts.services import ensure_departments, ensure_superuser, ensure_user
 from reports.services import refresh_impact_ledger_of_all
 from tenants.services import OrganisationDetails, domain_for, provision_organisation
 
+from .approvals import seed_demo_approvals
 from .deals import seed_demo_deals
 from .factors import seed_demo_factor_version
 from .listings import seed_demo_listings
@@ -165,6 +166,10 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
             seed_demo_wanted(organisation=organisation)
             # Again: the wanted ads' sewing machine, posted on the way, would be what its poster's form remembers.
             remember_demo_defaults(organisation=organisation)
+    # Ystad asks a manager to approve bookings above 2,000 SEK, and one request awaits its chef (decision 0045).
+    for organisation in trading:
+        with schema_context(organisation.schema_name):
+            seed_demo_approvals(organisation=organisation, password=password)
     settle_demo_events(organisations=trading)
     # Listings stay current (decision 0044): renewed within the limit, and the operator's day at Ystad — a few
     # expiring, two to expire, a draft without a photo, handovers waiting.

@@ -26,7 +26,7 @@ EVIDENCE_KEPT = 3  # first matches per scope kept in the evidence
 OWN, NETWORKS = "hos_oss", "natverk"  # the scopes searched, as the evidence names them
 RUNS_THE_SERVICE = (Role.OPERATOR, Role.ORG_ADMIN)
 # A reservation or deal that did not happen cannot have met a need.
-NOT_HAPPENED_BOOKINGS = ("cancelled", "lapsed")
+NOT_HAPPENED_BOOKINGS = ("cancelled", "lapsed", "not_approved")  # a manager refused it (decision 0045)
 NOT_HAPPENED_DEALS = ("declined", "cancelled", "lapsed")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import LISTING_DAYS_RANGE, RESERVATION_DAYS_RANGE, Organisation
+from .models import APPROVAL_THRESHOLD_MAX, LISTING_DAYS_RANGE, RESERVATION_DAYS_RANGE, ApprovalRule, Organisation
 
 
 class OrganisationSettingsForm(forms.Form):
@@ -21,6 +21,20 @@ class OrganisationSettingsForm(forms.Form):
         help_text=_("A reservation not handed over within this many days lapses, and the item is free again. Both "
                     "sides are reminded three days before."),
     )
+    approval_rule = forms.ChoiceField(
+        label=_("A department manager approves a booking"), choices=ApprovalRule.choices, required=False,
+        help_text=_("Before a reservation or loan by one of your people goes ahead, the manager of their department "
+                    "(or of its förvaltning) approves it."),
+    )
+    approval_threshold = forms.IntegerField(
+        label=_("Approval above (SEK)"), min_value=0, max_value=APPROVAL_THRESHOLD_MAX, required=False,
+        help_text=_("With the rule \u201cabove an amount\u201d: a booking worth more than this (price times "
+                    "quantity, or a rental's fee) waits for approval."),
+    )
+
+    def clean_approval_rule(self):
+        # Left out (a client that sends only some settings): left as it is, as the service's None means.
+        return self.cleaned_data["approval_rule"] or None
 
     # Not required: a form posted without it (an older page) leaves it as it is.
     listing_days = forms.IntegerField(
@@ -35,6 +49,7 @@ class OrganisationSettingsForm(forms.Form):
     SECTIONS = [
         (_("Reservations"), ["reservation_days"]),
         (_("Listings"), ["listing_days"]),
+        (_("Approvals"), ["approval_rule", "approval_threshold"]),
     ]
 
     def sections(self):

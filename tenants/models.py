@@ -22,6 +22,18 @@ RESERVATION_DAYS_RANGE = (1, 365)
 DEFAULT_LISTING_DAYS = 90
 LISTING_DAYS_RANGE = (14, 730)
 
+APPROVAL_THRESHOLD_MAX = 10_000_000
+
+
+class ApprovalRule(models.TextChoices):
+    """When a department manager approves a booking of one of the organisation's people before it goes ahead
+    (bookings.approvals, decision 0045)."""
+
+    NONE = "none", _("Never")
+    ALL = "all", _("Always")
+    ABOVE_VALUE = "above_value", _("When its value is above an amount")
+    OUTSIDE_DEPARTMENT = "outside_department", _("When it is from another department")
+
 
 class OrganisationKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")
@@ -73,6 +85,15 @@ class Organisation(TenantMixin):
         validators=[MinValueValidator(LISTING_DAYS_RANGE[0]), MaxValueValidator(LISTING_DAYS_RANGE[1])],
         help_text=_("A published listing not renewed within this many days expires. Its contact person is reminded "
                     "a week before and can renew it with one click."),
+    )
+    # A department manager's approval before a booking of one of the organisation's people goes ahead (decision 0045).
+    approval_rule = models.CharField(
+        _("approval by a department manager"), max_length=20, choices=ApprovalRule.choices, default=ApprovalRule.NONE,
+    )
+    approval_threshold = models.PositiveIntegerField(
+        _("approval above (SEK)"), default=0, validators=[MaxValueValidator(APPROVAL_THRESHOLD_MAX)],
+        help_text=_("With the rule \u201cabove an amount\u201d: a booking worth more than this (price times "
+                    "quantity, or a rental's fee) waits for approval."),
     )
     # Staff addresses must be at one of these domains (accounts.services.check_staff_email). Empty: staff cannot
     # add addresses themselves, and invitations may go to any address (the admin chooses it).

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django_tenants.utils import get_public_schema_name
 
-from .models import Organisation, OrganisationStatus
+from .models import ApprovalRule, Organisation, OrganisationStatus  # noqa: F401  (ApprovalRule: for other apps)
 from .routing import directory
 from .validators import normalise_email_domain
 
@@ -106,3 +106,13 @@ def current_organisation_id() -> int:
     if organisation is None:
         raise LookupError(f"No organisation has the schema {connection.schema_name!r}.")
     return organisation.pk
+
+
+def approval_policy() -> tuple[str, int]:
+    """The current organisation's rule for a department manager's approval of its people's bookings, and its amount
+    in SEK (decision 0045): read fresh, one query, so that a change on the settings page applies at once."""
+    from django.db import connection
+
+    row = (Organisation.objects.filter(schema_name=connection.schema_name)
+           .values_list("approval_rule", "approval_threshold").first())
+    return row if row is not None else ("none", 0)

@@ -23,8 +23,10 @@ from django_tenants.utils import schema_context, schema_exists
 from . import periodic, template
 from .cloning import clone_schema
 from .models import (
+    APPROVAL_THRESHOLD_MAX,
     LISTING_DAYS_RANGE,
     RESERVATION_DAYS_RANGE,
+    ApprovalRule,
     Domain,
     Organisation,
     OrganisationKind,
@@ -235,21 +237,39 @@ def _check_listing_days(days) -> int:
 
 # What update_settings checks, per setting: a function that returns the value to store or raises ValidationError.
 # A new setting is a field on Organisation, a checker here, a keyword below and a field on the settings form.
+def _check_approval_rule(rule) -> str:
+    if rule not in ApprovalRule.values:
+        raise ValidationError(_("Choose one of the rules."), code="invalid_choice")
+    return rule
+
+
+def _check_approval_threshold(amount) -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= APPROVAL_THRESHOLD_MAX:
+        raise ValidationError(
+            _("Give an amount from 0 to %(high)s SEK.") % {"high": APPROVAL_THRESHOLD_MAX}, code="range"
+        )
+    return amount
+
+
 _SETTING_CHECKS = {
     "reservation_days": _check_reservation_days,
     "listing_days": _check_listing_days,
+    "approval_rule": _check_approval_rule,
+    "approval_threshold": _check_approval_threshold,
 }
 
 
 @transaction.atomic
 def update_settings(*, organisation: Organisation, reservation_days: int | None = None,
-                    listing_days: int | None = None) -> Organisation:
+                    listing_days: int | None = None, approval_rule: str | None = None,
+                    approval_threshold: int | None = None) -> Organisation:
     """Change the settings an organisation's own admin may change (its "Settings" page, and the console).
 
     A setting given as None is left as it is. Every value is checked before anything is written; a ValidationError
     names each bad one by its field.
     """
-    given = {"reservation_days": reservation_days, "listing_days": listing_days}
+    given = {"reservation_days": reservation_days, "listing_days": listing_days, "approval_rule": approval_rule,
+             "approval_threshold": approval_threshold}
     changes, problems = {}, {}
     for name, value in given.items():
         if value is None:
