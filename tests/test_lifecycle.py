@@ -201,8 +201,11 @@ R = BookingStatus
 
 RESERVATION_RULES = {
     "hand_over": {R.RESERVED: R.HANDED_OVER},
-    "cancel": {R.RESERVED: R.CANCELLED},
+    "cancel": {R.RESERVED: R.CANCELLED, R.AWAITING_APPROVAL: R.CANCELLED},
     "lapse": {R.RESERVED: R.LAPSED},
+    # A department manager's answer (decision 0045).
+    "approve": {R.AWAITING_APPROVAL: R.RESERVED},
+    "refuse": {R.AWAITING_APPROVAL: R.NOT_APPROVED},
 }
 
 
@@ -248,9 +251,11 @@ def test_confirming_a_cancelled_reservation_is_refused_with_its_message():
 LOAN_RULES = {
     "pick_up": {R.RESERVED: R.OUT},
     "return": {R.OUT: R.RETURNED},
-    "cancel": {R.RESERVED: R.CANCELLED},
+    "cancel": {R.RESERVED: R.CANCELLED, R.AWAITING_APPROVAL: R.CANCELLED},
     "extend": {R.RESERVED: R.RESERVED, R.OUT: R.OUT},
     "lapse": {R.RESERVED: R.LAPSED},
+    "approve": {R.AWAITING_APPROVAL: R.RESERVED},
+    "refuse": {R.AWAITING_APPROVAL: R.NOT_APPROVED},
 }
 
 
@@ -274,10 +279,11 @@ def test_loan_rules(transition, state):
 
 def test_a_returned_cancelled_or_lapsed_loan_is_final_and_holds_nothing():
     # when / then
-    for state in (R.RETURNED, R.CANCELLED, R.LAPSED):
+    for state in (R.RETURNED, R.CANCELLED, R.LAPSED, R.NOT_APPROVED):
         assert LOAN.allowed(state) == []
         assert state not in HOLDING
-    assert set(HOLDING) == {R.RESERVED, R.HANDED_OVER, R.OUT}
+    # A booking awaiting its manager's approval holds the item, so approving never finds it gone (decision 0045).
+    assert set(HOLDING) == {R.RESERVED, R.HANDED_OVER, R.OUT, R.AWAITING_APPROVAL}
 
 
 def test_returning_a_loan_that_was_never_picked_up_is_refused_with_its_message():
