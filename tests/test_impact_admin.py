@@ -4,6 +4,7 @@ written through impact.services and shown with the statistics."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -59,7 +60,8 @@ def test_an_admin_sees_every_category_with_the_platforms_price_and_sets_our_own_
     assert own.reference_price == Decimal("1800.50") and own.note == "Vårt ramavtal 2026"
     assert own.set_by_name == user_in(ystad, "admin").get_full_name()
     body = client.get("/statistik/referenspriser/").content.decode()
-    assert "1800,50" in body and "Vårt ramavtal 2026" in body
+    # grouped by thousands, as every number in Swedish (decision 0038)
+    assert re.search(r"1\s800,50", body) and "Vårt ramavtal 2026" in body
 
 
 def test_a_price_without_a_note_or_below_zero_is_refused_with_swedish_messages_beside_the_fields(ystad):

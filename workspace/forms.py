@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import selectors as people
 from catalog import selectors as catalog
@@ -52,7 +53,7 @@ ACTIONS = [("renew", _("Renew")), ("withdraw", _("Withdraw")), ("move", _("Move 
 
 
 class BulkForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    action = forms.ChoiceField(label=pgettext_lazy("what to do with the chosen listings", "Action"), choices=ACTIONS)
     all_matching = forms.BooleanField(required=False)
     reason = forms.CharField(label=_("Reason for withdrawing"), required=False, max_length=300)
     department = forms.TypedChoiceField(label=_("New department"), required=False, coerce=int, empty_value=None)

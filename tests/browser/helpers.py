@@ -19,6 +19,12 @@ def log_in(page, url, host: str, email: str) -> None:
 
 def open_menu(page) -> None:
     """On a narrow screen the main menu (and the language switch) fold behind "Meny" (decision 0038): open it."""
+    # After a change of the window's size the script shows or hides the button (static/js/layout.js): wait until it
+    # has, so that the button is not clicked as it disappears.
+    page.wait_for_function(
+        "() => { const b = document.getElementById('menu-button');"
+        " return !b || b.hidden === !window.matchMedia('(max-width: 48rem)').matches; }"
+    )
     button = page.locator("#menu-button")
     if button.is_visible() and button.get_attribute("aria-expanded") != "true":
         button.click()

@@ -22,10 +22,16 @@ OPERATOR = "operator@ystad.example"
 
 
 def _remembered(django_db_blocker):
-    from catalog.models import PostingDefaults
+    """The operator's posting defaults as they are (restored afterwards), after making sure they name a place: the
+    demo remembers one, but a journey before this one may have posted as the operator without one."""
+    from catalog.models import Place, PostingDefaults
 
     with django_db_blocker.unblock(), schema_context("org_ystad"):
-        return PostingDefaults.objects.filter(user__email=OPERATOR).values().first()
+        remembered = PostingDefaults.objects.filter(user__email=OPERATOR).values().first()
+        if remembered and remembered["place_id"] is None:
+            place = Place.objects.filter(is_active=True).order_by("name", "pk").first()
+            PostingDefaults.objects.filter(user_id=remembered["user_id"]).update(place=place)
+        return remembered
 
 
 def _restore(django_db_blocker, remembered) -> None:
