@@ -168,9 +168,6 @@ def department_tree(*, active: bool = True) -> list[TreeRow]:
     return result
 
 
-def departments_by_pk(*, ids) -> dict[int, Department]:
-    return {department.pk: department for department in Department.objects.filter(pk__in=list(ids))}
-
 
 def people(*, query: str = "", department_id: int | None = None, role: str = "", active: bool = True
            ) -> QuerySet[User]:
@@ -180,7 +177,7 @@ def people(*, query: str = "", department_id: int | None = None, role: str = "",
     if query:
         queryset = queryset.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
     if department_id:
-        queryset = queryset.filter(Q(department_id=department_id) | Q(department__parent_id=department_id))
+        queryset = queryset.filter(department_id__in=department_subtree(department_id=department_id))
     if role:
         queryset = queryset.filter(role=role)
     return queryset.order_by("full_name", "email")

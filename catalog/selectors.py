@@ -882,9 +882,7 @@ def workspace_listings(*, filters: WorkspaceFilters) -> QuerySet[Listing]:
             for term in terms:
                 queryset = queryset.filter(title__icontains=term)
     if filters.department_id:
-        queryset = queryset.filter(
-            Q(department_id=filters.department_id) | Q(department__parent_id=filters.department_id)
-        )
+        queryset = queryset.filter(department_id__in=people.department_subtree(department_id=filters.department_id))
     if filters.status == "expired":
         queryset = queryset.filter(status=ListingStatus.WITHDRAWN, expired_at__isnull=False)
     elif filters.status:
@@ -942,8 +940,5 @@ def listings_needing_attention(*, expiring_before: datetime, expired_since: date
     no_description = part(live.filter(description=""), "-published_at")
     return Attention(*expired, *expiring, *no_photo, *no_description)
 
-
-def listings_by_ids(*, ids) -> QuerySet[Listing]:
-    return Listing.objects.filter(pk__in=list(ids))
 
 
