@@ -70,7 +70,8 @@ ID_PAGES = LISTING_PAGES + RESERVATION_PAGES + PHOTO_PAGES
 EVERY_PAGE = ID_PAGES + PLAIN_PAGES + ADMIN_PAGES + ADMIN_WRITES + DJANGO_ADMIN_PAGES
 
 # What a POST carries: enough to do harm if it reached a view that did not check.
-POST_DATA = {"title": "Kapad", "name": "Kapad", "platform_key": "other", "quantity": "1", "reason": "Kapad", "message": "Kapad", "next": "/"}
+POST_DATA = {"title": "Kapad", "name": "Kapad", "platform_key": "other", "quantity": "1", "reason": "Kapad",
+             "message": "Kapad", "next": "/"}
 
 
 @pytest.fixture(autouse=True)

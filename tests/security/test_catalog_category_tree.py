@@ -1,9 +1,9 @@
 """Finding 2 of issue 13: an organisation admin could make a category its own parent, after which
 ``GET /api/listings/?category=<id>`` never answered and held a worker every organisation shares.
 
-Category trees cannot form a cycle — refused by the service, by the category pages (Administrera › Kategorier, and
-Django admin's form for platform staff; with a message, not a constraint name) and by the database — and every walk of the tree is bounded, so that even a cycle forced in by hand answers
-at once (decision 0018).
+Category trees cannot form a cycle — refused by the service, by the category pages (Administrera › Kategorier,
+and Django admin's form for platform staff; with a message, not a constraint name) and by the database — and
+every walk of the tree is bounded, so that even a cycle forced in by hand answers at once (decision 0018).
 """
 
 from __future__ import annotations
