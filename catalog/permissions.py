@@ -54,8 +54,9 @@ def can_run_organisation(user) -> bool:
 
 
 def can_manage_categories(user) -> bool:
-    """The category tree is the organisation's: its admins shape it."""
-    return user.is_authenticated and user.is_active and user.role == Role.ORG_ADMIN
+    """The category tree is the organisation's: its admins shape it (at /administrera/kategorier/), and platform
+    staff may on their behalf (a superuser of the schema, in Django admin at /admin/, decision 0039)."""
+    return user.is_authenticated and user.is_active and (user.role == Role.ORG_ADMIN or user.is_superuser)
 
 
 def can_manage_sharing(user) -> bool:

@@ -15,6 +15,7 @@ from bookings import services as booking_services
 from catalog import services
 from catalog.models import Category
 
+from .admin_support import platform_staff_in
 from .catalog_factories import make_listing, photo_upload
 from .conftest import client_for, user_in
 from .factories import DepartmentFactory, UserFactory
@@ -53,6 +54,7 @@ class World:
         self.schema = ystad.schema_name
         self.owner = user_in(ystad, "personal")
         self.colleague = user_in(ystad, "chef")
+        self.platform_staff = platform_staff_in(ystad)
         self.size = 0
         with schema_context(self.schema):
             self.administration = DepartmentFactory(name="Mätförvaltningen")
@@ -128,7 +130,8 @@ class World:
             "create form": (self.owner, "/annonser/ny/"),
             "withdraw form": (self.owner, f"{main}ta-ned/"),
             "photo": (self.colleague, f"/bilder/{photo}/thumb/"),
-            "category admin": ("admin", "/admin/catalog/category/"),
+            "category admin": ("admin", "/administrera/kategorier/"),
+            "category admin, Django admin (platform staff)": (self.platform_staff, "/admin/catalog/category/"),
         }
 
 

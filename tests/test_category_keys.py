@@ -20,6 +20,7 @@ from taxonomy.services import sync_platform_categories
 from taxonomy.tree import PLATFORM_TREE
 from tenants.services import OrganisationDetails, provision_organisation
 
+from .admin_support import assert_sent_to_administrera, platform_staff_in
 from .conftest import client_for, user_in
 
 pytestmark = pytest.mark.django_db
@@ -136,20 +137,45 @@ def test_a_new_category_needs_a_platform_category_that_exists(ystad):
         assert create("furniture.other").platform_key == "furniture.other"
 
 
-def test_the_admin_form_asks_for_the_platform_category_and_saves_it(ystad):
-    # given Ystad's admin on the add form
+def test_the_category_form_asks_for_the_platform_category_and_saves_it(ystad):
+    # given Ystad's admin on the form that creates a category (Administrera › Kategorier)
     client = client_for(ystad, user_in(ystad, "admin"))
+    form = client.get("/administrera/kategorier/").content.decode()
+    assert "Plattformskategori" in form and "Möbler › Kontorsstolar" in form
+    with schema_context(ystad.schema_name):
+        furniture = Category.objects.get(name="Möbler")
+    data = {"name": "Ergonomiska stolar", "name_en": "", "parent": furniture.pk, "position": 30}
+    # when she leaves it out, then the form says so and nothing is saved
+    refused = client.post("/administrera/kategorier/", data)
+    assert refused.status_code == 400
+    assert "Ergonomiska stolar" in refused.content.decode()  # the form again, as she filled it
+    with schema_context(ystad.schema_name):
+        assert not Category.objects.filter(name="Ergonomiska stolar").exists()
+    # when she chooses office chairs, then the category is saved with that key
+    saved = client.post("/administrera/kategorier/", {**data, "platform_key": "furniture.office_chairs"})
+    assert saved.status_code == 302
+    with schema_context(ystad.schema_name):
+        assert Category.objects.get(name="Ergonomiska stolar").platform_key == "furniture.office_chairs"
+    # and the list shows each category's platform category
+    assert "Möbler › Kontorsstolar" in client.get("/administrera/kategorier/").content.decode()
+
+
+def test_the_django_admin_form_asks_for_the_platform_category_for_platform_staff_only(ystad):
+    # given platform staff on Django admin's add form at Ystad's host (the organisation's admin is sent away)
+    assert_sent_to_administrera(client_for(ystad, user_in(ystad, "admin")).get("/admin/catalog/category/add/"),
+                                "/administrera/kategorier/")
+    client = client_for(ystad, platform_staff_in(ystad))
     form = client.get("/admin/catalog/category/add/").content.decode()
     assert "Plattformskategori" in form and "Möbler › Kontorsstolar" in form
     with schema_context(ystad.schema_name):
         furniture = Category.objects.get(name="Möbler")
     data = {"name": "Ergonomiska stolar", "name_en": "", "parent": furniture.pk, "position": 30, "_save": "Spara"}
-    # when she leaves it out, then the form says so and nothing is saved
+    # when it is left out, then the form says so and nothing is saved
     refused = client.post("/admin/catalog/category/add/", data)
     assert refused.status_code == 200
     with schema_context(ystad.schema_name):
         assert not Category.objects.filter(name="Ergonomiska stolar").exists()
-    # when she chooses office chairs, then the category is saved with that key
+    # when office chairs are chosen, then the category is saved with that key
     saved = client.post("/admin/catalog/category/add/", {**data, "platform_key": "furniture.office_chairs"})
     assert saved.status_code == 302
     with schema_context(ystad.schema_name):

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from .admin_support import PLATFORM_STAFF_ONLY, SENT_TO_ADMINISTRERA, assert_sent_to_administrera, platform_staff_in
 from .conftest import PASSWORD, client_for, demo_email, host_of, user_in
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_a_ystad_session_cookie_is_not_accepted_at_skurup(ystad, skurup):
     replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
 
     # then Skurup does not know the session
-    for path in ["/", "/kollegor/", "/admin/"]:
+    for path in ["/", "/kollegor/", "/administrera/", "/admin/"]:
         response = replay.get(path)
         assert response.status_code == 302, path
         assert "/login/" in response["Location"]
@@ -83,9 +84,32 @@ def test_an_organisation_admin_is_not_a_platform_admin(ystad):
 
 
 def test_organisation_admin_pages_are_for_organisation_admins_only(ystad):
-    assert client_for(ystad, user_in(ystad, "admin")).get("/admin/").status_code == 200
-    response = client_for(ystad, user_in(ystad, "personal")).get("/admin/")
-    assert response.status_code == 302
+    assert client_for(ystad, user_in(ystad, "admin")).get("/administrera/").status_code == 200
+    assert client_for(ystad, user_in(ystad, "personal")).get("/administrera/").status_code == 403
+
+
+def test_django_admin_at_an_organisation_is_for_platform_staff_only(ystad):
+    # given the organisation's admin, a member, and platform staff (a superuser of Ystad's schema)
+    admin = client_for(ystad, user_in(ystad, "admin"))
+    member = client_for(ystad, user_in(ystad, "personal"))
+    staff = client_for(ystad, platform_staff_in(ystad))
+
+    # then only platform staff get Django admin
+    assert staff.get("/admin/").status_code == 200
+    # the organisation's admin is sent to Delbar's own page for the same thing, and told why
+    assert_sent_to_administrera(admin.get("/admin/"))
+    assert_sent_to_administrera(admin.get("/admin/login/?next=/admin/"))
+    assert_sent_to_administrera(admin.get("/admin/catalog/category/"), "/administrera/kategorier/")
+    assert_sent_to_administrera(admin.get("/admin/outbox/outboxmessage/"), "/administrera/e-post/")
+    assert_sent_to_administrera(admin.get("/admin/accounts/user/"), "/administrera/personer/")
+    told = admin.get("/admin/", follow=True)
+    assert told.redirect_chain == [("/administrera/", 302)]
+    assert SENT_TO_ADMINISTRERA in told.content.decode()
+    # a member gets a 403 page saying who it is for, not Django admin's login form
+    for path in ("/admin/", "/admin/login/?next=/admin/"):
+        refused = member.get(path)
+        assert refused.status_code == 403, path
+        assert PLATFORM_STAFF_ONLY in refused.content.decode() and 'name="password"' not in refused.content.decode()
 
 
 def test_ystads_invitation_link_is_worthless_at_skurup(ystad, skurup):

@@ -25,6 +25,7 @@ from outbox.email import message_id
 from outbox.models import MessageState, OutboxMessage
 from outbox.services import deliver_due, enqueue, enqueue_email, retry
 
+from .admin_support import assert_sent_to_administrera, platform_staff_in
 from .catalog_factories import make_listing
 from .conftest import client_for, user_in
 from .mail_backends import FlakyBackend
@@ -206,7 +207,7 @@ def test_a_failing_email_is_retried_later_then_given_up_where_the_admin_sees_and
         assert (failing.state, failing.attempts) == (MessageState.DEAD, 3)
 
     # and the organisation admin sees it among the given-up messages
-    page = client_for(ystad, user_in(ystad, "admin")).get("/admin/outbox/outboxmessage/?state=dead")
+    page = client_for(ystad, user_in(ystad, "admin")).get("/administrera/e-post/?status=dead")
     assert page.status_code == 200
     assert "saknas@ystad.example" in page.content.decode() and "finns@ystad.example" not in page.content.decode()
 
@@ -224,15 +225,23 @@ def test_a_failing_email_is_retried_later_then_given_up_where_the_admin_sees_and
 
 
 @pytest.mark.django_db
-def test_the_admin_retries_from_its_list_and_other_organisations_never_see_the_messages(ystad, skurup):
+def test_platform_staff_retry_from_the_admin_list_and_other_organisations_never_see_the_messages(ystad, skurup):
     with schema_context(ystad.schema_name):
         _email("admin-retry")
         message = OutboxMessage.objects.get(key="test:admin-retry")
         OutboxMessage.objects.filter(pk=message.pk).update(dead_at=timezone.now(), attempts=10)
-    admin = client_for(ystad, user_in(ystad, "admin"))
+    retry_it = {"action": "retry_now", "_selected_action": [message.pk]}
 
-    # when Ystad's admin retries it from the list
-    response = admin.post("/admin/outbox/outboxmessage/", {"action": "retry_now", "_selected_action": [message.pk]})
+    # when Ystad's organisation admin tries the retry in Django admin, then they are sent to Administrera's
+    # read-only list (Django admin is platform staff's, decision 0039) and nothing is retried
+    admin = client_for(ystad, user_in(ystad, "admin"))
+    assert_sent_to_administrera(admin.post("/admin/outbox/outboxmessage/", retry_it), "/administrera/e-post/")
+    with schema_context(ystad.schema_name):
+        message.refresh_from_db()
+        assert message.state == MessageState.DEAD
+
+    # when platform staff retry it from the list
+    response = client_for(ystad, platform_staff_in(ystad)).post("/admin/outbox/outboxmessage/", retry_it)
 
     # then it is due again
     assert response.status_code == 302
@@ -242,19 +251,27 @@ def test_the_admin_retries_from_its_list_and_other_organisations_never_see_the_m
 
     # and Skurup's admin, at Skurup, finds no such message; a member of Ystad may not look
     skurup_admin = client_for(skurup, user_in(skurup, "admin"))
-    answer = skurup_admin.get(f"/admin/outbox/outboxmessage/{message.pk}/change/", follow=True)
-    assert "admin-retry@ystad.example" not in answer.content.decode()
-    assert client_for(ystad, user_in(ystad, "personal")).get("/admin/outbox/outboxmessage/").status_code == 302
+    for path in ("/administrera/e-post/", f"/admin/outbox/outboxmessage/{message.pk}/change/"):
+        answer = skurup_admin.get(path, follow=True)
+        assert answer.status_code == 200, path
+        assert "admin-retry@ystad.example" not in answer.content.decode()
+    member = client_for(ystad, user_in(ystad, "personal"))
+    for path in ("/administrera/e-post/", "/admin/outbox/outboxmessage/"):
+        refused = member.get(path)
+        assert refused.status_code == 403, path
+        assert "admin-retry@ystad.example" not in refused.content.decode()
 
 
 @pytest.mark.django_db
-def test_the_admin_list_of_messages_costs_the_same_queries_for_5_and_50(ystad):
-    admin = client_for(ystad, user_in(ystad, "admin"))
+@pytest.mark.parametrize(("who", "path"), [("admin", "/administrera/e-post/"),
+                                           ("platform staff", "/admin/outbox/outboxmessage/")])
+def test_the_list_of_messages_costs_the_same_queries_for_5_and_50(ystad, who, path):
+    admin = client_for(ystad, platform_staff_in(ystad) if who == "platform staff" else user_in(ystad, who))
 
     def counted() -> int:
-        admin.get("/admin/outbox/outboxmessage/")  # warm caches (host routing, content types)
+        admin.get(path)  # warm caches (host routing, content types)
         with CaptureQueriesContext(connection) as queries:
-            assert admin.get("/admin/outbox/outboxmessage/").status_code == 200
+            assert admin.get(path).status_code == 200
         return len(queries)
 
     with schema_context(ystad.schema_name):
@@ -265,6 +282,7 @@ def test_the_admin_list_of_messages_costs_the_same_queries_for_5_and_50(ystad):
         for n in range(5, 50):
             _email(f"list-{n}")
     assert counted() == few
+    assert "list-49@ystad.example" in admin.get(path).content.decode()
 
 
 @pytest.mark.django_db

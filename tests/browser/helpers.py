@@ -84,3 +84,30 @@ def remove_listings_titled(django_db_blocker, title: str, schema_name: str = "or
         Booking.objects.filter(listing__in=listings).delete()
         ListingPhoto.objects.filter(listing__in=listings).delete()
         listings.delete()
+
+
+def add_platform_staff(django_db_blocker, schema_name: str = "org_ystad") -> str:
+    """Delbar's platform staff as they exist on an organisation's host — a superuser of its schema, who alone may
+    use Django admin there (decision 0039) — committed for the live server. Returns the login address."""
+    from django_tenants.utils import schema_context
+
+    from accounts.services import ensure_superuser
+    from tests.admin_support import PLATFORM_STAFF_EMAIL
+
+    with django_db_blocker.unblock(), schema_context(schema_name):
+        ensure_superuser(email=PLATFORM_STAFF_EMAIL, password=PASSWORD, full_name="Plattformsstöd")
+    return PLATFORM_STAFF_EMAIL
+
+
+def remove_platform_staff(django_db_blocker, schema_name: str = "org_ystad") -> None:
+    from allauth.account.models import EmailAddress
+    from django.contrib.admin.models import LogEntry
+    from django_tenants.utils import schema_context
+
+    from accounts.models import User
+    from tests.admin_support import PLATFORM_STAFF_EMAIL
+
+    with django_db_blocker.unblock(), schema_context(schema_name):
+        LogEntry.objects.filter(user__email=PLATFORM_STAFF_EMAIL).delete()
+        EmailAddress.objects.filter(email=PLATFORM_STAFF_EMAIL).delete()
+        User.objects.filter(email=PLATFORM_STAFF_EMAIL).delete()

@@ -96,7 +96,7 @@ def test_a_ystad_user_cannot_log_in_at_skurup(page, url):
     expect(page.get_by_role("alert").first).to_be_visible()
 
 
-@pytest.mark.parametrize("path", ["/", "/kollegor/", "/admin/"])
+@pytest.mark.parametrize("path", ["/", "/kollegor/", "/administrera/", "/admin/"])
 def test_ystads_session_cookie_is_not_accepted_at_skurup(context, url, path):
     # given a browser logged in at Ystad
     page = context.new_page()

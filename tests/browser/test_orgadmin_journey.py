@@ -12,7 +12,15 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SERIOUS, WCAG_TAGS
-from tests.browser.helpers import log_in, remove_listings_titled, switch_to_english, switch_to_swedish
+from tests.browser.helpers import (
+    add_platform_staff,
+    log_in,
+    log_out,
+    remove_listings_titled,
+    remove_platform_staff,
+    switch_to_english,
+    switch_to_swedish,
+)
 from tests.conftest import PASSWORD
 
 DEPARTMENT = "Webbtestenheten"
@@ -20,6 +28,7 @@ INVITED = ["webb.ett@ystad.example", "webb.tva@ystad.example", "webb.tre@ystad.e
 MOVER = "flyttas.webb@ystad.example"
 LEAVER = "slutar.webb@ystad.example"
 LEAVERS_LISTING = "Whiteboard från den som slutar (webbtest)"
+CATEGORY = "Webbtestkategori"
 
 
 def _check(axe, page) -> None:
@@ -146,7 +155,73 @@ def test_an_admin_runs_the_organisation_from_delbars_own_pages(page, url, axe, d
         _clean_up(django_db_blocker)
 
 
-def test_django_admin_the_console_and_the_api_docs_pass_axe(context, url, axe):
+def test_an_admin_keeps_the_categories_and_reads_the_outgoing_email(page, url, axe, django_db_blocker):
+    # given Ystad's admin on Administrera
+    try:
+        log_in(page, url, "ystad.localhost", "admin@ystad.example")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        page.goto(url("ystad.localhost", "/administrera/"))
+
+        # when they open the categories: the tree, in Swedish and in English
+        page.get_by_role("navigation", name="Administrera").get_by_role("link", name="Kategorier").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Kategorier")
+        expect(page).to_have_title(re.compile("^Kategorier – Administrera – Ystads kommun"))
+        expect(page.get_by_role("link", name="Kontorsstolar")).to_be_visible()
+        _audit_wide_and_narrow(axe, page)
+        switch_to_english(page)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Categories")
+        expect(page).to_have_title(re.compile("^Categories – Administration – Ystads kommun"))
+        expect(page.get_by_role("link", name="Kontorsstolar")).to_have_attribute("lang", "sv")
+        _audit_wide_and_narrow(axe, page)
+        switch_to_swedish(page)
+
+        # and create one without its platform category: the error summary links to the field
+        page.get_by_label("Namn (svenska)").fill(CATEGORY)
+        page.get_by_role("button", name="Skapa").click()
+        summary = page.get_by_role("alert")
+        expect(summary).to_contain_text("Välj den plattformskategori som den här kategorin hör till.")
+        _audit_wide_and_narrow(axe, page)
+        summary.get_by_role("link").first.click()
+        expect(page.get_by_label("Plattformskategori")).to_be_focused()
+        page.get_by_label("Plattformskategori").select_option(value="furniture.office_chairs")
+        page.get_by_role("button", name="Skapa").click()
+
+        # then it is created, and its own page passes too, in both languages
+        expect(page.get_by_role("status")).to_contain_text(f"”{CATEGORY}” har skapats.")
+        page.get_by_role("link", name=CATEGORY).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(CATEGORY)
+        expect(page.get_by_label("Namn (svenska)")).to_have_value(CATEGORY)
+        _audit_wide_and_narrow(axe, page)
+        switch_to_english(page)
+        expect(page.get_by_role("heading", name="Change the category")).to_be_visible()
+        _audit_wide_and_narrow(axe, page)
+        switch_to_swedish(page)
+
+        # when they open the outgoing e-mail, and filter it to what was given up
+        page.get_by_role("navigation", name="Administrera").get_by_role("link", name="Utgående e-post").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Utgående e-post")
+        expect(page).to_have_title(re.compile("^Utgående e-post – Administrera – Ystads kommun"))
+        _audit_wide_and_narrow(axe, page)
+        page.get_by_label("Status").select_option(value="dead")
+        page.get_by_role("button", name="Filtrera").click()
+        expect(page).to_have_url(re.compile(r"[?&]status=dead"))
+        expect(page.get_by_role("heading", level=2).first).to_contain_text("meddelande")
+        _audit_wide_and_narrow(axe, page)
+
+        # then in English too
+        switch_to_english(page)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Outgoing e-mail")
+        expect(page).to_have_title(re.compile("^Outgoing e-mail – Administration – Ystads kommun"))
+        _audit_wide_and_narrow(axe, page)
+        switch_to_swedish(page)
+    finally:
+        with django_db_blocker.unblock(), schema_context("org_ystad"):
+            from catalog.models import Category
+
+            Category.objects.filter(name=CATEGORY).delete()
+
+
+def test_django_admin_the_console_and_the_api_docs_pass_axe(context, url, axe, django_db_blocker):
     # A page of its own, not the `page` fixture: Django admin's own scripts set style attributes the CSP refuses on
     # two of these pages (the category list and an organisation's change page), which is the CSP's business, not
     # accessibility's; the CSP journey (test_csp.py) covers the admin index.
@@ -154,13 +229,10 @@ def test_django_admin_the_console_and_the_api_docs_pass_axe(context, url, axe):
     log_in(page, url, "ystad.localhost", "admin@ystad.example")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
-    # the organisation's remaining admin site (categories and outgoing e-mail)
-    for path in ["/admin/", "/admin/catalog/category/", "/admin/catalog/category/add/",
-                 "/admin/outbox/outboxmessage/"]:
-        page.goto(url("ystad.localhost", path))
-        expect(page.locator("html")).to_have_attribute("lang", "sv")
-        assert page.title() and "Django" not in page.title(), path
-        _audit_wide_and_narrow_wcag(axe, page)
+    # the organisation's admin who opens Django admin is sent to Administrera and told why (decision 0039)
+    page.goto(url("ystad.localhost", "/admin/catalog/category/"))
+    expect(page).to_have_url(re.compile(r"/administrera/kategorier/$"))
+    expect(page.get_by_role("status")).to_contain_text("Django admin (/admin/) är till för Delbars plattformspersonal.")
 
     # the API docs: Swagger UI with its operations drawn; ReDoc's address leads there
     page.goto(url("ystad.localhost", "/api/docs/"))
@@ -170,6 +242,23 @@ def test_django_admin_the_console_and_the_api_docs_pass_axe(context, url, axe):
     _audit_wide_and_narrow_wcag(axe, page)
     page.goto(url("ystad.localhost", "/api/redoc/"))
     expect(page).to_have_url(re.compile(r"/api/docs/$"))
+
+    # the organisation's Django admin (categories and outgoing e-mail), as platform staff: a superuser of its schema
+    page.goto(url("ystad.localhost", "/"))
+    log_out(page)
+    staff = add_platform_staff(django_db_blocker)
+    try:
+        log_in(page, url, "ystad.localhost", staff)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        for path in ["/admin/", "/admin/catalog/category/", "/admin/catalog/category/add/",
+                     "/admin/outbox/outboxmessage/"]:
+            page.goto(url("ystad.localhost", path))
+            expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+            expect(page.locator("html")).to_have_attribute("lang", "sv")
+            assert page.title() and "Django" not in page.title(), path
+            _audit_wide_and_narrow_wcag(axe, page)
+    finally:
+        remove_platform_staff(django_db_blocker)
 
     # the platform console, as a platform admin at the root domain
     page.goto(url("localhost", "/konsol/"))

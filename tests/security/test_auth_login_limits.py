@@ -21,6 +21,7 @@ from accounts.admin import organisation_admin_site
 from accounts.models import User
 from demo.world import PLATFORM_ADMIN_EMAIL
 from platform_.console import console_site
+from tests.admin_support import assert_sent_to_administrera, platform_staff_in
 from tests.conftest import PASSWORD, client_for, demo_email, host_of, user_in
 
 from .auth_support import form_error_codes, fresh_rate_limits, root_client  # noqa: F401
@@ -258,7 +259,29 @@ def test_the_admin_sites_permission_checks_are_safe_for_anonymous_visitors(ystad
 
 
 def test_a_member_who_is_not_an_admin_is_refused_at_the_admin_login(ystad):
+    # a member gets 403 (a page that says who the admin is for), never another password form
     client = client_for(ystad, user_in(ystad, "personal"))
-    assert client.get("/admin/").status_code == 302
-    assert client.get("/admin/login/?next=/admin/").status_code == 403
-    assert client_for(ystad, user_in(ystad, "admin")).get("/admin/").status_code == 200
+    for path in ("/admin/", "/admin/login/?next=/admin/"):
+        refused = client.get(path)
+        assert refused.status_code == 403, path
+        assert 'name="password"' not in refused.content.decode()
+    # the organisation's admin is sent to Administrera (Django admin is platform staff's, decision 0039)
+    admin = client_for(ystad, user_in(ystad, "admin"))
+    assert_sent_to_administrera(admin.get("/admin/"))
+    assert_sent_to_administrera(admin.get("/admin/login/?next=/admin/"))
+    # platform staff (a superuser of the organisation's schema) get in
+    assert client_for(ystad, platform_staff_in(ystad)).get("/admin/").status_code == 200
+
+
+def test_the_admin_sites_permission_check_admits_platform_staff_only(ystad):
+    # given requests from a member, the organisation's admin, and platform staff
+    request = RequestFactory().get("/admin/")
+    for person, admitted in ((user_in(ystad, "personal"), False), (user_in(ystad, "admin"), False),
+                             (platform_staff_in(ystad), True)):
+        request.user = person
+
+        # then only platform staff are admitted, to the site and to each of its models
+        assert organisation_admin_site.has_permission(request) is admitted, person.email
+        for model_admin in organisation_admin_site._registry.values():
+            assert model_admin.has_module_permission(request) is admitted, (person.email, model_admin)
+            assert model_admin.has_view_permission(request) is admitted, (person.email, model_admin)

@@ -1,9 +1,9 @@
 """Finding 2 of issue 13: an organisation admin could make a category its own parent, after which
 ``GET /api/listings/?category=<id>`` never answered and held a worker every organisation shares.
 
-Category trees cannot form a cycle — refused by the service, by the admin form (with a message, not a constraint
-name) and by the database — and every walk of the tree is bounded, so that even a cycle forced in by hand answers
-at once (decision 0018).
+Category trees cannot form a cycle — refused by the service, by the category pages (Administrera › Kategorier,
+and Django admin's form for platform staff; with a message, not a constraint name) and by the database — and
+every walk of the tree is bounded, so that even a cycle forced in by hand answers at once (decision 0018).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from catalog import selectors, services
 from catalog.errors import CatalogError
 from catalog.limits import CATEGORY_MAX_DEPTH
 from catalog.models import Category
+from tests.admin_support import assert_sent_to_administrera, platform_staff_in
 from tests.api_support import token_client
 from tests.catalog_factories import make_listing
 from tests.conftest import client_for, user_in
@@ -38,10 +39,10 @@ def _move(admin, category: Category, parent: Category | None) -> Category:
 
 
 def _added_in_admin(ystad, admin, name: str, parent: Category | None = None) -> Category:
-    """A category added on the admin site's form, as an organisation admin does (and could on today's main)."""
+    """A category added on the page that creates one (/administrera/kategorier/), as an organisation admin does."""
     data = {"name": name, "name_en": "", "parent": parent.pk if parent else "", "position": 0,
-            "platform_key": "other", "_save": "Spara"}
-    assert client_for(ystad, admin).post("/admin/catalog/category/add/", data).status_code == 302
+            "platform_key": "other"}
+    assert client_for(ystad, admin).post("/administrera/kategorier/", data).status_code == 302
     with schema_context(ystad.schema_name):
         return Category.objects.get(name=name)
 
@@ -114,18 +115,19 @@ def test_only_an_organisation_admin_changes_the_categories(ystad, tree):
     assert refused.value.code == "not_allowed"
 
 
-# ------------------------------------------------------------------------------------------------ the admin
+# ------------------------------------------------------------------------------------------------ the pages
 
 
 def _change(client, category: Category, **fields):
+    """The category's own page (/administrera/kategorier/<id>/), every field sent as the form does."""
     data = {"name": category.name, "name_en": category.name_en, "parent": "", "position": 0,
-            "platform_key": category.platform_key or "other", "_save": "Spara"}
+            "platform_key": category.platform_key or "other"}
     data.update({key: "" if value is None else value for key, value in fields.items()})
-    return client.post(f"/admin/catalog/category/{category.pk}/change/", data)
+    return client.post(f"/administrera/kategorier/{category.pk}/", data)
 
 
-def test_the_admin_form_refuses_a_category_as_its_own_parent_with_a_message(ystad, tree):
-    # given the organisation admin in the admin site (Swedish, as the pages are)
+def test_the_category_page_refuses_a_category_as_its_own_parent_with_a_message(ystad, tree):
+    # given the organisation admin on the category's page (Swedish, as the pages are)
     admin, top, _child, _grandchild = tree
     client = client_for(ystad, admin)
 
@@ -133,7 +135,7 @@ def test_the_admin_form_refuses_a_category_as_its_own_parent_with_a_message(ysta
     response = _change(client, top, parent=top.pk)
 
     # then the form is shown again with a clear message by the field, not a constraint's name; nothing changed
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "En kategori kan inte placeras under sig själv" in page
     assert "category_not_own_parent" not in page and "category_cycle" not in page
@@ -142,7 +144,7 @@ def test_the_admin_form_refuses_a_category_as_its_own_parent_with_a_message(ysta
     assert top.parent_id is None
 
 
-def test_the_admin_form_refuses_a_category_under_its_grandchilds_child_in_english(ystad, tree):
+def test_the_category_page_refuses_a_category_under_its_grandchilds_child_in_english(ystad, tree):
     # given an admin who chose English, and a fourth level
     admin, top, _child, grandchild = tree
     great_grandchild = _added_in_admin(ystad, admin, "Smala arkivhyllor", grandchild)
@@ -153,7 +155,7 @@ def test_the_admin_form_refuses_a_category_under_its_grandchilds_child_in_englis
     response = _change(client, top, parent=great_grandchild.pk)
 
     # then
-    assert response.status_code == 200
+    assert response.status_code == 400
     message = "A category cannot be placed under itself or under one of its own subcategories."
     assert message in response.content.decode()
     with schema_context(ystad.schema_name):
@@ -161,7 +163,7 @@ def test_the_admin_form_refuses_a_category_under_its_grandchilds_child_in_englis
     assert top.parent_id is None
 
 
-def test_the_admin_form_saves_through_the_service(ystad, tree):
+def test_the_category_pages_save_through_the_service(ystad, tree):
     # given
     admin, _top, child, _grandchild = tree
     client = client_for(ystad, admin)
@@ -170,14 +172,13 @@ def test_the_admin_form_saves_through_the_service(ystad, tree):
 
     # when the admin moves a branch, and adds a category
     moved = _change(client, child, parent=furniture.pk, name="  Hyllor   och ställ ")
-    added = client.post("/admin/catalog/category/add/", {"name": "Arkivlådor", "parent": child.pk, "position": 1,
-                                                          "platform_key": "furniture.storage"})
+    added = client.post("/administrera/kategorier/", {"name": "Arkivlådor", "parent": child.pk, "position": 1,
+                                                       "platform_key": "furniture.storage"})
 
-    # and reorders it in the list
-    reordered = client.post("/admin/catalog/category/?q=Arkivlådor", {
-        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000",
-        "form-0-id": Category.objects.get(name="Arkivlådor").pk, "form-0-position": "7", "_save": "Spara",
-    })
+    # and reorders it on its page
+    with schema_context(ystad.schema_name):
+        boxes = Category.objects.get(name="Arkivlådor")
+    reordered = _change(client, boxes, parent=child.pk, position=7)
 
     # then all are saved, with their depths, and the name tidied as the service does
     assert (moved.status_code, added.status_code, reordered.status_code) == (302, 302, 302)
@@ -186,6 +187,45 @@ def test_the_admin_form_saves_through_the_service(ystad, tree):
         assert (child.name, child.parent_id, child.depth) == ("Hyllor och ställ", furniture.pk, 2)
         boxes = Category.objects.get(name="Arkivlådor")
         assert (boxes.parent_id, boxes.depth, boxes.position) == (child.pk, 3, 7)
+
+
+def _change_in_django_admin(client, category: Category, **fields):
+    data = {"name": category.name, "name_en": category.name_en, "parent": "", "position": 0,
+            "platform_key": category.platform_key or "other", "_save": "Spara"}
+    data.update({key: "" if value is None else value for key, value in fields.items()})
+    return client.post(f"/admin/catalog/category/{category.pk}/change/", data)
+
+
+def test_django_admins_form_refuses_a_cycle_for_platform_staff_and_is_not_the_organisation_admins(ystad, tree):
+    # given the organisation admin and platform staff, each in Django admin at Ystad's host
+    admin, top, child, _grandchild = tree
+    staff = client_for(ystad, platform_staff_in(ystad))
+
+    # when the organisation admin posts a change there, then they are sent to the category's own page and nothing
+    # changed (Django admin is platform staff's, decision 0039)
+    assert_sent_to_administrera(_change_in_django_admin(client_for(ystad, admin), top, name="Kapad"),
+                                f"/administrera/kategorier/{top.pk}/")
+
+    # when platform staff make a category its own parent there
+    response = _change_in_django_admin(staff, top, parent=top.pk)
+
+    # then the form is shown again with a clear message, not a constraint's name; nothing changed
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "En kategori kan inte placeras under sig själv" in page
+    assert "category_not_own_parent" not in page and "category_cycle" not in page
+
+    # and a reorder in Django admin's list saves through the service
+    reordered = staff.post("/admin/catalog/category/?q=Hyllor Q1", {
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": child.pk, "form-0-position": "7", "_save": "Spara",
+    })
+    assert reordered.status_code == 302
+    with schema_context(ystad.schema_name):
+        top.refresh_from_db()
+        child.refresh_from_db()
+    assert (top.name, top.parent_id) == ("Arkiv Q1", None)
+    assert (child.position, child.depth) == (7, 2)
 
 
 # ------------------------------------------------------------------------------------------------ the database
