@@ -69,9 +69,10 @@ def _tell_the_exchange(listing: Listing) -> None:
 # ------------------------------------------------------------------------------------ a listing newly published
 
 # Told in the organisation's own outbox whenever a listing becomes published (created published, or a draft, a
-# stored or a withdrawn listing published), whatever its reach: the apps above catalog that care register a handler for the
-# kind (wanted ads match it against what people are looking for, decision 0036). Catalog names the event, never the
-# app that listens. A listing that is published again after a reservation was cancelled is not newly published.
+# stored or a withdrawn listing published), whatever its reach: the apps above catalog that care register a handler
+# for the kind (wanted ads match it against what people are looking for, decision 0036). Catalog names the event,
+# never the app that listens. A listing that is published again after a reservation was cancelled is not newly
+# published.
 PUBLISHED_KIND = "catalog.listing_published"
 EVENT_DELAY = timedelta(seconds=1)
 

@@ -21,9 +21,9 @@ from pypdf import PdfReader
 from catalog import errors, labels, selectors, services, short_codes
 from catalog.lifecycle import ListingStatus
 from catalog.models import Listing, Place
+from catalog.permissions import can_see_listing
 from catalog.publication import PUBLISHED_KIND
 from outbox.models import OutboxMessage
-from catalog.permissions import can_see_listing
 
 from .catalog_factories import category, make_listing, photo_upload
 from .conftest import client_for, host_of, user_in
