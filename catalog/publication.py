@@ -25,8 +25,9 @@ from .lifecycle import ListingStatus
 from .models import Listing, Reach
 
 KIND = "exchange.publish_listing"
-# A listing saved with one of these statuses as stored, and published now, has just been published.
-_NEWLY_PUBLISHED_FROM = ("draft", "withdrawn")
+# A listing saved with one of these statuses as stored, and published now, has just been published (from storage
+# too: what the operator publishes from the store answers the wanted ads as any other new listing does).
+_NEWLY_PUBLISHED_FROM = ("draft", "stored", "withdrawn")
 
 
 def _shared(reach: str | None) -> bool:
@@ -67,10 +68,11 @@ def _tell_the_exchange(listing: Listing) -> None:
 
 # ------------------------------------------------------------------------------------ a listing newly published
 
-# Told in the organisation's own outbox whenever a listing becomes published (created published, or a draft or a
-# withdrawn listing published), whatever its reach: the apps above catalog that care register a handler for the
-# kind (wanted ads match it against what people are looking for, decision 0036). Catalog names the event, never the
-# app that listens. A listing that is published again after a reservation was cancelled is not newly published.
+# Told in the organisation's own outbox whenever a listing becomes published (created published, or a draft, a
+# stored or a withdrawn listing published), whatever its reach: the apps above catalog that care register a handler
+# for the kind (wanted ads match it against what people are looking for, decision 0036). Catalog names the event,
+# never the app that listens. A listing that is published again after a reservation was cancelled is not newly
+# published.
 PUBLISHED_KIND = "catalog.listing_published"
 EVENT_DELAY = timedelta(seconds=1)
 

@@ -22,6 +22,8 @@ from catalog import errors, labels, selectors, services, short_codes
 from catalog.lifecycle import ListingStatus
 from catalog.models import Listing, Place
 from catalog.permissions import can_see_listing
+from catalog.publication import PUBLISHED_KIND
+from outbox.models import OutboxMessage
 
 from .catalog_factories import category, make_listing, photo_upload
 from .conftest import client_for, host_of, user_in
@@ -147,6 +149,8 @@ def test_publishing_stored_items_is_all_or_nothing(ystad, operator):
         services.publish_stored(by=operator, listings=[with_photo])
         with_photo.refresh_from_db()
         assert with_photo.status == ListingStatus.PUBLISHED
+        # and announced as newly published, so that the wanted ads hear of it (decision 0036)
+        assert OutboxMessage.objects.filter(kind=PUBLISHED_KIND, payload__listing=str(with_photo.uuid)).count() == 1
 
 
 def test_the_batch_page_registers_one_after_another_with_the_picked_photo(ystad, operator):

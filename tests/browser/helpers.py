@@ -111,3 +111,53 @@ def remove_platform_staff(django_db_blocker, schema_name: str = "org_ystad") -> 
         LogEntry.objects.filter(user__email=PLATFORM_STAFF_EMAIL).delete()
         EmailAddress.objects.filter(email=PLATFORM_STAFF_EMAIL).delete()
         User.objects.filter(email=PLATFORM_STAFF_EMAIL).delete()
+
+
+def reserve_awaiting_approval(page) -> None:
+    """On a listing's page, reserve it where the organisation asks a manager first (decision 0045): it waits."""
+    page.get_by_role("button", name="Reservera", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("väntar på din chefs godkännande")
+
+
+def open_approval_queue(page, title: str) -> None:
+    """A department manager opens "Att godkänna" from the menu, where the request for ``title`` waits."""
+    nav_link(page, "Att godkänna").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Att godkänna")
+    expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
+
+
+def approve_in_queue(page, title: str) -> None:
+    """Approve the request for ``title`` in "Att godkänna", and see it leave the queue."""
+    page.get_by_role("button", name=re.compile(f"^Godkänn .*{re.escape(title)}$")).click()
+    expect(page.get_by_role("status")).to_contain_text(f"Du godkände begäran om ”{title}”.")
+    expect(page.get_by_role("heading", level=2, name=title)).to_have_count(0)
+
+
+def deliver_due_messages(django_db_blocker, schema_name: str = "org_ystad") -> None:
+    """What the outbox's sweep does within 30 s: deliver the organisation's due messages — a publication's event
+    (due a second after it was written), then what its handlers wrote (a wanted ad's alert e-mail)."""
+    import time
+
+    from django_tenants.utils import schema_context
+
+    from outbox.services import deliver_due
+
+    time.sleep(1.1)
+    with django_db_blocker.unblock(), schema_context(schema_name):
+        while deliver_due().more:
+            pass
+
+
+def remove_wanted_ads(django_db_blocker, what: str, schema_name: str = "org_ystad") -> None:
+    """Remove what a journey committed: the wanted ads asking for ``what``, their matches and their e-mails."""
+    from django_tenants.utils import schema_context
+
+    from outbox.models import OutboxMessage
+    from wanted.models import WantedAd
+
+    with django_db_blocker.unblock(), schema_context(schema_name):
+        ads = WantedAd.objects.filter(what=what)
+        OutboxMessage.objects.filter(key__in=[f"wanted:{ad.uuid}" for ad in ads]).delete()
+        for ad in ads:
+            OutboxMessage.objects.filter(key__startswith=f"wanted:{ad.uuid}:").delete()
+        ads.delete()  # its matches with it

@@ -8,11 +8,17 @@ from __future__ import annotations
 import re
 
 from django.core import mail
-from django_tenants.utils import schema_context
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.helpers import audit_in_swedish_and_english, log_in, log_out, remove_listings_titled
+from tests.browser.helpers import (
+    audit_in_swedish_and_english,
+    deliver_due_messages,
+    log_in,
+    log_out,
+    remove_listings_titled,
+    remove_wanted_ads,
+)
 
 YSTAD = "ystad.localhost"
 WHAT = "Pallstol i trä"
@@ -82,7 +88,7 @@ def test_a_wanted_ad_is_answered_by_an_alert_when_a_matching_listing_is_publishe
         page.get_by_role("button", name="Publicera", exact=True).click()
         expect(_heading(page)).to_have_text(TITLE)
         log_out(page)
-        _sweep(django_db_blocker)
+        deliver_due_messages(django_db_blocker)
 
         # the colleague sees the alert: the badge, the list of their ads, the match on the ad
         log_in(page, url, YSTAD, "personal@ystad.example")
@@ -111,27 +117,6 @@ def test_a_wanted_ad_is_answered_by_an_alert_when_a_matching_listing_is_publishe
         _remove(django_db_blocker)
 
 
-def _sweep(django_db_blocker) -> None:
-    """What the outbox's sweep does within 30 s: deliver Ystad's due messages — the publication's event (due a
-    second after it was written), then the alert e-mail its matching wrote."""
-    import time
-
-    from outbox.services import deliver_due
-
-    time.sleep(1.1)
-    with django_db_blocker.unblock(), schema_context("org_ystad"):
-        while deliver_due().more:
-            pass
-
-
 def _remove(django_db_blocker) -> None:
-    from outbox.models import OutboxMessage
-    from wanted.models import WantedAd
-
-    with django_db_blocker.unblock(), schema_context("org_ystad"):
-        ads = WantedAd.objects.filter(what=WHAT)
-        OutboxMessage.objects.filter(key__in=[f"wanted:{ad.uuid}" for ad in ads]).delete()
-        for ad in ads:
-            OutboxMessage.objects.filter(key__startswith=f"wanted:{ad.uuid}:").delete()
-        ads.delete()  # its matches with it
+    remove_wanted_ads(django_db_blocker, WHAT)
     remove_listings_titled(django_db_blocker, TITLE)
