@@ -160,6 +160,10 @@ def test_only_a_manager_of_the_persons_department_answers(skurup, world):
         with pytest.raises(ExchangeError) as refused:
             _as(skurup, services.approve_deal, deal_uuid=deal.uuid, by=who)
         assert refused.value.code == "not_allowed"
+    # and a colleague who does not approve it does not see it: 404, as anyone else
+    client = client_for(skurup, elsewhere)
+    assert client.get(f"/natverk/affarer/{deal.uuid}/").status_code == 404
+    assert client.post(f"/natverk/affarer/{deal.uuid}/godkannande/ja/").status_code == 404
     assert Deal.objects.get(pk=deal.pk).status == DealStatus.AWAITING_APPROVAL
 
 
@@ -257,6 +261,10 @@ def test_the_queue_shows_bookings_and_deals_and_approving_a_deal_there_works(sku
     page = client.get("/att-godkanna/").content.decode()
     # then
     assert "Godkännandelampa" in page and "Godkännandebord" in page and "Ystads kommun" in page
+    assert "Förfrågningar till andra organisationer" in page
+    client.cookies["delbar_language"] = "en"
+    assert "Requests to other organisations" in client.get("/att-godkanna/").content.decode()
+    client.cookies["delbar_language"] = "sv"
     answer = client.post(f"/natverk/affarer/{deal.uuid}/godkannande/ja/", follow=True)
     assert answer.status_code == 200 and "Ystads kommun har fått förfrågan" in answer.content.decode()
     assert Deal.objects.get(pk=deal.pk).status == DealStatus.REQUESTED
