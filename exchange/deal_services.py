@@ -432,6 +432,8 @@ def post_message(*, deal_uuid, by, body: str, notify: bool = True) -> DealMessag
     deal = Deal.objects.select_for_update().filter(uuid=deal_uuid).first()
     if deal is None or not deal_selectors.can_see_deal(user=by, deal=deal, organisation_id=organisation_id):
         errors.raise_error(errors.DEAL_NOT_FOUND)
+    if not deal_selectors.was_asked(deal):  # awaiting approval, or refused: there is no other side yet (0048)
+        errors.raise_error(errors.NOT_SENT_YET)
     body = (body or "").strip()
     if not body:
         errors.raise_error(errors.MESSAGE_REQUIRED, field="body")

@@ -127,6 +127,7 @@ def deal_detail(request, uuid):
         "booking": booking,
         "can_answer": owner_side and DEAL.can(deal.status, "accept"),
         "can_cancel": not owner_side and deal.status in CANCELLABLE,
+        "can_write": selectors.was_asked(deal),
         "can_approve": (not owner_side and deal.status == DealStatus.AWAITING_APPROVAL
                         and getattr(request.user, "uuid", None) != deal.person
                         and selectors.approves_deal(user=request.user, deal=deal)),

@@ -66,3 +66,5 @@ REQUESTER_UNAVAILABLE = ("organisation_unavailable", _("Your organisation is not
 OWN_APPROVAL = ("own_approval", _("You cannot approve or refuse your own request: another manager must."), 403)
 NOT_APPROVER = ("not_allowed", _("Only the manager of the requester's department can approve or refuse this."), 403)
 REASON_REQUIRED = ("reason_required", _("Give a reason."), 400)
+NOT_SENT_YET = ("not_sent", _("The request has not been sent yet: you can write to the other organisation once it "
+                              "has been approved."), 409)

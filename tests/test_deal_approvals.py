@@ -245,6 +245,19 @@ def test_the_person_withdraws_while_waiting_and_the_owner_never_hears_of_it(ysta
     assert refused.value.code == "already_answered"
 
 
+def test_nobody_writes_to_the_owner_before_it_is_sent(skurup, world):
+    # given
+    _rule(skurup, "all")
+    deal = _ask(skurup, world["table"], world["requester"])
+    # when / then
+    with pytest.raises(ExchangeError) as refused:
+        _as(skurup, services.post_message, deal_uuid=deal.uuid, by=world["requester"], body="Hallå?")
+    assert refused.value.code == "not_sent"
+    assert not _emails(deal, world["table"].contact_email)
+    page = client_for(skurup, world["requester"]).get(f"/natverk/affarer/{deal.uuid}/").content.decode()
+    assert f"/natverk/affarer/{deal.uuid}/meddelande/" not in page
+
+
 # ---------------------------------------------------------------------------------------------- the pages
 
 
@@ -361,7 +374,7 @@ def test_the_api_reports_the_state_and_lets_the_manager_answer(ystad, skurup, wo
     # then
     assert shown["status"] == "awaiting_approval" and shown["actions"][:2] == ["approve", "refuse"]
     person = api_client(skurup, world["requester"])
-    assert person.get(f"/api/exchange/deals/{deal.uuid}/").json()["actions"] == ["cancel", "message"]
+    assert person.get(f"/api/exchange/deals/{deal.uuid}/").json()["actions"] == ["cancel"]  # nobody to write to
     refused = person.post(f"/api/exchange/deals/{deal.uuid}/approve/")
     assert (refused.status_code, error_code(refused)) == (403, "own_approval")
     assert api_client(ystad, user_in(ystad, "operator")).get(f"/api/exchange/deals/{deal.uuid}/").status_code == 404

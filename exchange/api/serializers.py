@@ -281,7 +281,9 @@ class DealOutput(DealSummaryOutput):
         approve = ["approve", "refuse"] if self.context.get("approves") else []
         cancel = ["cancel"] if deal.status in (DealStatus.AWAITING_APPROVAL, DealStatus.REQUESTED,
                                                DealStatus.ACCEPTED) else []
-        return [*approve, *cancel, "message"]
+        # Not sent yet (awaiting approval, or refused): there is no other side to write to (decision 0048).
+        message = ["message"] if selectors.was_asked(deal) else []
+        return [*approve, *cancel, *message]
 
     @extend_schema_field(DealEventOutput(many=True))
     def get_events(self, deal) -> list:

@@ -298,9 +298,10 @@ class DealMessagesApi(APIView):
         operation_id="exchange_deal_message",
         tags=["exchange"],
         summary="Write to the other side of a deal",
-        description="The other side is e-mailed.",
+        description="The other side is e-mailed. `not_sent` (409) while the request awaits approval on your side, or "
+        "was refused there: the other organisation has not been asked (decision 0048).",
         request=s.MessageInput,
-        responses={201: s.DealMessageOutput, **_errors(*BODY, 404)},
+        responses={201: s.DealMessageOutput, **_errors(*BODY, 404, 409)},
     )
     def post(self, request, uuid):
         deal = _deal_or_404(request, uuid)
