@@ -71,6 +71,22 @@ def _emails(deal, address: str) -> list[OutboxMessage]:
             .order_by("pk") if address in (message.payload.get("to") or [])]
 
 
+# ---------------------------------------------------------------------------------------------- the lifecycle
+
+
+def test_the_deal_lifecycle_starts_one_state_earlier_when_approval_is_asked():
+    from exchange.deal_lifecycle import CLOSED, DEAL, OPEN
+
+    waiting = DealStatus.AWAITING_APPROVAL
+    assert DEAL.allowed(waiting) == ["approve", "refuse", "withdraw"]
+    assert DEAL.next_state(waiting, "approve") == DealStatus.REQUESTED
+    assert DEAL.next_state(waiting, "refuse") == DealStatus.NOT_APPROVED
+    assert DEAL.next_state(waiting, "withdraw") == DealStatus.CANCELLED
+    assert DEAL.allowed(DealStatus.NOT_APPROVED) == []
+    assert not DEAL.can(waiting, "accept") and not DEAL.can(waiting, "decline")
+    assert waiting in OPEN and DealStatus.NOT_APPROVED in CLOSED
+
+
 # ---------------------------------------------------------------------------------------------- the rule
 
 
