@@ -11,7 +11,6 @@ urlpatterns = [
     path("bokningar/<uuid:uuid>/forlangning/", views.booking_extend, name="booking_extend"),
     path("bokningar/<uuid:uuid>/forlangning/svar/", views.booking_extension_answer, name="booking_extension_answer"),
     path("reservationer/<uuid:uuid>/overlamnad/", views.reservation_confirm, name="reservation_confirm"),
-    path("att-godkanna/", views.approval_queue, name="approval_queue"),
     path("bokningar/<uuid:uuid>/godkann/", views.booking_approve, name="booking_approve"),
     path("bokningar/<uuid:uuid>/avsla/", views.booking_refuse, name="booking_refuse"),
     path("reservationer/<uuid:uuid>/avboka/", views.reservation_cancel, name="reservation_cancel"),

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,6 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.selectors import approved_departments
 from catalog import selectors as listings
 from catalog.errors import CatalogError
 
@@ -296,18 +294,8 @@ def reservation_cancel(request, uuid):
 # ---------------------------------------------------------------------------------------------- approvals
 
 
-@login_required
-@require_GET
-def approval_queue(request):
-    """"Att godkänna": the department manager's queue of their people's bookings awaiting approval, and the latest
-    bookings of their departments (decision 0045). Only for department managers."""
-    departments = approved_departments(user=request.user)
-    if not departments:
-        raise PermissionDenied
-    return render(request, "bookings/approval_queue.html", {
-        "waiting": list(selectors.awaiting_approval(department_ids=departments)),
-        "recent": selectors.department_bookings(department_ids=departments),
-    })
+# The queue "Att godkänna" (/att-godkanna/), where these answers come from, composes bookings with the exchange's
+# deals and lives above both: exchange.approval_views (decision 0048).
 
 
 @login_required

@@ -10,6 +10,8 @@ from .models import DealStatus
 # A deal's statuses and the steps its history shows (exchange.deal_services and exchange.deal_sync write them), in
 # the words of a deal: "Accepted" of an invitation to a network is something else in Swedish.
 STATUSES = {
+    DealStatus.AWAITING_APPROVAL: pgettext_lazy("deal", "Awaiting approval"),
+    DealStatus.NOT_APPROVED: pgettext_lazy("deal", "Not approved"),
     DealStatus.REQUESTED: pgettext_lazy("deal", "Requested"),
     DealStatus.ACCEPTING: pgettext_lazy("deal", "Being accepted"),
     DealStatus.ACCEPTED: pgettext_lazy("deal", "Accepted"),
@@ -22,6 +24,9 @@ STATUSES = {
 }
 STEPS = {
     "requested": STATUSES[DealStatus.REQUESTED],
+    "approval_asked": pgettext_lazy("deal", "Manager's approval asked for"),
+    "approved": pgettext_lazy("deal", "Approved by the manager"),
+    "not_approved": STATUSES[DealStatus.NOT_APPROVED],
     "accepted": STATUSES[DealStatus.ACCEPTED],
     "accept_failed": pgettext_lazy("deal", "Could not be accepted"),
     "declined": STATUSES[DealStatus.DECLINED],

@@ -1,7 +1,9 @@
 """The e-mails of a deal between organisations, written to the exchange's own outbox in the public schema, in the
 transaction of the step (decision 0030). Who is told: the owner's contact person when asked, withdrawn and written
 to by the asking side; the person who asked when answered, when the deal moves on, and when written to by the owner.
-The addresses are the deal's snapshots: the exchange reads no organisation's staff for them."""
+The addresses are the deal's snapshots: the exchange reads no organisation's staff for them — except the managers
+asked to approve a deal first (decision 0048), whom the asking organisation's services name in its own schema; the
+person who asked is told their answer."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ DECLINED = "declined"
 WITHDRAWN = "withdrawn"
 FOLLOWED = "followed"  # handed over, picked up, returned, cancelled, lapsed
 MESSAGE = "message"
+APPROVAL_ANSWERED = "approval_answered"  # a department manager of the asking side approved or refused (decision 0048)
 
 _TO_OWNER = {REQUESTED, WITHDRAWN}
 
@@ -51,3 +54,23 @@ def enqueue(*, deal, kind: str, message=None) -> None:
     step = f"message:{message.pk}" if message is not None else f"{kind}:{deal.status}:{deal.events.count()}"
     with public():
         outbox.enqueue_email(key=f"exchange.deal:{deal.uuid}:{step}", to=[recipient], subject=subject, body=body)
+
+
+def enqueue_approval_asked(*, deal, approvers) -> None:
+    """Each department manager who may approve ``deal`` (Parties of the asking organisation) is asked to, with a link
+    to their queue "Att godkänna" on the asking organisation's host (decision 0048)."""
+    from .deal_services import public
+
+    path = reverse("approval_queue", urlconf=settings.ROOT_URLCONF)
+    queue_url = organisations.absolute_url(schema_name=deal.requester.schema_name, path=path)
+    for person in approvers:
+        if not person.email:
+            continue
+        context = {"deal": deal, "kind": "approval_asked", "message": None, "link": queue_url, "person": person,
+                   "status": deal.get_status_display(), "transport": deal.get_transport_display()}
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = " ".join(render_to_string("exchange/email/deal_subject.txt", context).split())
+            body = render_to_string("exchange/email/deal.txt", context)
+        with public():
+            outbox.enqueue_email(key=f"exchange.deal:{deal.uuid}:approval_asked:{person.person}", to=[person.email],
+                                 subject=subject, body=body)

@@ -165,6 +165,7 @@ def request_deal(*, request: DealRequest, by: Asker, notify: bool = True) -> Dea
         quantity=request.quantity, starts_at=request.starts_at, ends_at=request.ends_at,
     )
     owner = offer.organisation
+    approval_department, approvers = approvers_if_required(person=by.party.person, amount=amount)
     with transaction.atomic():
         deal = Deal.objects.create(
             owner=owner, owner_name=owner.name, owner_number=owner.organisation_number, listing=offer.listing,
@@ -178,10 +179,97 @@ def request_deal(*, request: DealRequest, by: Asker, notify: bool = True) -> Dea
             transport=request.transport, message=(request.message or "").strip(),
             unit_price=offer.price, rent_period=offer.rent_period if offer.offer_type == "rent" else "",
             amount=amount, vat_rate=vat_rate, vat_amount=vat, total=total,
+            status=DealStatus.AWAITING_APPROVAL if approvers else DealStatus.REQUESTED,
+            approval_department_id=approval_department if approvers else None,
         )
         event(deal, "requested", organisation_id=organisation_id, party=by.party, note=deal.message)
-        if notify:
+        if approvers:
+            event(deal, "approval_asked", organisation_id=organisation_id, party=by.party)
+            if notify:
+                deal_notices.enqueue_approval_asked(deal=deal, approvers=[people.party_of(user=user)
+                                                                          for user in approvers])
+        elif notify:
             deal_notices.enqueue(deal=deal, kind=deal_notices.REQUESTED)
+    return deal
+
+
+# ------------------------------------------------------------------------------------------------ approval (0048)
+
+
+def approval_required(*, amount: Decimal) -> bool:
+    """Whether the asking organisation's rule (tenants.selectors.approval_policy, decision 0045) asks a department
+    manager to approve a deal worth ``amount`` SEK (excl. VAT) before the owner is asked (decision 0048). A deal with
+    another organisation is always "from another department"."""
+    rule, threshold = organisations.approval_policy()
+    if rule in (organisations.ApprovalRule.ALL, organisations.ApprovalRule.OUTSIDE_DEPARTMENT):
+        return True
+    if rule == organisations.ApprovalRule.ABOVE_VALUE:
+        return amount > threshold
+    return False
+
+
+def approvers_if_required(*, person, amount: Decimal) -> tuple[int | None, list]:
+    """The person's department and the managers who approve their deal; no managers when the owner is asked at once:
+    no rule applies, or nobody but the person themselves could approve (a request never waits for no one). Read in
+    the asking organisation's schema (the current one): the managers of the person's own department, or of its
+    förvaltning (accounts.selectors.approvers) — not of the receiving department they chose, which could be anyone's."""
+    if not approval_required(amount=amount):
+        return None, []
+    user = people.person(uuid=person)
+    if user is None or user.department_id is None:
+        return None, []
+    return user.department_id, [manager for manager in people.approvers(department_id=user.department_id)
+                                if manager.pk != user.pk]
+
+
+def _approving(deal_uuid, by) -> tuple[Deal, Party]:
+    """The deal awaiting approval, locked, if ``by`` manages the department of the person who asked; never their own
+    request. Another organisation's deal is not found."""
+    organisation_id = organisations.current_organisation_id()
+    deal = Deal.objects.select_for_update().filter(uuid=deal_uuid, requester_id=organisation_id).first()
+    if deal is None:
+        errors.raise_error(errors.DEAL_NOT_FOUND)
+    actor = people.party_of(user=by)
+    if actor.person == deal.person:
+        errors.raise_error(errors.OWN_APPROVAL)
+    if deal.approval_department_id is None or deal.approval_department_id not in people.approved_departments(user=by):
+        errors.raise_error(errors.NOT_APPROVER)
+    return deal, actor
+
+
+@transaction.atomic
+def approve_deal(*, deal_uuid, by, notify: bool = True) -> Deal:
+    """The asking person's department manager approves: the request goes to the owner as it would have without
+    approval (its contact person is e-mailed), and the person who asked is told. Of two answers at once, the second
+    waits for the first's lock and is told it has been answered."""
+    deal, actor = _approving(deal_uuid, by)
+    deal.status = _step(deal.status, "approve")
+    deal.approved_at = timezone.now()
+    deal.approval_by_name = actor.name[:200]
+    deal.save()
+    event(deal, "approved", organisation_id=deal.requester_id, party=actor)
+    if notify:
+        deal_notices.enqueue(deal=deal, kind=deal_notices.REQUESTED)
+        deal_notices.enqueue(deal=deal, kind=deal_notices.APPROVAL_ANSWERED)
+    return deal
+
+
+@transaction.atomic
+def refuse_deal(*, deal_uuid, by, reason: str, notify: bool = True) -> Deal:
+    """The asking person's department manager refuses, with a reason the person is e-mailed. The owner never hears
+    of it."""
+    reason = (reason or "").strip()
+    if not reason:
+        errors.raise_error(errors.REASON_REQUIRED, field="reason")
+    deal, actor = _approving(deal_uuid, by)
+    deal.status = _step(deal.status, "refuse")
+    deal.closed_at = timezone.now()
+    deal.approval_by_name = actor.name[:200]
+    deal.decline_reason = reason[:500]
+    deal.save()
+    event(deal, "not_approved", organisation_id=deal.requester_id, party=actor, note=deal.decline_reason)
+    if notify:
+        deal_notices.enqueue(deal=deal, kind=deal_notices.APPROVAL_ANSWERED)
     return deal
 
 
@@ -189,7 +277,9 @@ def request_deal(*, request: DealRequest, by: Asker, notify: bool = True) -> Dea
 
 
 def _owned(deal_uuid, organisation_id: int) -> Deal:
-    deal = Deal.objects.select_for_update().filter(uuid=deal_uuid, owner_id=organisation_id).first()
+    from .deal_selectors import ASKED
+
+    deal = Deal.objects.select_for_update().filter(ASKED, uuid=deal_uuid, owner_id=organisation_id).first()
     if deal is None:
         errors.raise_error(errors.DEAL_NOT_FOUND)
     return deal
@@ -306,12 +396,13 @@ def cancel_deal(*, deal_uuid, by, reason: str = "", notify: bool = True) -> Deal
     organisation_id = organisations.current_organisation_id()
     deal, actor = _asked(deal_uuid, by, organisation_id)
     reason = (reason or "").strip()[:300]
-    if deal.status == DealStatus.REQUESTED:
+    if deal.status in (DealStatus.REQUESTED, DealStatus.AWAITING_APPROVAL):
+        asked = deal.status == DealStatus.REQUESTED  # while awaiting approval, the owner has not been asked
         deal.status = _step(deal.status, "withdraw")
         deal.closed_at = timezone.now()
         deal.save()
         event(deal, "withdrawn", organisation_id=organisation_id, party=actor, note=reason)
-        if notify:
+        if notify and asked:
             deal_notices.enqueue(deal=deal, kind=deal_notices.WITHDRAWN)
         return deal
     if deal.status != DealStatus.ACCEPTED:
@@ -341,6 +432,8 @@ def post_message(*, deal_uuid, by, body: str, notify: bool = True) -> DealMessag
     deal = Deal.objects.select_for_update().filter(uuid=deal_uuid).first()
     if deal is None or not deal_selectors.can_see_deal(user=by, deal=deal, organisation_id=organisation_id):
         errors.raise_error(errors.DEAL_NOT_FOUND)
+    if not deal_selectors.was_asked(deal):  # awaiting approval, or refused: there is no other side yet (0048)
+        errors.raise_error(errors.NOT_SENT_YET)
     body = (body or "").strip()
     if not body:
         errors.raise_error(errors.MESSAGE_REQUIRED, field="body")

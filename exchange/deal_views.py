@@ -24,6 +24,8 @@ from .forms import DealFilterForm, DealRequestForm
 from .models import DealStatus, LegalBasis
 
 DEALS_PAGE_SIZE = 50
+# What the asking side may still take back (exchange.services.cancel_deal).
+CANCELLABLE = (DealStatus.AWAITING_APPROVAL, DealStatus.REQUESTED, DealStatus.ACCEPTED)
 LENT = ("lend", "rent")
 # A refusal of request_deal names the input it is about (ExchangeError.field); the form's field of that name.
 REQUEST_FIELDS = {"quantity": "quantity", "transport": "transport", "message": "message",
@@ -84,8 +86,13 @@ def offer_detail(request, pk: int):
                 form.add_error(REQUEST_FIELDS.get(getattr(refused, "field", None) or ""), refused.message)
                 status = refused.http_status if refused.http_status in (400, 409) else 400
             else:
-                messages.success(request, _("Your request has been sent to %(organisation)s. You will get an "
-                                            "e-mail when they answer.") % {"organisation": deal.owner_name})
+                if deal.status == DealStatus.AWAITING_APPROVAL:
+                    messages.success(request, _("Your request waits for your manager's approval before it is sent "
+                                                "to %(organisation)s. You will get an e-mail when it is answered.")
+                                     % {"organisation": deal.owner_name})
+                else:
+                    messages.success(request, _("Your request has been sent to %(organisation)s. You will get an "
+                                                "e-mail when they answer.") % {"organisation": deal.owner_name})
                 return redirect("deal_detail", uuid=deal.uuid)
     else:
         form = _request_form(request, offer)
@@ -119,7 +126,11 @@ def deal_detail(request, uuid):
         "owner_side": owner_side,
         "booking": booking,
         "can_answer": owner_side and DEAL.can(deal.status, "accept"),
-        "can_cancel": not owner_side and deal.status in (DealStatus.REQUESTED, DealStatus.ACCEPTED),
+        "can_cancel": not owner_side and deal.status in CANCELLABLE,
+        "can_write": selectors.was_asked(deal),
+        "can_approve": (not owner_side and deal.status == DealStatus.AWAITING_APPROVAL
+                        and getattr(request.user, "uuid", None) != deal.person
+                        and selectors.approves_deal(user=request.user, deal=deal)),
         "legal_bases": LegalBasis.choices,
         "agreement": getattr(deal, "agreement", None),
     })
@@ -174,9 +185,10 @@ def deal_decline(request, uuid):
 @login_required
 @require_POST
 def deal_cancel(request, uuid):
+    waiting = _deal_or_404(request, uuid).status == DealStatus.AWAITING_APPROVAL
     return _act(request, uuid, lambda deal: services.cancel_deal(
         deal_uuid=deal.uuid, by=request.user, reason=request.POST.get("reason", ""),
-    ), _("Cancelled. The other organisation has been told."))
+    ), _("Withdrawn before it was sent.") if waiting else _("Cancelled. The other organisation has been told."))
 
 
 @login_required

@@ -61,3 +61,10 @@ MESSAGE_REQUIRED = ("message_required", _("Write a message."), 400)
 LISTING_GONE = ("offer_gone", _("The listing is no longer there."), 409)
 DEAL_NOT_FOUND = ("not_found", _("There is no such request."), 404)
 REQUESTER_UNAVAILABLE = ("organisation_unavailable", _("Your organisation is not active on Delbar."), 403)
+
+# A department manager's approval of a deal (decision 0048).
+OWN_APPROVAL = ("own_approval", _("You cannot approve or refuse your own request: another manager must."), 403)
+NOT_APPROVER = ("not_allowed", _("Only the manager of the requester's department can approve or refuse this."), 403)
+REASON_REQUIRED = ("reason_required", _("Give a reason."), 400)
+NOT_SENT_YET = ("not_sent", _("The request has not been sent yet: you can write to the other organisation once it "
+                              "has been approved."), 409)

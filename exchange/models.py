@@ -226,6 +226,10 @@ class Offer(models.Model):
 
 
 class DealStatus(models.TextChoices):
+    # The asking organisation's rule asks a department manager to approve first (decision 0048): the owner has not
+    # been asked yet, and sees nothing of it.
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    NOT_APPROVED = "not_approved", _("Not approved")
     REQUESTED = "requested", _("Requested")
     # The owner side has said yes and its booking is being made; a moment, unless something broke (then the
     # reconciliation finishes or undoes it: exchange.deal_sync.repair_stuck).
@@ -291,6 +295,12 @@ class Deal(models.Model):
     receiving_department_id = models.PositiveIntegerField(_("receiving department"), null=True, blank=True)
     receiving_department_name = models.CharField(_("receiving department"), max_length=200, blank=True)
     buyer_reference = models.CharField(_("buyer reference"), max_length=100, blank=True)
+    # A department manager's approval in the asking organisation (decision 0048): the department (its id in the
+    # asking organisation's schema) whose managers approve, set only when the deal waited for approval; when and by
+    # whom it was approved or refused. The owner sees a deal only once it was asked: no approval, or approved.
+    approval_department_id = models.PositiveIntegerField(_("approved by the managers of"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approval_by_name = models.CharField(_("approval answered by"), max_length=200, blank=True)
 
     quantity = models.PositiveIntegerField(_("quantity"))
     starts_at = models.DateTimeField(_("pick-up"), null=True, blank=True)

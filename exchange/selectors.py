@@ -11,15 +11,18 @@ from .deal_figures import NetworkFigures, Received, network_figures, received_by
 from .deal_selectors import (  # noqa: F401
     INCOMING,
     OUTGOING,
+    approves_deal,
     can_see_deal,
     changed_hands_between,
     deal_for,
     deal_thread,
     deals_awaiting_answer,
+    deals_awaiting_approval,
     incoming_deals,
     is_owner_side,
     outgoing_deals,
     visible_deals,
+    was_asked,
 )
 
 # CO₂e and SEK of deals (decision 0032), computed by impact.

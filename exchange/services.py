@@ -28,9 +28,11 @@ from .deal_services import (  # noqa: F401
     Asker,
     DealRequest,
     accept_deal,
+    approve_deal,
     cancel_deal,
     decline_deal,
     post_message,
+    refuse_deal,
     request_deal,
 )
 from .deal_sync import follow as follow_deal_booking  # noqa: F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import deal_views, mine_views, photo_views, search_views, views
+from . import approval_views, deal_views, mine_views, photo_views, search_views, views
 
 urlpatterns = [
     path("natverk/", views.networks, name="networks"),
@@ -21,4 +21,8 @@ urlpatterns = [
     path("natverk/affarer/<uuid:uuid>/avboj/", deal_views.deal_decline, name="deal_decline"),
     path("natverk/affarer/<uuid:uuid>/avbryt/", deal_views.deal_cancel, name="deal_cancel"),
     path("natverk/affarer/<uuid:uuid>/meddelande/", deal_views.deal_message, name="deal_message"),
+    # A department manager's approval before the owner is asked (decision 0048), and the queue of both kinds.
+    path("att-godkanna/", approval_views.approval_queue, name="approval_queue"),
+    path("natverk/affarer/<uuid:uuid>/godkannande/ja/", approval_views.deal_approve, name="deal_approve"),
+    path("natverk/affarer/<uuid:uuid>/godkannande/nej/", approval_views.deal_refuse, name="deal_refuse"),
 ]

@@ -27,7 +27,7 @@ OWN, NETWORKS = "hos_oss", "natverk"  # the scopes searched, as the evidence nam
 RUNS_THE_SERVICE = (Role.OPERATOR, Role.ORG_ADMIN)
 # A reservation or deal that did not happen cannot have met a need.
 NOT_HAPPENED_BOOKINGS = ("cancelled", "lapsed", "not_approved")  # a manager refused it (decision 0045)
-NOT_HAPPENED_DEALS = ("declined", "cancelled", "lapsed")
+NOT_HAPPENED_DEALS = ("declined", "cancelled", "lapsed", "not_approved")  # refused by a manager (0048)
 
 
 # ------------------------------------------------------------------------------------------ who sees what

@@ -30,6 +30,7 @@ OPERATIONS = {
     ("/api/exchange/deals/", "get"), ("/api/exchange/deals/", "post"), ("/api/exchange/deals/{uuid}/", "get"),
     ("/api/exchange/deals/{uuid}/accept/", "post"), ("/api/exchange/deals/{uuid}/decline/", "post"),
     ("/api/exchange/deals/{uuid}/cancel/", "post"), ("/api/exchange/deals/{uuid}/messages/", "post"),
+    ("/api/exchange/deals/{uuid}/approve/", "post"), ("/api/exchange/deals/{uuid}/refuse/", "post"),
 }
 
 

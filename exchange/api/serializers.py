@@ -182,7 +182,8 @@ class DealSummaryOutput(_SideMixin, serializers.Serializer):
 
 
 class DealEventOutput(serializers.Serializer):
-    step = serializers.CharField(help_text="`requested`, `accepted`, `declined`, `withdrawn`, `cancel_asked`, ...")
+    step = serializers.CharField(help_text="`requested`, `approval_asked`, `approved`, `not_approved`, `accepted`, "
+                                 "`declined`, `withdrawn`, `cancel_asked`, ...")
     side = serializers.SerializerMethodField(help_text="Which organisation took the step; null for the system.")
     person_name = serializers.CharField()
     note = serializers.CharField()
@@ -257,22 +258,32 @@ class DealOutput(DealSummaryOutput):
     decline_reason = serializers.CharField()
     handed_over_at = serializers.DateTimeField(allow_null=True)
     returned_at = serializers.DateTimeField(allow_null=True)
+    approval_by_name = serializers.CharField(
+        help_text="The department manager of the asking side who approved or refused it first (decision 0048); "
+        "empty when no approval was needed."
+    )
+    approved_at = serializers.DateTimeField(allow_null=True)
     actions = serializers.SerializerMethodField(
-        help_text="What you may do now: `accept` and `decline` (the owner side, while requested), `cancel` (the "
-        "asking side, until it has changed hands), `message`. The service decides at the time."
+        help_text="What you may do now: `accept` and `decline` (the owner side, while requested), `approve` and "
+        "`refuse` (a manager of the asking side, while awaiting approval), `cancel` (the asking side, until it has "
+        "changed hands), `message`. The service decides at the time."
     )
     events = serializers.SerializerMethodField()
     messages = serializers.SerializerMethodField()
     agreement = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
-        choices=["accept", "decline", "cancel", "message"])))
+        choices=["accept", "decline", "approve", "refuse", "cancel", "message"])))
     def get_actions(self, deal) -> list[str]:
         if deal.owner_id == self._organisation_id():
             answer = ["accept", "decline"] if DEAL.can(deal.status, "accept") else []
             return [*answer, "message"]
-        cancel = ["cancel"] if deal.status in (DealStatus.REQUESTED, DealStatus.ACCEPTED) else []
-        return [*cancel, "message"]
+        approve = ["approve", "refuse"] if self.context.get("approves") else []
+        cancel = ["cancel"] if deal.status in (DealStatus.AWAITING_APPROVAL, DealStatus.REQUESTED,
+                                               DealStatus.ACCEPTED) else []
+        # Not sent yet (awaiting approval, or refused): there is no other side to write to (decision 0048).
+        message = ["message"] if selectors.was_asked(deal) else []
+        return [*approve, *cancel, *message]
 
     @extend_schema_field(DealEventOutput(many=True))
     def get_events(self, deal) -> list:

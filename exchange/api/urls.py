@@ -13,5 +13,7 @@ urlpatterns = [
     path("exchange/deals/<uuid:uuid>/accept/", views.DealAcceptApi.as_view(), name="api_exchange_deal_accept"),
     path("exchange/deals/<uuid:uuid>/decline/", views.DealDeclineApi.as_view(), name="api_exchange_deal_decline"),
     path("exchange/deals/<uuid:uuid>/cancel/", views.DealCancelApi.as_view(), name="api_exchange_deal_cancel"),
+    path("exchange/deals/<uuid:uuid>/approve/", views.DealApproveApi.as_view(), name="api_exchange_deal_approve"),
+    path("exchange/deals/<uuid:uuid>/refuse/", views.DealRefuseApi.as_view(), name="api_exchange_deal_refuse"),
     path("exchange/deals/<uuid:uuid>/messages/", views.DealMessagesApi.as_view(), name="api_exchange_deal_message"),
 ]

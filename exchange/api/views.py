@@ -58,7 +58,9 @@ def _deal_response(request, uuid, status_code: int = status.HTTP_200_OK) -> Resp
     # Read back through the selector, so every answer about a deal has the same shape and query cost.
     deal = _deal_or_404(request, uuid)
     events, messages = selectors.deal_thread(deal=deal)
-    context = {"organisation_id": _organisation_id(request), "events": events, "messages": messages}
+    context = {"organisation_id": _organisation_id(request), "events": events, "messages": messages,
+               "approves": (deal.status == "awaiting_approval" and request.user.uuid != deal.person
+                            and selectors.approves_deal(user=request.user, deal=deal))}
     return Response(s.DealOutput(deal, context=context).data, status=status_code)
 
 
@@ -254,14 +256,52 @@ class DealCancelApi(APIView):
         return _deal_response(request, uuid)
 
 
+class DealApproveApi(APIView):
+    @extend_schema(
+        operation_id="exchange_deal_approve",
+        tags=["exchange"],
+        summary="Approve a request of one of your people before it is sent (a department manager)",
+        description="When your organisation's rule asks a department manager to approve first, a request waits as "
+        "`awaiting_approval` and the other organisation is not asked yet. Approving sends it (status `requested`, "
+        "the offer's contact person is e-mailed) and tells the person who asked. `own_approval` (403) for your own "
+        "request, `not_allowed` (403) unless you manage the department of the person who asked, "
+        "`already_answered` (409) when someone answered first. Another organisation's deal is 404.",
+        request=None,
+        responses={200: s.DealOutput, **_errors(403, 404, 409)},
+    )
+    def post(self, request, uuid):
+        deal = _deal_or_404(request, uuid)
+        services.approve_deal(deal_uuid=deal.uuid, by=request.user)
+        return _deal_response(request, uuid)
+
+
+class DealRefuseApi(APIView):
+    @extend_schema(
+        operation_id="exchange_deal_refuse",
+        tags=["exchange"],
+        summary="Refuse a request of one of your people before it is sent (a department manager)",
+        description="The request becomes `not_approved`, the other organisation never hears of it, and the person "
+        "who asked is e-mailed the reason, which is required (`reason_required`). Otherwise as approving.",
+        request=s.ReasonInput,
+        responses={200: s.DealOutput, **_errors(*BODY, 403, 404, 409)},
+    )
+    def post(self, request, uuid):
+        deal = _deal_or_404(request, uuid)
+        form = s.ReasonInput(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.refuse_deal(deal_uuid=deal.uuid, by=request.user, reason=form.validated_data["reason"])
+        return _deal_response(request, uuid)
+
+
 class DealMessagesApi(APIView):
     @extend_schema(
         operation_id="exchange_deal_message",
         tags=["exchange"],
         summary="Write to the other side of a deal",
-        description="The other side is e-mailed.",
+        description="The other side is e-mailed. `not_sent` (409) while the request awaits approval on your side, or "
+        "was refused there: the other organisation has not been asked (decision 0048).",
         request=s.MessageInput,
-        responses={201: s.DealMessageOutput, **_errors(*BODY, 404)},
+        responses={201: s.DealMessageOutput, **_errors(*BODY, 404, 409)},
     )
     def post(self, request, uuid):
         deal = _deal_or_404(request, uuid)
