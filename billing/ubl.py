@@ -27,19 +27,19 @@ UNIT_CODE = "EA"  # UN/ECE Recommendation 20: each (one year's subscription, or 
 F_SKATT = "Godkänd för F-skatt"  # the seller is registered for F-tax (Swedish rule SE-R-005)
 
 
-def _el(parent, namespace: str, name: str, text: str | None = None, **attributes) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{namespace}}}{name}", {k: v for k, v in attributes.items() if v})
+def _el(parent, namespace: str, tag: str, text: str | None = None, **attributes) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{namespace}}}{tag}", {k: v for k, v in attributes.items() if v})
     if text is not None:
         element.text = text
     return element
 
 
-def cbc(parent, name: str, text: str | None = None, **attributes) -> etree._Element:
-    return _el(parent, CBC, name, text, **attributes)
+def cbc(parent, tag: str, text: str | None = None, **attributes) -> etree._Element:
+    return _el(parent, CBC, tag, text, **attributes)
 
 
-def cac(parent, name: str) -> etree._Element:
-    return _el(parent, CAC, name)
+def cac(parent, tag: str) -> etree._Element:
+    return _el(parent, CAC, tag)
 
 
 def _amount(parent, name: str, ore: int, currency: str) -> None:
