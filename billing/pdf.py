@@ -111,6 +111,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
                                  f"{_date(invoice.due_date)}. Ange fakturanummer {invoice.number} som referens.")
 
     # The seller's particulars, as Swedish law wants them on an invoice.
+    pdf.set_auto_page_break(auto=False)
     pdf.set_y(-25)
     pdf.set_font("DejaVu", "", 7.5)
     footer = (f"{seller['name']} · {seller['street']}, {seller['postal_code']} {seller['city']} · "
