@@ -208,7 +208,7 @@ def test_the_xml_is_the_same_bytes_every_time_and_carries_the_peppol_ids(three_i
     xml = services.invoice_xml(invoice=invoice)
     assert services.invoice_xml(invoice=invoice) == xml
     root = etree.fromstring(xml)
-    endpoints = [(e.get("schemeID"), e.text) for e in root.iter("{%s}EndpointID" % ubl.CBC)]
+    endpoints = [(e.get("schemeID"), e.text) for e in root.iter(f"{{{ubl.CBC}}}EndpointID")]
     assert endpoints == [("0007", "5599999991"), ("0007", "2120001132")]
     assert root.findtext("{*}ProfileID") == ubl.PROFILE_ID
 
