@@ -341,3 +341,72 @@ def test_the_command_issues_a_pro_rata_invoice_and_writes_its_pdf_and_xml(skurup
     assert invoice.organisation_id == skurup.pk and invoice.period_start == date(2027, 7, 1)
     assert (tmp_path / f"{number}.pdf").read_bytes().startswith(b"%PDF")
     assert services.validate_invoice_xml(xml=(tmp_path / f"{number}.xml").read_bytes()) == []
+
+
+# ------------------------------------------------------------------------------------------------- concurrency
+
+
+def test_two_invoices_issued_at_once_take_consecutive_numbers(django_db_blocker, monkeypatch):
+    """Concurrency, against committed data: while one invoice holds its series' lock (its XML being checked), a second
+    waits for it and takes the next number: no number twice, no gap. Each thread has its own connection."""
+    import time
+
+    from billing.models import Invoice, InvoiceLine
+    from tenants import selectors as tenants
+
+    real_validate = services.validate_invoice_xml
+    started = threading.Event()
+
+    def slow_validate(*, xml):
+        if threading.current_thread().name == "first":
+            started.set()
+            time.sleep(1.0)  # holds the series row's lock meanwhile
+        return real_validate(xml=xml)
+
+    monkeypatch.setattr(services, "validate_invoice_xml", slow_validate)
+    with django_db_blocker.unblock():
+        organisation = tenants.active_organisations().get(slug="skurup")
+        buyer = services.Buyer(organisation_id=organisation.pk, name=organisation.name,
+                               organisation_number=organisation.organisation_number, street="Rådhustorget 1",
+                               postal_code="274 80", city="Skurup", buyer_reference="Samtidig")
+        first_number = _next("F")
+        results: dict[str, tuple[int, float]] = {}
+
+        def issue(name: str) -> None:
+            try:
+                invoice = services.issue_invoice(buyer=buyer, plan_code="delbar", band="small", year_start=YEAR)
+                results[name] = (invoice.sequence, time.monotonic())
+            finally:
+                connection.close()
+
+        try:
+            first = threading.Thread(target=issue, args=("first",), name="first")
+            second = threading.Thread(target=issue, args=("second",), name="second")
+            first.start()
+            assert started.wait(10)
+            began = time.monotonic()
+            second.start()
+            first.join(30)
+            second.join(30)
+            # then the second waited for the first's lock and took the next number
+            assert sorted(sequence for sequence, _ in results.values()) == [first_number, first_number + 1]
+            assert results["first"][0] == first_number and results["second"][0] == first_number + 1
+            assert results["second"][1] - began >= 0.5
+        finally:
+            issued = Invoice.objects.filter(buyer_reference="Samtidig")
+            InvoiceLine.objects.filter(invoice__in=issued).delete()
+            issued.delete()
+            InvoiceSeries.objects.filter(code="F").update(next_number=first_number)
+
+
+@pytest.mark.django_db
+def test_refusals_read_in_swedish_and_english(buyer):
+    from dataclasses import replace
+
+    from django.utils import translation
+
+    for language, expected in (("sv", "Köparens uppgifter är inte kompletta"),
+                               ("en", "The buyer's details are not complete")):
+        with translation.override(language), pytest.raises(BillingError) as refused:
+            services.issue_invoice(buyer=replace(buyer, city=""), plan_code="delbar", band="small", year_start=YEAR)
+        assert expected in str(refused.value.message)
