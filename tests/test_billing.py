@@ -346,7 +346,7 @@ def test_the_command_issues_a_pro_rata_invoice_and_writes_its_pdf_and_xml(skurup
 # ------------------------------------------------------------------------------------------------- concurrency
 
 
-def test_two_invoices_issued_at_once_take_consecutive_numbers(django_db_blocker, monkeypatch):
+def test_two_invoices_issued_at_once_take_consecutive_numbers(django_db_setup, django_db_blocker, monkeypatch):
     """Concurrency, against committed data: while one invoice holds its series' lock (its XML being checked), a second
     waits for it and takes the next number: no number twice, no gap. Each thread has its own connection."""
     import time
