@@ -29,6 +29,15 @@ def _date(value) -> str:
     return value.isoformat()
 
 
+def _fitted(pdf, text: str, width: float) -> str:
+    """``text`` cut with "…" to fit ``width`` mm in the current font."""
+    if pdf.get_string_width(text) <= width - 2:
+        return text
+    while text and pdf.get_string_width(text + "…") > width - 2:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def invoice_pdf(invoice: Invoice) -> bytes:
     from fpdf import FPDF
 
@@ -90,8 +99,12 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         values = (line.description, str(line.quantity), kronor_display(line.unit_price_ore),
                   kronor_display(line.net_ore))
         for text, column, align in zip(values, columns, "LRRR", strict=True):
-            pdf.cell(column, 7, text, align=align)
+            pdf.cell(column, 6, _fitted(pdf, text, column) if align == "L" else text, align=align)
         pdf.ln()
+        pdf.set_font("DejaVu", "", 7.5)
+        pdf.cell(columns[0], 4, f"{_date(line.period_start)} – {_date(line.period_end)}", new_x="LMARGIN",
+                 new_y="NEXT")
+        pdf.set_font("DejaVu", "", 9)
     pdf.ln(4)
     label_width = width - 40
     for label, ore, bold in (("Summa exkl. moms", invoice.net_ore, False),

@@ -129,9 +129,10 @@ def _issue(*, kind: str, buyer: Buyer, lines: list[_Line], period_start: date, p
 
 
 def _plan_line(plan_code: str, start: date, end: date, unit_price_ore: int, suffix: str = "") -> _Line:
+    """The plan's line, named in Swedish (the invoice's language); its period is the line's own (BT-134/135)."""
     plan = selectors.plan(code=plan_code)
-    description = f"{plan.name_sv} {start.isoformat()}–{end.isoformat()}{suffix}"
-    return _Line(description=description, unit_price_ore=unit_price_ore, period_start=start, period_end=end)
+    return _Line(description=f"{plan.name_sv}{suffix}", unit_price_ore=unit_price_ore, period_start=start,
+                 period_end=end)
 
 
 @transaction.atomic
@@ -158,7 +159,7 @@ def issue_pro_rata_invoice(*, buyer: Buyer, plan_code: str, band: str, year_star
     amount = money.pro_rata_ore(yearly_ore=price, year_start=year_start, start=start)
     return _issue(kind=InvoiceKind.INVOICE, buyer=_checked(buyer), plan_code=plan_code, issue_date=issue_date,
                   period_start=start, period_end=end,
-                  lines=[_plan_line(plan_code, start, end, amount, f" ({days}/{days_in_year} dagar)")])
+                  lines=[_plan_line(plan_code, start, end, amount, f", {days}/{days_in_year} dagar")])
 
 
 @transaction.atomic
