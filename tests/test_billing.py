@@ -428,3 +428,14 @@ def test_refusals_read_in_swedish_and_english(buyer):
         with translation.override(language), pytest.raises(BillingError) as refused:
             services.issue_invoice(buyer=replace(buyer, city=""), plan_code="delbar", band="small", year_start=YEAR)
         assert expected in str(refused.value.message)
+
+
+@pytest.mark.django_db
+def test_the_command_can_send_what_it_issues(skurup, access_point):
+    from outbox.models import OutboxMessage
+
+    out = io.StringIO()
+    call_command("issue_invoice", "--organisation", str(skurup.pk), "--street", "Rådhustorget 1", "--postal-code",
+                 "274 80", "--city", "Skurup", "--buyer-reference", "4711", "--send", stdout=out)
+    number = out.getvalue().split()[0]
+    assert OutboxMessage.objects.filter(kind="billing.peppol_invoice", payload__number=number).count() == 1
