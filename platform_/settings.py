@@ -83,6 +83,8 @@ SHARED_APPS = [
     "exchange",
     # The platform's impact factors (kg CO₂e, reference prices, sources), in versions (decision 0032).
     "impact",
+    # Delbar's own plans and invoices to organisations: organisation ids and snapshots, in public (decision 0050).
+    "billing",
     # A history of every change, written by PostgreSQL triggers (decision 0042). In public for the organisations'
     # settings (tenants.Organisation) and the platform admins; in every organisation schema for its own data.
     "pgtrigger",
@@ -355,6 +357,28 @@ CELERY_BEAT_SCHEDULE = {
     # Delivers what no on-commit relay did (the broker was down, a worker died) and the retries (outbox/tasks.py).
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": 30.0, "options": {"expires": 30.0}},
 }
+
+# ---------------------------------------------------------------------------------------------- billing
+# Delbar as the seller on its own invoices (decision 0050). The defaults are a demo seller, clearly Delbar's own and
+# nobody else's: production sets every one of them.
+BILLING_SELLER = {
+    "name": env("BILLING_SELLER_NAME", "Delbar AB (demo)"),
+    "organisation_number": env("BILLING_SELLER_ORGANISATION_NUMBER", "559999-9991"),
+    "vat_number": env("BILLING_SELLER_VAT_NUMBER", "SE559999999101"),
+    "street": env("BILLING_SELLER_STREET", "Delbarvägen 1"),
+    "postal_code": env("BILLING_SELLER_POSTAL_CODE", "271 39"),
+    "city": env("BILLING_SELLER_CITY", "Ystad"),
+    "country": "SE",
+    "bankgiro": env("BILLING_SELLER_BANKGIRO", "999-9996"),
+    "peppol_id": env("BILLING_SELLER_PEPPOL_ID", "0007:5599999991"),
+    "email": env("BILLING_SELLER_EMAIL", f"faktura@{PLATFORM_DOMAIN}"),
+}
+# Days from an invoice's issue date to its due date.
+BILLING_PAYMENT_DAYS = int(env("BILLING_PAYMENT_DAYS", "30"))
+# The Peppol access point Delbar sends its invoices through (outside the product): the UBL XML is POSTed here.
+PEPPOL_ACCESS_POINT_URL = env("PEPPOL_ACCESS_POINT_URL", "")
+PEPPOL_ACCESS_POINT_TOKEN = env("PEPPOL_ACCESS_POINT_TOKEN", "")
+PEPPOL_ACCESS_POINT_TIMEOUT_SECONDS = float(env("PEPPOL_ACCESS_POINT_TIMEOUT_SECONDS", "30"))
 
 # ---------------------------------------------------------------------------------------------- outbox
 # Messages a relay delivers before it queues the next relay; attempts before a message is given up.

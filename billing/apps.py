@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BillingConfig(AppConfig):
+    name = "billing"
+    verbose_name = _("Billing")
+
+    def ready(self) -> None:
+        from outbox.registry import register
+
+        from . import access_point
+
+        # An issued invoice goes to Delbar's Peppol access point through the outbox (decision 0050).
+        register(access_point.KIND, access_point.deliver)
