@@ -137,7 +137,9 @@ def _period(plan: DemoDeal, offer_type: str) -> tuple[datetime | None, datetime 
         return None, None
     today = timezone.localdate()
     if plan.outcome == OUT:  # picked up this morning, back in three days
-        return _at(today, 8), _at(today + timedelta(days=3), 16)
+        # (seeded before 08:00, from midnight: a booking cannot start on a day past, nor be picked up before it starts)
+        picked_up = _at(today, 8) if _at(today, 8) <= timezone.now() else _at(today, 0)
+        return picked_up, _at(today + timedelta(days=3), 16)
     day = today + timedelta(days=8)  # for a day next week
     return _at(day, 8), _at(day, 17)
 

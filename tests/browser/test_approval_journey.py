@@ -4,6 +4,7 @@ godkänna", and the reservation goes ahead. The queue is accessible (axe) in Swe
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
