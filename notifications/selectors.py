@@ -22,10 +22,11 @@ def count_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
-def unread_count(*, user: User) -> int:
-    """How many of ``user``'s notifications are unread: from the cache, else one query over a partial index."""
+def unread_count(*, user: User, fresh: bool = False) -> int:
+    """How many of ``user``'s notifications are unread: from the cache, else (or ``fresh``) one query over a
+    partial index."""
     key = count_key(user.pk)
-    count = cache.get(key)
+    count = None if fresh else cache.get(key)
     if count is None:
         count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         cache.set(key, count, timeout=COUNT_SECONDS)

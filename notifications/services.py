@@ -5,13 +5,13 @@ person: the apps that write the e-mail call ``notify_many`` (or ``notify_address
 addresses, as the exchange does) with the e-mail's outbox key, its subject as the text, and the path where the person
 acts on it. One statement for many (``INSERT … ON CONFLICT DO NOTHING``), like ``outbox.services.enqueue_emails``;
 writing the same key for the same person again writes nothing. The bell's cached count of each person told is
-forgotten now and again once the transaction commits.
+moved now and dropped once the transaction commits.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -28,7 +28,7 @@ from tenants import selectors as organisations
 
 from .errors import NotificationError
 from .models import KEY_MAX_LENGTH, LINK_MAX_LENGTH, TEXT_MAX_LENGTH, Notification
-from .selectors import count_key
+from .selectors import COUNT_SECONDS, count_key
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -55,18 +55,33 @@ def _text(text: str) -> str:
     return text if len(text) <= TEXT_MAX_LENGTH else text[: TEXT_MAX_LENGTH - 1] + "…"
 
 
-def _forget_counts(user_ids: Iterable[int]) -> None:
-    """Drop the bell's cached counts of ``user_ids`` now and once this transaction commits (a page read in between
-    may have cached the count from before)."""
-    keys = [count_key(user_id) for user_id in set(user_ids)]
+# Above this many people at once (a daily job's batch), their cached counts are dropped instead of moved one by one.
+COUNTS_MOVED_ONE_BY_ONE = 50
+
+
+def _counts_changed(changes: dict[int, int | None]) -> None:
+    """Move the bell's cached count of each person by their change now (``None``: to zero), so that the next page
+    needs no query for it, and drop it once this transaction commits (the next page counts afresh). Were the
+    transaction rolled back, a moved count is wrong until it expires (COUNT_SECONDS) or the person opens the page."""
+    keys = {count_key(user_id): change for user_id, change in changes.items()}
     if not keys:
         return
-    cache.delete_many(keys)
+    if len(keys) > COUNTS_MOVED_ONE_BY_ONE:
+        cache.delete_many(list(keys))
+    else:
+        for key, change in keys.items():
+            if change is None:
+                cache.set(key, 0, timeout=COUNT_SECONDS)
+                continue
+            try:
+                cache.incr(key, change)
+            except ValueError:
+                pass  # not cached: the next page counts
     schema_name = connection.schema_name
 
     def forget() -> None:
         with schema_context(schema_name):
-            cache.delete_many(keys)
+            cache.delete_many(list(keys))
 
     transaction.on_commit(forget)
 
@@ -98,7 +113,10 @@ def notify_many(*, notices: Sequence[Notice]) -> int:
             params,
         )
         written = [row[0] for row in cursor.fetchall()]
-    _forget_counts(written)
+    changes: dict[int, int | None] = defaultdict(int)
+    for user_id in written:
+        changes[user_id] += 1
+    _counts_changed(changes)
     return len(written)
 
 
@@ -167,7 +185,7 @@ def mark_read(*, user: User, pk: int) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-        _forget_counts([user.pk])
+        _counts_changed({user.pk: -1})
     return notification
 
 
@@ -175,7 +193,7 @@ def mark_read(*, user: User, pk: int) -> Notification:
 def mark_all_read(*, user: User) -> int:
     """Mark every unread notification of ``user`` read, in one statement. Returns how many."""
     marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
-    _forget_counts([user.pk])
+    _counts_changed({user.pk: None})
     return marked
 
 

@@ -20,7 +20,7 @@ from .errors import NotificationError
 @require_GET
 def notification_list(request):
     page = Paginator(selectors.notifications(user=request.user), selectors.PAGE_SIZE).get_page(request.GET.get("sida"))
-    unread = selectors.unread_count(user=request.user)
+    unread = selectors.unread_count(user=request.user, fresh=True)  # the page is the truth: it heals the cache
     return render(request, "notifications/notification_list.html", {"page": page, "unread": unread})
 
 
