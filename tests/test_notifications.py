@@ -306,3 +306,47 @@ def test_the_page_and_the_bell_do_not_grow_in_queries_with_the_notifications(yst
     assert _count(client, "/aviseringar/") == few_page
     assert _count(client, "/mina-annonser/") == few_home
     assert _count(client, "/aviseringar/?sida=3") == few_page
+
+
+# --- the API -------------------------------------------------------------------------------------------------------
+
+
+def test_the_api_lists_mine_newest_first_and_marks_read(ystad):
+    from .api_support import api_client
+
+    person = user_in(ystad, "personal")
+    _write(ystad, person, 3, prefix="api")
+    client = api_client(ystad, person)
+    listed = client.get("/api/notifications/").json()
+    mine = [row for row in listed["results"] if row["kind"] == "test"]
+    assert [row["text"].split(" ")[1] for row in mine[:3]] == ["2", "1", "0"] and not mine[0]["read"]
+    answer = client.post(f"/api/notifications/{mine[0]['id']}/read/")
+    assert answer.status_code == 200 and answer.json()["read"] is True
+    assert client.post("/api/notifications/read-all/").json() == {"unread": 0}
+    with schema_context(ystad.schema_name):
+        assert selectors.unread_count(user=person, fresh=True) == 0
+
+
+def test_the_api_keeps_another_persons_and_organisations_notifications_apart(ystad, skurup):
+    from .api_support import api_client
+
+    person = user_in(ystad, "personal")
+    _write(ystad, person, 1, prefix="api")
+    notice = _of(ystad, person, kind="test")[0]
+    colleague, stranger = api_client(ystad, user_in(ystad, "admin")), api_client(skurup, user_in(skurup, "personal"))
+    for client in (colleague, stranger):
+        assert client.post(f"/api/notifications/{notice.pk}/read/").status_code == 404
+        assert notice.pk not in [row["id"] for row in client.get("/api/notifications/").json()["results"]]
+    assert api_client(ystad).get("/api/notifications/").status_code in (401, 403)
+    assert _of(ystad, person, kind="test")[0].read_at is None
+
+
+def test_the_api_list_does_not_grow_in_queries_with_the_notifications(ystad):
+    from .api_support import api_client
+
+    person = user_in(ystad, "personal")
+    client = api_client(ystad, person)
+    _write(ystad, person, 2, prefix="few")
+    few = _count(client, "/api/notifications/")
+    _write(ystad, person, 60, prefix="many")
+    assert _count(client, "/api/notifications/") == few
