@@ -179,6 +179,8 @@ def notify_parties(*, notices: Sequence[PartyNotice]) -> int:
 def mark_read(*, user: User, pk: int) -> Notification:
     """Mark ``user``'s notification ``pk`` read (it stays read if it was). Someone else's: NotificationError
     (not found)."""
+    if not 0 < pk < 2**63:  # beyond a bigint: no such row (and no query error)
+        raise NotificationError.not_found()
     notification = Notification.objects.select_for_update().filter(recipient=user, pk=pk).first()
     if notification is None:
         raise NotificationError.not_found()

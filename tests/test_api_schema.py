@@ -30,6 +30,8 @@ OPERATIONS = {
     ("/api/exchange/deals/", "get"), ("/api/exchange/deals/", "post"), ("/api/exchange/deals/{uuid}/", "get"),
     ("/api/exchange/deals/{uuid}/accept/", "post"), ("/api/exchange/deals/{uuid}/decline/", "post"),
     ("/api/exchange/deals/{uuid}/cancel/", "post"), ("/api/exchange/deals/{uuid}/messages/", "post"),
+    ("/api/notifications/", "get"), ("/api/notifications/{id}/read/", "post"),
+    ("/api/notifications/read-all/", "post"),
 }
 
 

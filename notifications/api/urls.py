@@ -7,5 +7,5 @@ from . import views
 urlpatterns = [
     path("notifications/", views.NotificationsApi.as_view(), name="api_notifications"),
     path("notifications/read-all/", views.NotificationsReadAllApi.as_view(), name="api_notifications_read_all"),
-    path("notifications/<int:pk>/read/", views.NotificationReadApi.as_view(), name="api_notification_read"),
+    path("notifications/<int:id>/read/", views.NotificationReadApi.as_view(), name="api_notification_read"),
 ]

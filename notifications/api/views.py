@@ -39,9 +39,9 @@ class NotificationReadApi(APIView):
         request=None,
         responses={200: s.NotificationOutput, **_errors(404)},
     )
-    def post(self, request, pk: int):
+    def post(self, request, id: int):  # noqa: A002 (the path's name, as the other APIs' {id})
         try:
-            notification = services.mark_read(user=request.user, pk=pk)
+            notification = services.mark_read(user=request.user, pk=id)
         except NotificationError as error:
             raise NotFound() from error
         return Response(s.NotificationOutput(notification).data)
