@@ -223,6 +223,23 @@ def test_a_deal_request_tells_the_owners_contact_and_the_answer_the_asker_each_i
         assert not Notification.objects.filter(key__startswith=f"exchange.deal:{deal.uuid}:requested").exists()
 
 
+def test_a_network_invitation_tells_the_invited_organisations_admins_in_their_schema(
+    ystad, tomelilla, django_capture_on_commit_callbacks
+):
+    from .exchange_support import admin_of, demo_network
+
+    # when Ystad's admin invites Tomelilla, and the messages are relayed once it commits
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = exchange.invite_organisation(network=demo_network(), organisation_id=tomelilla.pk,
+                                                  by=admin_of(ystad))
+    # then Tomelilla's admin has it in Tomelilla's schema, under the e-mail's key, leading to the networks page
+    with schema_context(tomelilla.schema_name):
+        (notice,) = Notification.objects.filter(kind="exchange.network_invitation",
+                                                key__startswith=f"exchange.invitation:{membership.pk}:")
+        assert notice.recipient.email == "admin@tomelilla.example" and notice.link == "/natverk/"
+        assert notice.key in set(OutboxMessage.objects.values_list("key", flat=True))
+
+
 # --- the bell and the page -----------------------------------------------------------------------------------------
 
 
