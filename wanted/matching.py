@@ -20,8 +20,9 @@ ads newly matched.
 (``SELECT … FOR UPDATE``, so two matchers at once e-mail an ad once) and set to today, and each gets one e-mail
 listing its matches not e-mailed yet, all written to the outbox in one statement (``enqueue_emails``), under the key
 ``wanted:<ad>:<day>``. A match found later the same day waits for the daily job, which e-mails what is owed
-(wanted.jobs). Seven statements in all (the organisation, which ads are due, their locks, the day claimed, the
-matches owed, marked, the e-mails), whatever the number of ads.
+(wanted.jobs). Eight statements in all (the organisation, which ads are due, their locks, the day claimed, the
+matches owed, marked, the e-mails, and the bell's notification of each e-mail — decision 0047), whatever the number
+of ads. The header's own badge of unread matches is gone: the bell tells the person.
 
 **Across organisations without one transaction for both.** The exchange's event is handled in public, where it only
 reads who the partners are and queues a task per partner organisation after its commit. Each task runs in its
