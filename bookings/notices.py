@@ -74,7 +74,8 @@ def _enqueue(*, key: str, template: str, context: dict, person, link: str) -> No
     outbox.enqueue_email(key=key, to=[person.email], subject=subject, body=body)
     # The bell tells the same, under the e-mail's key, in the person's own organisation (decision 0047).
     notifications.notify_parties(notices=[
-        notifications.PartyNotice(party=person, kind=f"booking.{template}", text=subject, link=link, key=key),
+        notifications.PartyNotice(party=person, kind=f"booking.{template}", text=subject, link=link, key=key,
+                                  link_elsewhere=reverse("my_reservations")),
     ])
 
 
@@ -138,6 +139,7 @@ def _emails(bookings: Iterable[Booking], *, template: str, key: Callable[[Bookin
     if organisation is None:
         return []
     base_url = organisation_base_url(organisation=organisation)
+    elsewhere = reverse("my_reservations")  # a borrower of another organisation (a deal) finds it there
     emails = []
     for booking in bookings:
         context = {
@@ -156,7 +158,7 @@ def _emails(bookings: Iterable[Booking], *, template: str, key: Callable[[Bookin
             subject, body = _render(template, {**context, "person": person, "side": side}, zone)
             email = outbox.Email(key=key(booking, side), to=[person.email], subject=subject, body=body)
             notice = notifications.PartyNotice(party=person, kind=f"booking.{template}", text=subject,
-                                               link=_path(booking), key=email.key)
+                                               link=_path(booking), key=email.key, link_elsewhere=elsewhere)
             emails.append((email, notice))
     return emails
 

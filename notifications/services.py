@@ -142,6 +142,8 @@ class PartyNotice:
     text: str
     link: str
     key: str
+    # The path for a party of another organisation, where ``link`` (a path of this organisation's host) is not theirs.
+    link_elsewhere: str = ""
 
 
 def notify_parties(*, notices: Sequence[PartyNotice]) -> int:
@@ -157,7 +159,8 @@ def notify_parties(*, notices: Sequence[PartyNotice]) -> int:
     current = organisations.current_organisation()
     written = 0
     for organisation_id, group in by_organisation.items():
-        if current is not None and organisation_id == current.pk:
+        here = current is not None and organisation_id == current.pk
+        if here:
             schema_name = connection.schema_name
         else:
             organisation = organisations.active_organisation(pk=organisation_id)
@@ -169,7 +172,7 @@ def notify_parties(*, notices: Sequence[PartyNotice]) -> int:
                    people.active_ids_by_uuid(uuids=[notice.party.person for notice in group]).items()}
             written += notify_many(notices=[
                 Notice(recipient_id=ids[str(notice.party.person)], kind=notice.kind, text=notice.text,
-                       link=notice.link, key=notice.key)
+                       link=notice.link if here else notice.link_elsewhere, key=notice.key)
                 for notice in group if str(notice.party.person) in ids
             ])
     return written

@@ -92,6 +92,27 @@ def test_one_key_reaches_several_people_once_each(ystad):
             [admin.pk, operator.pk])
 
 
+def test_a_party_of_another_organisation_is_notified_in_its_own_schema(ystad, skurup):
+    from accounts.selectors import party_of
+
+    here, there = user_in(ystad, "personal"), user_in(skurup, "personal")
+    with schema_context(skurup.schema_name):
+        stranger = party_of(user=there)
+    with schema_context(ystad.schema_name):
+        colleague = party_of(user=here)
+        # when Ystad's booking tells its own person and a person of Skurup (a deal's borrower)
+        with transaction.atomic():
+            written = services.notify_parties(notices=[
+                services.PartyNotice(party=party, kind="test", text="Lånet ska lämnas tillbaka", link="/bokningar/x/",
+                                     key="parties:1", link_elsewhere="/mina-reservationer/")
+                for party in (colleague, stranger)
+            ])
+    # then each has it in their own schema; Skurup's leads to a page of Skurup's host
+    assert written == 2
+    assert [n.link for n in _of(ystad, here, key="parties:1")] == ["/bokningar/x/"]
+    assert [n.link for n in _of(skurup, there, key="parties:1")] == ["/mina-reservationer/"]
+
+
 def test_mark_read_all_read_and_the_cached_count(ystad):
     person = user_in(ystad, "personal")
     _write(ystad, person, 3)
