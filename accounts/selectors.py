@@ -133,6 +133,24 @@ def org_admin_addresses() -> list[str]:
     )
 
 
+def active_ids_by_email(*, emails) -> list[int]:
+    """The ids of the active people with these addresses (addresses are stored in lower case): whom an e-mail
+    written to addresses reaches in this organisation, for their notifications (decision 0047)."""
+    addresses = sorted({address.strip().lower() for address in emails if address})
+    if not addresses:
+        return []
+    return list(User.objects.filter(email__in=addresses, is_active=True).order_by("pk").values_list("pk", flat=True))
+
+
+def active_ids_by_uuid(*, uuids) -> dict:
+    """The ids of the active people with these UUIDs, by UUID: whom a ``Party`` names in this organisation, for
+    their notifications (decision 0047)."""
+    uuids = sorted({value for value in uuids if value}, key=str)
+    if not uuids:
+        return {}
+    return dict(User.objects.filter(uuid__in=uuids, is_active=True).values_list("uuid", "pk"))
+
+
 # ---------------------------------------------------------------------------------------------- for the admin pages
 
 

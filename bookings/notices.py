@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from notifications import services as notifications
 from outbox import services as outbox
 from tenants.selectors import current_organisation, organisation_base_url
 
@@ -58,12 +59,24 @@ def _links(listing, booking=None) -> dict:
     return links
 
 
-def _enqueue(*, key: str, template: str, context: dict, email: str) -> None:
+def _path(booking=None, listing=None) -> str:
+    """Where the person told acts on it, on the organisation's own host: the booking, else the listing."""
+    if booking is not None:
+        return reverse("booking_detail", args=[booking.uuid])
+    return reverse("listing_detail", args=[listing.uuid]) if listing is not None else ""
+
+
+def _enqueue(*, key: str, template: str, context: dict, person, link: str) -> None:
     # Staff have no language setting of their own yet: the organisation's.
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"bookings/email/{template}_subject.txt", context)
         body = render_to_string(f"bookings/email/{template}_body.txt", context)
-    outbox.enqueue_email(key=key, to=[email], subject=subject, body=body)
+    outbox.enqueue_email(key=key, to=[person.email], subject=subject, body=body)
+    # The bell tells the same, under the e-mail's key, in the person's own organisation (decision 0047).
+    notifications.notify_parties(notices=[
+        notifications.PartyNotice(party=person, kind=f"booking.{template}", text=subject, link=link, key=key,
+                                  link_elsewhere=reverse("my_reservations")),
+    ])
 
 
 def enqueue_booking_notice(*, event: BookingEvent, kind: str) -> None:
@@ -75,7 +88,7 @@ def enqueue_booking_notice(*, event: BookingEvent, kind: str) -> None:
         return
     context = {"event": event, "booking": booking, "listing": booking.listing, "person": person, **links}
     _enqueue(key=f"booking:{booking.uuid}:{event.pk}:{kind}", template=TEMPLATES[kind], context=context,
-             email=person.email)
+             person=person, link=_path(booking))
 
 
 def enqueue_approval_asked(*, event: BookingEvent, approvers) -> None:
@@ -92,7 +105,7 @@ def enqueue_approval_asked(*, event: BookingEvent, approvers) -> None:
         context = {"event": event, "booking": booking, "listing": booking.listing, "person": person,
                    "queue_url": queue_url, **links}
         _enqueue(key=f"booking:{booking.uuid}:{event.pk}:approval_asked:{person.person}", template="approval_asked",
-                 context=context, email=person.email)
+                 context=context, person=person, link=reverse("approval_queue"))
 
 
 def enqueue_waitlist_notice(*, entry: WaitlistEntry) -> None:
@@ -101,7 +114,8 @@ def enqueue_waitlist_notice(*, entry: WaitlistEntry) -> None:
     if not links or not entry.person.email:
         return
     _enqueue(key=f"waitlist:{entry.pk}", template="waitlist_back",
-             context={"listing": entry.listing, "person": entry.person, **links}, email=entry.person.email)
+             context={"listing": entry.listing, "person": entry.person, **links}, person=entry.person,
+             link=_path(listing=entry.listing))
 
 
 # ---------------------------------------------------------------------------------------------- the daily jobs'
@@ -118,13 +132,14 @@ def _render(template: str, context: dict, zone: tzinfo) -> tuple[str, str]:
 
 
 def _emails(bookings: Iterable[Booking], *, template: str, key: Callable[[Booking, str], str], sides: tuple[str, ...],
-            zone: tzinfo, **details) -> list[outbox.Email]:
+            zone: tzinfo, **details) -> list[tuple[outbox.Email, notifications.PartyNotice]]:
     """One e-mail per booking and side told, rendered from ``template`` with the booking's listing (joined in by the
     selector) and ``details`` (a callable is asked per booking), under ``key(booking, side)``."""
     organisation = current_organisation()
     if organisation is None:
         return []
     base_url = organisation_base_url(organisation=organisation)
+    elsewhere = reverse("my_reservations")  # a borrower of another organisation (a deal) finds it there
     emails = []
     for booking in bookings:
         context = {
@@ -141,14 +156,22 @@ def _emails(bookings: Iterable[Booking], *, template: str, key: Callable[[Bookin
                 continue
             told.add(person.email)
             subject, body = _render(template, {**context, "person": person, "side": side}, zone)
-            emails.append(outbox.Email(key=key(booking, side), to=[person.email],
-                                       subject=subject, body=body))
+            email = outbox.Email(key=key(booking, side), to=[person.email], subject=subject, body=body)
+            notice = notifications.PartyNotice(party=person, kind=f"booking.{template}", text=subject,
+                                               link=_path(booking), key=email.key, link_elsewhere=elsewhere)
+            emails.append((email, notice))
     return emails
+
+
+def _enqueue_many(messages: list[tuple[outbox.Email, notifications.PartyNotice]]) -> int:
+    """The e-mails in one statement, and the bell's notifications of the same (decision 0047)."""
+    notifications.notify_parties(notices=[notice for _email, notice in messages])
+    return outbox.enqueue_emails(emails=[email for email, _notice in messages])
 
 
 def enqueue_lapse_reminders(bookings: Iterable[Booking], *, days: int, zone: tzinfo) -> int:
     """Both sides of each reservation: it lapses unless handed over by its last day."""
-    return outbox.enqueue_emails(emails=_emails(
+    return _enqueue_many(_emails(
         bookings, template="lapse_reminder", key=lambda booking, side: f"booking:{booking.uuid}:lapse_reminder:{side}",
         sides=(BORROWER, CONTACT), zone=zone, days=days,
         last_day=lambda booking: deadlines.last_day(reserved_at=booking.reserved_at, days=days, zone=zone),
@@ -158,7 +181,7 @@ def enqueue_lapse_reminders(bookings: Iterable[Booking], *, days: int, zone: tzi
 
 def enqueue_lapse_notices(bookings: Iterable[Booking], *, days: int, zone: tzinfo) -> int:
     """Both sides of each reservation: it has lapsed, and what it held is free again."""
-    return outbox.enqueue_emails(emails=_emails(
+    return _enqueue_many(_emails(
         bookings, template="lapsed", key=lambda booking, side: f"booking:{booking.uuid}:lapsed:{side}",
         sides=(BORROWER, CONTACT), zone=zone, days=days,
     ))
@@ -169,12 +192,12 @@ def enqueue_due_soon_reminders(bookings: Iterable[Booking], *, zone: tzinfo) -> 
     def key(booking: Booking, side: str) -> str:
         return f"booking:{booking.uuid}:due_soon:{booking.ends_at.astimezone(UTC):%Y%m%dT%H%MZ}:{side}"
 
-    return outbox.enqueue_emails(emails=_emails(bookings, template="due_soon", key=key, sides=(BORROWER,), zone=zone))
+    return _enqueue_many(_emails(bookings, template="due_soon", key=key, sides=(BORROWER,), zone=zone))
 
 
 def enqueue_overdue_reminders(bookings: Iterable[Booking], *, today: date, zone: tzinfo) -> int:
     """The borrower and the contact person of each loan not back on time (once per day it is reminded)."""
-    return outbox.enqueue_emails(emails=_emails(
+    return _enqueue_many(_emails(
         bookings, template="overdue", key=lambda booking, side: f"booking:{booking.uuid}:overdue:{today}:{side}",
         sides=(BORROWER, CONTACT), zone=zone, today=today,
     ))

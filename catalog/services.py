@@ -1003,6 +1003,7 @@ def notify_posted_for(*, listing: Listing, by) -> bool:
     from django.template.loader import render_to_string
     from django.urls import reverse
 
+    from notifications import services as notifications
     from outbox import services as outbox
     from tenants.selectors import current_organisation, organisation_base_url
 
@@ -1016,9 +1017,12 @@ def notify_posted_for(*, listing: Listing, by) -> bool:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("catalog/email/posted_for_subject.txt", context)
         body = render_to_string("catalog/email/posted_for_body.txt", context)
+    key = f"catalog.posted_for:{listing.uuid}"
     with transaction.atomic():
-        return outbox.enqueue_email(key=f"catalog.posted_for:{listing.uuid}", to=[person.email], subject=subject,
-                                    body=body)
+        # The bell tells the same, under the e-mail's key (decision 0047).
+        notifications.notify(recipient=person, kind="catalog.posted_for", text=subject,
+                             link=reverse("listing_detail", args=[listing.uuid]), key=key)
+        return outbox.enqueue_email(key=key, to=[person.email], subject=subject, body=body)
 
 
 # ----------------------------------------------------------------------------- listings stay current (0044)
@@ -1098,6 +1102,7 @@ def remind_expiring_listings(*, today, days: int, zone, renew_url) -> int:
     from django.template.loader import render_to_string
     from django.urls import reverse
 
+    from notifications import services as notifications
     from outbox import services as outbox
     from tenants.selectors import current_organisation, organisation_base_url
 
@@ -1113,7 +1118,7 @@ def remind_expiring_listings(*, today, days: int, zone, renew_url) -> int:
         if not due:
             return 0
         base_url = organisation_base_url(organisation=organisation) if organisation is not None else ""
-        emails = []
+        emails, notices = [], []
         for listing in due:
             person = listing.contact_person
             if not person.email:
@@ -1130,7 +1135,11 @@ def remind_expiring_listings(*, today, days: int, zone, renew_url) -> int:
                 body = render_to_string("catalog/email/expiry_reminder_body.txt", context)
             key = f"catalog.expiry_reminder:{listing.uuid}:{listing.current_since.timestamp():.0f}"
             emails.append(outbox.Email(key=key, to=[person.email], subject=subject, body=body))
+            # The bell tells the same, under the e-mail's key (decision 0047).
+            notices.append(notifications.Notice(recipient_id=person.pk, kind="catalog.expiry_reminder", text=subject,
+                                                link=reverse("listing_detail", args=[listing.uuid]), key=key))
         Listing.objects.filter(pk__in=[listing.pk for listing in due]).update(expiry_reminded_at=timezone.now())
+        notifications.notify_many(notices=notices)
         return outbox.enqueue_emails(emails=emails)
 
 

@@ -54,6 +54,8 @@ def enqueue(*, deal, kind: str, message=None) -> None:
     step = f"message:{message.pk}" if message is not None else f"{kind}:{deal.status}:{deal.events.count()}"
     with public():
         outbox.enqueue_email(key=f"exchange.deal:{deal.uuid}:{step}", to=[recipient], subject=subject, body=body)
+    _notify(organisation=organisation, deal=deal, recipient=recipient, subject=subject,
+            key=f"exchange.deal:{deal.uuid}:{step}")
 
 
 def enqueue_approval_asked(*, deal, approvers) -> None:
@@ -74,3 +76,19 @@ def enqueue_approval_asked(*, deal, approvers) -> None:
         with public():
             outbox.enqueue_email(key=f"exchange.deal:{deal.uuid}:approval_asked:{person.person}", to=[person.email],
                                  subject=subject, body=body)
+        _notify(organisation=deal.requester, deal=deal, recipient=person.email, subject=subject,
+                key=f"exchange.deal:{deal.uuid}:approval_asked:{person.person}", link=path)
+
+
+def _notify(*, organisation, deal, recipient: str, subject: str, key: str, link: str = "") -> None:
+    """The bell tells the same as the e-mail (decision 0047): written in the recipient's organisation's schema, in
+    this transaction, to the person with the deal's snapshot address."""
+    from django_tenants.utils import schema_context
+
+    from notifications import services as notifications
+
+    if organisation is None:
+        return
+    path = link or reverse("deal_detail", kwargs={"uuid": deal.uuid}, urlconf=settings.ROOT_URLCONF)
+    with schema_context(organisation.schema_name):
+        notifications.notify_addresses(addresses=[recipient], kind="exchange.deal", text=subject, link=path, key=key)

@@ -13,6 +13,7 @@ from django.utils import translation
 from django_tenants.utils import schema_context
 
 from accounts import selectors as people
+from notifications import services as notifications
 from outbox import services as outbox
 from tenants import selectors as organisations
 
@@ -57,6 +58,8 @@ def send_network_invitation(message: OutboxMessage) -> None:
         with translation.override(settings.LANGUAGE_CODE):
             subject = render_to_string("exchange/email/network_invitation_subject.txt", context)
             body = render_to_string("exchange/email/network_invitation.txt", context)
-        outbox.enqueue_email(
-            key=f"exchange.invitation:{membership.pk}:{payload['change']}", to=recipients, subject=subject, body=body,
-        )
+        key = f"exchange.invitation:{membership.pk}:{payload['change']}"
+        outbox.enqueue_email(key=key, to=recipients, subject=subject, body=body)
+        # The bell tells each admin the same, under the e-mail's key (decision 0047).
+        notifications.notify_addresses(addresses=recipients, kind="exchange.network_invitation", text=subject,
+                                       link=reverse("networks", urlconf=settings.ROOT_URLCONF), key=key)

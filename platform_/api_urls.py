@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("catalog.api.urls")),
     path("", include("bookings.api.urls")),
     path("", include("exchange.api.urls")),
+    path("", include("notifications.api.urls")),  # the bell's notifications (decision 0047)
     # (?s): a path with a newline in it (/api/foo%0Abar/) is still "anything" and gets the same JSON 404.
     re_path(r"^(?P<path>(?s:.*))$", not_found),
 ]

@@ -122,6 +122,8 @@ TENANT_APPS = [
     "history",
     # The operator's workspace: today's work and all listings with bulk actions (decision 0044).
     "workspace",
+    # Notifications in the product, the bell: what concerns a person, read and unread (decision 0047).
+    "notifications",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -169,8 +171,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "platform_.context_processors.organisation",
-                # The header's badge of unread wanted-ad matches, from the cache only (decision 0036).
-                "wanted.context_processors.unread",
+                # The bell in the header: the person's unread notifications, cached (decision 0047; it replaces the
+                # wanted-ad badge of decision 0036).
+                "notifications.context_processors.bell",
             ],
         },
     },

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("tenants.urls")),
     path("", include("impact.urls")),  # the methodology of the impact figures, /metod/
     path("", include("history.urls")),  # the history of every change, /historik/ (decision 0042)
+    path("", include("notifications.urls")),  # the bell's page, /aviseringar/ (decision 0047)
     path("api/", include("platform_.api_urls")),
     path("konto/", include("allauth.urls")),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),

@@ -31,6 +31,8 @@ OPERATIONS = {
     ("/api/exchange/deals/{uuid}/accept/", "post"), ("/api/exchange/deals/{uuid}/decline/", "post"),
     ("/api/exchange/deals/{uuid}/cancel/", "post"), ("/api/exchange/deals/{uuid}/messages/", "post"),
     ("/api/exchange/deals/{uuid}/approve/", "post"), ("/api/exchange/deals/{uuid}/refuse/", "post"),
+    ("/api/notifications/", "get"), ("/api/notifications/{id}/read/", "post"),
+    ("/api/notifications/read-all/", "post"),
 }
 
 

@@ -19,6 +19,7 @@ from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from catalog.models import Category, Listing
 from needs import services as needs_services
+from notifications.models import Notification
 from outbox.models import OutboxMessage
 from wanted import jobs, matching, selectors, services
 from wanted.errors import WantedError
@@ -309,25 +310,29 @@ def test_the_pages_in_english(ystad, media, in_english):
     assert "Wanted" in listing
 
 
-def _badge(client) -> int:
-    found = re.search(r'id="wanted-badge">(\d+)', client.get("/efterlysningar/mina/").content.decode())
+def _bell(client) -> int:
+    found = re.search(r'id="bell-count" aria-hidden="true">(\d+)', client.get("/efterlysningar/mina/").content.decode())
     return int(found.group(1)) if found else 0
 
 
-def test_the_header_badge_shows_unread_matches_until_seen(ystad, media):
-    # given the person's unread matches as they are (the demo's ad may have one)
+def test_the_bell_tells_of_a_match_until_it_is_opened(ystad, media):
+    # given the person's unread notifications as they are (the bell replaced the wanted badge, decision 0047)
     client = client_for(ystad, user_in(ystad, "personal"))
-    before = _badge(client)
+    before = _bell(client)
     ad = _post(ystad)
 
     # when a listing matching their new ad is published
     _publish(ystad)
     relay(ystad)
 
-    # then the badge counts one more, until they look at the ad
-    assert _badge(client) == before + 1
-    client.get(f"/efterlysningar/{ad.uuid}/")
-    assert _badge(client) == before
+    # then the bell counts one more, and opening the notification leads to the ad and reads it
+    assert _bell(client) == before + 1
+    with schema_context(ystad.schema_name):
+        notification = Notification.objects.get(kind="wanted.match", link=f"/efterlysningar/{ad.uuid}/")
+        assert notification.key == _alerts(ystad)[-1].key
+    response = client.post(f"/aviseringar/{notification.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/efterlysningar/{ad.uuid}/"
+    assert _bell(client) == before
 
 
 def test_closing_by_someone_else_is_a_404_and_by_the_person_closes_it(ystad):

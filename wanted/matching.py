@@ -20,8 +20,9 @@ ads newly matched.
 (``SELECT … FOR UPDATE``, so two matchers at once e-mail an ad once) and set to today, and each gets one e-mail
 listing its matches not e-mailed yet, all written to the outbox in one statement (``enqueue_emails``), under the key
 ``wanted:<ad>:<day>``. A match found later the same day waits for the daily job, which e-mails what is owed
-(wanted.jobs). Seven statements in all (the organisation, which ads are due, their locks, the day claimed, the
-matches owed, marked, the e-mails), whatever the number of ads.
+(wanted.jobs). Eight statements in all (the organisation, which ads are due, their locks, the day claimed, the
+matches owed, marked, the e-mails, and the bell's notification of each e-mail — decision 0047), whatever the number
+of ads. The header's own badge of unread matches is gone: the bell tells the person.
 
 **Across organisations without one transaction for both.** The exchange's event is handled in public, where it only
 reads who the partners are and queues a task per partner organisation after its commit. Each task runs in its
@@ -37,19 +38,17 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from catalog import selectors as catalog
 from exchange import selectors as exchange
+from notifications import services as notifications
 from outbox import services as outbox
 from tenants import selectors as organisations
 
-from .context_processors import badge_key
 from .models import MatchSource, WantedAd, WantedMatch
 
 log = logging.getLogger("delbar.wanted")
@@ -60,7 +59,6 @@ LISTING_PUBLISHED = "catalog.listing_published"
 OFFER_PUBLISHED = "exchange.offer_published"
 CATCH_UP = timedelta(days=2)  # the daily job matches the offers written in the last two days again
 OFFERS_PER_RUN = 2000
-BADGE_SECONDS = 7 * 24 * 3600
 
 _MATCH_SQL = """
 INSERT INTO {match} (ad_id, source, organisation_id, organisation_name, listing, offer, title, found_at, emailed_at)
@@ -116,19 +114,6 @@ def match_vector(*, vector: str, source: str, organisation_id: int, organisation
         return [ad for (ad,) in cursor.fetchall()]
 
 
-def refresh_badges(*, ad_ids) -> None:
-    """Put the unread count of the people of ``ad_ids`` in the cache, for the header's badge (two queries)."""
-    if not ad_ids:
-        return
-    people = WantedAd.objects.filter(pk__in=list(set(ad_ids))).values("person_id")
-    counts = dict(
-        WantedMatch.objects.filter(ad__person_id__in=people, ad__status="open")
-        .filter(Q(ad__seen_at__isnull=True) | Q(found_at__gt=F("ad__seen_at")))
-        .values_list("ad__person_id").annotate(n=Count("pk")).order_by()
-    )
-    cache.set_many({badge_key(person): n for person, n in counts.items()}, timeout=BADGE_SECONDS)
-
-
 # ------------------------------------------------------------------------------------------------- e-mails
 
 
@@ -174,8 +159,14 @@ def send_alerts(*, ad_ids, today: date) -> int:
     organisation = organisations.current_organisation()
     base_url = organisations.organisation_base_url(organisation=organisation) if organisation else ""
     name = organisation.name if organisation else ""
-    emails = [_email(matches[0].ad, matches, base_url=base_url, organisation_name=name, day=today)
-              for matches in by_ad.values() if matches[0].ad.person.email]
+    told = [matches for matches in by_ad.values() if matches[0].ad.person.email]
+    emails = [_email(matches[0].ad, matches, base_url=base_url, organisation_name=name, day=today) for matches in told]
+    # The bell tells the same (decision 0047): one notification per e-mail, under its key.
+    notifications.notify_many(notices=[
+        notifications.Notice(recipient_id=matches[0].ad.person_id, kind="wanted.match", text=email.subject,
+                             link=reverse("wanted_detail", args=[matches[0].ad.uuid]), key=email.key)
+        for matches, email in zip(told, emails, strict=True)
+    ])
     return outbox.enqueue_emails(emails=emails)
 
 
@@ -200,7 +191,6 @@ def match_listing(*, uuid, notify: bool = True, silent: bool = False) -> list[in
         )
         if notify and not silent:
             send_alerts(ad_ids=ads, today=today)
-        refresh_badges(ad_ids=ads)
     return ads
 
 
@@ -264,5 +254,4 @@ def match_offers(*, offer_ids: list[int] | None = None, since: datetime | None =
             )
         if notify:
             send_alerts(ad_ids=matched, today=today)
-        refresh_badges(ad_ids=matched)
     return matched

@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog import selectors as catalog
 
 from . import selectors, services
-from .context_processors import badge_key
 from .errors import WantedError
 from .forms import SearchForm, WantedForm
 
@@ -58,7 +56,6 @@ def wanted_create(request):
 @require_GET
 def my_wanted(request):
     ads = list(selectors.my_ads(user=request.user))
-    cache.set(badge_key(request.user.pk), sum(ad.unread for ad in ads if ad.is_open), timeout=7 * 24 * 3600)
     return render(request, "wanted/my_wanted.html", {"ads": ads})
 
 
@@ -78,7 +75,6 @@ def wanted_detail(request, uuid):
     mine = ad.person_id == request.user.pk
     if mine:
         services.mark_seen(ad=ad, by=request.user)
-        cache.set(badge_key(request.user.pk), selectors.unread_count(user=request.user), timeout=7 * 24 * 3600)
     subject = _("Your wanted ad on Delbar: %(what)s") % {"what": ad.what}
     return render(request, "wanted/wanted_detail.html", {
         "ad": ad, "matches": matches, "unread_since": unread_since, "mine": mine,

@@ -1,5 +1,5 @@
 """Wanted ads in the browser (issue 10 part 4, decision 0036): a Ystad colleague posts a wanted ad for a pallet
-stool; the operator publishes one through the listing form; the colleague sees the badge in the header, the match
+stool; the operator publishes one through the listing form; the colleague sees the bell's count in the header, the match
 on "Mina efterlysningar" and on the ad, and was e-mailed once. The new pages are audited with axe in Swedish and in
 English."""
 
@@ -33,10 +33,10 @@ def _heading(page):
     return page.get_by_role("heading", level=1)
 
 
-def _badge(page) -> int:
-    """The unread matches the header's badge shows (the demo's ad may have one already)."""
-    badge = page.locator("#wanted-badge")
-    return int(re.sub(r"\D", "", badge.inner_text())) if badge.count() else 0
+def _bell(page) -> int:
+    """The unread notifications the header's bell shows (the bell replaced the wanted badge, decision 0047)."""
+    count = page.locator("#bell-count")
+    return int(count.inner_text()) if count.count() else 0
 
 
 def _photo(tmp_path):
@@ -51,8 +51,7 @@ def test_a_wanted_ad_is_answered_by_an_alert_when_a_matching_listing_is_publishe
     try:
         # a colleague posts a wanted ad
         log_in(page, url, YSTAD, "personal@ystad.example")
-        page.goto(url(YSTAD, "/efterlysningar/mina/"))  # counts their unread matches for the badge
-        unread_before = _badge(page)
+        unread_before = _bell(page)
         _nav(page, "Efterlysningar").click()
         expect(_heading(page)).to_have_text("Efterlysningar")
         audit_in_swedish_and_english(page, audit, english_heading="Wanted")
@@ -92,19 +91,20 @@ def test_a_wanted_ad_is_answered_by_an_alert_when_a_matching_listing_is_publishe
 
         # the colleague sees the alert: the badge, the list of their ads, the match on the ad
         log_in(page, url, YSTAD, "personal@ystad.example")
-        expect(page.locator("#wanted-badge")).to_contain_text(f"{unread_before + 1} nya träffar")
+        expect(page.locator("#bell")).to_have_attribute("aria-label", f"Aviseringar, {unread_before + 1} olästa")
         page.goto(url(YSTAD, "/efterlysningar/mina/"))
         expect(_heading(page)).to_have_text("Mina efterlysningar")
         expect(page.get_by_role("row", name=re.compile(WHAT))).to_contain_text("1 ny")
         audit_in_swedish_and_english(page, audit, english_heading="My wanted ads")
-        page.get_by_role("link", name=WHAT).click()
+        # the bell's notification leads to the ad, and is read
+        page.locator("#bell").click()
+        expect(_heading(page)).to_have_text("Aviseringar")
+        page.get_by_role("button", name=re.compile(WHAT)).first.click()
+        expect(_heading(page)).to_have_text(f"Efterlyses: {WHAT}")
         matches = page.get_by_role("region", name="Hittat sedan den lades ut")
         expect(matches.get_by_role("link", name=TITLE)).to_be_visible()
         expect(matches).to_contain_text("Ny")
-        if unread_before:
-            expect(page.locator("#wanted-badge")).to_contain_text(f"{unread_before} nya träffar")
-        else:
-            expect(page.locator("#wanted-badge")).to_have_count(0)
+        assert _bell(page) == unread_before
         # and was e-mailed once about it
         sent = [m for m in mail.outbox if WHAT in m.subject]
         assert len(sent) == 1 and TITLE in sent[0].body
