@@ -225,6 +225,25 @@ def test_approving_sends_the_request_to_the_owner_and_tells_the_person(ystad, sk
     assert deal.status == DealStatus.ACCEPTED
 
 
+def test_the_bell_tells_the_manager_asked_and_then_the_person_answered(skurup, world):
+    """The same events as the e-mails (decision 0047): the manager's bell links to "Att godkänna"."""
+    from notifications.models import Notification
+
+    # given
+    _rule(skurup, "all")
+    # when
+    deal = _ask(skurup, world["table"], world["requester"])
+    # then the manager's bell has the request, linking to the queue
+    with schema_context(skurup.schema_name):
+        asked = list(Notification.objects.filter(recipient=world["manager"]))
+        assert len(asked) == 1 and asked[0].link == "/att-godkanna/" and "Godkännandebord" in asked[0].text
+    # and when the manager approves, the person's bell says so
+    _as(skurup, services.approve_deal, deal_uuid=deal.uuid, by=world["manager"])
+    with schema_context(skurup.schema_name):
+        told = list(Notification.objects.filter(recipient=world["requester"]))
+        assert len(told) == 1 and told[0].link == f"/natverk/affarer/{deal.uuid}/"
+
+
 def test_refusing_tells_the_person_why_and_the_owner_nothing(ystad, skurup, world):
     # given
     _rule(skurup, "all")
