@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.public_home, name="public_home"),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
     path("oppna-data/effekt.json", views.open_impact_data, name="open_impact_data"),
+    path("", include("onboarding.urls")),  # sign-up of a new organisation, /anslut/ (decision 0051)
     path("", include("impact.urls")),  # the methodology of the impact figures, /metod/
     path(".well-known/security.txt", security_txt.security_txt, name="security_txt"),
     path("sakerhet/", security_txt.security_policy, name="security_policy"),
