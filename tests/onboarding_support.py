@@ -48,3 +48,14 @@ def verified_signup(email: str = EMAIL) -> SignUp:
 def outbox_in(schema_name: str, kind: str):
     with schema_context(schema_name):
         return list(OutboxMessage.objects.filter(kind=kind).order_by("pk"))
+
+
+def ready_signup(**changes) -> SignUp:
+    """Sjöbo signed up, verified, its details sent and provisioned (the task run in this process)."""
+    signup = services.submit_details(signup=verified_signup(), details=sjobo_details(**changes))
+    return services.run_provisioning(signup_id=signup.pk)
+
+
+def password_path_from_welcome(schema_name: str = "org_sjobo") -> str:
+    (welcome,) = outbox_in(schema_name, "onboarding.welcome")
+    return link_in(welcome.payload["body"], r"/kom-igang/losenord/[^\s]+/")
