@@ -26,7 +26,7 @@ class DetailsForm(forms.Form):
     organisation_number = forms.CharField(label=_("Organisation number"), max_length=13,
                                           help_text=_("Ten digits, e.g. 212000-1157."))
     municipality_code = forms.ChoiceField(
-        label=_("Municipality"), required=False,
+        label=_("Municipality code"), required=False,
         help_text=_("A municipality chooses itself; others the municipality they are seated in."),
     )
     invoice_address = forms.CharField(label=_("Invoice address"), max_length=500,
