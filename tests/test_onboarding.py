@@ -307,3 +307,12 @@ def test_the_checklist_is_ticked_from_the_organisations_data():
         steps = {step.key: step.done for step in selectors.checklist(organisation_id=organisation.pk)}
     assert steps == {"departments": True, "invite": False, "network": False, "listing": False}
     connection.set_schema_to_public()
+
+
+def test_the_daily_task_removes_expired_sign_ups():
+    from onboarding.tasks import expire_signups
+
+    services.start_signup(email=EMAIL, language="sv", verify_url_for=verify_url_for)
+    SignUp.objects.filter(email=EMAIL).update(verification_sent_at=timezone.now() - timedelta(days=3))
+    assert expire_signups() == 1
+    assert expire_signups() == 0

@@ -293,3 +293,23 @@ def test_the_console_approves_an_organisation_waiting_for_approval(settings):
     assert response.status_code == 302
     signup.refresh_from_db()
     assert signup.status == SignUpStatus.READY and signup.organisation.status == "active"
+
+
+@pytest.mark.parametrize("path", ["/anslut/", "/anslut/skickat/", "/anslut/uppgifter/"])
+def test_the_sign_up_pages_cost_the_same_queries_whatever_the_number_of_organisations(path):
+    client, _ = _verified_client()
+    before = _warm_queries(client, path)
+    services.run_provisioning(signup_id=services.submit_details(
+        signup=verified_signup("bo@skane.example"),
+        details=sjobo_details(organisation_number="212000-1173", slug="annan")).pk)
+    connection.set_schema_to_public()
+    assert _warm_queries(client, path) == before
+
+
+def test_a_sign_up_sent_back_by_a_taken_address_says_why_on_its_pages():
+    client, signup = _verified_client("en")
+    client.post("/anslut/uppgifter/", _form())
+    SignUp.objects.filter(pk=signup.pk).update(
+        status=SignUpStatus.VERIFIED, last_error="The address sjobo is taken by another organisation.")
+    assert "Choose again" in client.get("/anslut/status/").content.decode()
+    assert "taken by another organisation" in client.get("/anslut/uppgifter/").content.decode()
