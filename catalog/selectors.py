@@ -942,3 +942,8 @@ def listings_needing_attention(*, expiring_before: datetime, expired_since: date
 
 
 
+
+
+def has_listings() -> bool:
+    """Whether the organisation has posted any listing yet, in any state (onboarding's first-run checklist)."""
+    return Listing.objects.exists()

@@ -90,6 +90,8 @@ SHARED_APPS = [
     "pgtrigger",
     "pghistory",
     "platform_",
+    # Sign-ups of new organisations: the applicant's verified e-mail and the organisation's details (decision 0051).
+    "onboarding",
     "demo",  # no models: the demo data, made through the other apps' services (manage.py seed_demo)
 ]
 # Each organisation's schema: its staff (users, e-mail addresses, sessions) and its own data.
@@ -275,6 +277,12 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "7"))
+# Sign-up (onboarding, decision 0051): whether a platform admin approves a new organisation before it goes live; how
+# long the e-mailed verification link works (and an unverified sign-up is kept); how long a verified sign-up whose
+# details never came is kept.
+SIGNUP_REQUIRES_APPROVAL = env_bool("SIGNUP_REQUIRES_APPROVAL", False)
+SIGNUP_VERIFY_HOURS = int(env("SIGNUP_VERIFY_HOURS", "48"))
+SIGNUP_ABANDONED_DAYS = int(env("SIGNUP_ABANDONED_DAYS", "30"))
 
 # Sessions are stored in each organisation's own schema and the cookie is bound to the host that set it
 # (no Domain attribute), so a Ystad session is neither sent to nor valid at Skurup's host.

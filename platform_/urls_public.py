@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from . import security_txt, views
 from .console import console_site
+from .console_onboarding import SignUpAdmin  # noqa: F401  (registers the sign-ups on the console)
 
 # Under /api/ even the root domain answers errors in the API's JSON shape (platform_.api_errors).
 handler400 = "platform_.api_errors.bad_request"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", views.public_home, name="public_home"),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
     path("oppna-data/effekt.json", views.open_impact_data, name="open_impact_data"),
+    path("", include("onboarding.urls")),  # sign-up of a new organisation, /anslut/ (decision 0051)
     path("", include("impact.urls")),  # the methodology of the impact figures, /metod/
     path(".well-known/security.txt", security_txt.security_txt, name="security_txt"),
     path("sakerhet/", security_txt.security_policy, name="security_policy"),

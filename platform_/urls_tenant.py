@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("wanted.urls")),  # wanted ads, /efterlysningar/ (decision 0036)
     path("", include("workspace.urls")),  # the operator's workspace, /arbetsyta/ (decision 0044)
     path("", include("tenants.urls")),
+    path("", include("onboarding.tenant_urls")),  # the first admin's password and first-run checklist (decision 0051)
     path("", include("impact.urls")),  # the methodology of the impact figures, /metod/
     path("", include("history.urls")),  # the history of every change, /historik/ (decision 0042)
     path("", include("notifications.urls")),  # the bell's page, /aviseringar/ (decision 0047)

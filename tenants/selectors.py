@@ -7,7 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django_tenants.utils import get_public_schema_name
 
-from .models import ApprovalRule, Organisation, OrganisationStatus  # noqa: F401  (ApprovalRule: for other apps)
+from .models import (  # noqa: F401  (ApprovalRule, OrganisationKind: for other apps)
+    ApprovalRule,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+)
 from .routing import directory
 from .validators import normalise_email_domain
 
@@ -116,3 +121,18 @@ def approval_policy() -> tuple[str, int]:
     row = (Organisation.objects.filter(schema_name=connection.schema_name)
            .values_list("approval_rule", "approval_threshold").first())
     return row if row is not None else ("none", 0)
+
+
+def organisation_with_number(*, organisation_number: str) -> Organisation | None:
+    """The organisation (any status) with this organisation number, as normalised (NNNNNN-NNNN)."""
+    return Organisation.objects.filter(organisation_number=organisation_number).first()
+
+
+def slug_taken(*, slug: str) -> bool:
+    """Whether an organisation (any status) already has this address."""
+    return Organisation.objects.filter(slug=slug).exists()
+
+
+def organisation_by_pk(*, pk: int) -> Organisation | None:
+    """An organisation by id, whatever its status (onboarding follows one being set up)."""
+    return Organisation.objects.filter(pk=pk).first()

@@ -134,8 +134,12 @@ def _provisioning_lock(slug: str):
             cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
-def provision_organisation(*, details: OrganisationDetails) -> Organisation:
-    """Create (or finish creating) an organisation: its row, domain, schema and default data. Idempotent."""
+def provision_organisation(*, details: OrganisationDetails, activate: bool = True) -> Organisation:
+    """Create (or finish creating) an organisation: its row, domain, schema and default data. Idempotent.
+
+    With ``activate=False`` (a sign-up that waits for a platform admin's approval, onboarding) the organisation is
+    left ``provisioning`` — its host shows "being set up" — until ``set_status(status=ACTIVE)``.
+    """
     details = validate_details(details)
     connection.set_schema_to_public()
     with _provisioning_lock(details.slug):
@@ -143,7 +147,7 @@ def provision_organisation(*, details: OrganisationDetails) -> Organisation:
         _ensure_domain(organisation)
         _ensure_schema(organisation)
         _ensure_default_data(organisation)
-        if organisation.status == OrganisationStatus.PROVISIONING:
+        if activate and organisation.status == OrganisationStatus.PROVISIONING:
             organisation.status = OrganisationStatus.ACTIVE
             organisation.save(update_fields=["status", "updated_at"])
             log.info("Organisation %s is active", organisation.slug)
