@@ -9,7 +9,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import APPROVAL_THRESHOLD_MAX, LISTING_DAYS_RANGE, RESERVATION_DAYS_RANGE, ApprovalRule, MfaRequirement, Organisation
+from .models import (
+    APPROVAL_THRESHOLD_MAX,
+    LISTING_DAYS_RANGE,
+    RESERVATION_DAYS_RANGE,
+    ApprovalRule,
+    MfaRequirement,
+    Organisation,
+)
 
 
 class OrganisationSettingsForm(forms.Form):
