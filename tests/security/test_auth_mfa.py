@@ -293,3 +293,44 @@ def test_the_settings_page_shows_and_changes_the_requirement(ystad, language, te
     from tenants.models import Organisation
     assert Organisation.objects.get(pk=ystad.pk).mfa_required == "admins"
     assert client.get("/installningar/")["Location"] == ACTIVATE
+
+
+# ---------------------------------------------------------------------------------------------- cost and isolation
+
+
+def test_the_requirement_costs_one_query_a_page_whatever_the_data(ystad):
+    from django.test.utils import CaptureQueriesContext
+
+    # given a member with an app, in an organisation that does not require one and then one that does
+    member = user_in(ystad, "personal")
+    with schema_context(ystad.schema_name):
+        set_up_totp(user=member, secret=SECRET)
+    client = client_for(ystad, member)
+    client.get("/mina-annonser/")
+
+    with CaptureQueriesContext(connection) as free:
+        assert client.get("/mina-annonser/").status_code == 200
+    update_settings(organisation=ystad, mfa_required="everyone")
+    client.get("/mina-annonser/")  # the host's routing cache sees the changed organisation
+    with CaptureQueriesContext(connection) as required:
+        assert client.get("/mina-annonser/").status_code == 200
+
+    # then the check is one query
+    assert len(required) - len(free) == 1, [q["sql"] for q in required.captured_queries]
+
+
+def test_a_second_factor_belongs_to_its_organisations_schema(ystad, skurup):
+    # given Ystad's member with an app
+    member = user_in(ystad, "personal")
+    with schema_context(ystad.schema_name):
+        set_up_totp(user=member, secret=SECRET)
+    from allauth.mfa.models import Authenticator
+
+    # then Skurup's schema knows nothing of it, and Ystad's session opens nothing of Skurup's second-factor pages
+    with schema_context(skurup.schema_name):
+        assert not Authenticator.objects.filter(user_id=member.pk, data__secret=SECRET).exists()
+    ystad_session = client_for(ystad, member)
+    replay = client_for(skurup)
+    replay.cookies = ystad_session.cookies
+    answer = replay.get("/konto/2fa/")
+    assert answer.status_code == 302 and "/konto/login/" in answer["Location"]
