@@ -487,3 +487,19 @@ def invite_many(
             queue_invitation_email(invitation=invitation, accept_url=accept_url_for(token))
         invitations.append(invitation)
     return invitations
+
+
+@transaction.atomic
+def set_up_totp(*, user: User, secret: str) -> list[str]:
+    """Give ``user`` an authenticator app with this base32 secret, and recovery codes, as allauth's set-up page
+    would (decision 0054); returns the recovery codes. For the demo's platform admin and for tests: people set
+    theirs up themselves at /konto/2fa/totp/activate/. Replaces an authenticator app the person had."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    TOTP.activate(user, secret)
+    codes = Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).first()
+    wrapped = codes.wrap() if codes else RecoveryCodes.activate(user)
+    return wrapped.get_unused_codes()

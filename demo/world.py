@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
 from accounts.roles import Role
-from accounts.services import ensure_departments, ensure_superuser, ensure_user
+from accounts.services import ensure_departments, ensure_superuser, ensure_user, set_up_totp
 from reports.services import refresh_impact_ledger_of_all
 from tenants.services import OrganisationDetails, domain_for, provision_organisation
 
@@ -35,6 +35,9 @@ from .workspace import seed_demo_workspace
 
 DEMO_PASSWORD = "delbar-demo-2026"
 PLATFORM_ADMIN_EMAIL = "plattform@delbar.example"
+# The demo platform admin's authenticator app (platform admins must have one, decision 0054): add this secret to an
+# authenticator app to log in to the demo's console. Demo data only, as public as the demo password.
+PLATFORM_ADMIN_TOTP_SECRET = "DELBARDEMOPLATFORMADMINTOTP23456"
 
 
 @dataclass(frozen=True)
@@ -190,4 +193,5 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
 
 def ensure_platform_admin(*, email: str, password: str) -> None:
     connection.set_schema_to_public()
-    ensure_superuser(email=email, password=password, full_name="Plattformsadministratör")
+    admin, _created = ensure_superuser(email=email, password=password, full_name="Plattformsadministratör")
+    set_up_totp(user=admin, secret=PLATFORM_ADMIN_TOTP_SECRET)

@@ -51,7 +51,7 @@ def beat_runs(pidfile: Path) -> bool:
 def login_lines(port: str) -> list[str]:
     from django.conf import settings
 
-    from demo.world import DEMO_ORGANISATIONS, DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL
+    from demo.world import DEMO_ORGANISATIONS, DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL, PLATFORM_ADMIN_TOTP_SECRET
 
     suffix = f":{port}" if port else ""
     lines = [f"Logins (password for all: {DEMO_PASSWORD}):"]
@@ -62,6 +62,7 @@ def login_lines(port: str) -> list[str]:
             lines.append(f"  {url:<36} {demo.email(person):<28} {person.role.label}")
     console = f"http://{settings.PLATFORM_DOMAIN}{suffix}/konsol/"
     lines.append(f"  {console:<36} {PLATFORM_ADMIN_EMAIL:<28} platform admin")
+    lines.append(f"  (the platform admin's authenticator app secret: {PLATFORM_ADMIN_TOTP_SECRET})")
     return lines
 
 

@@ -70,6 +70,8 @@ SHARED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    # Second factors (TOTP and recovery codes) for platform admins, who must have one (decision 0054).
+    "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -104,6 +106,8 @@ TENANT_APPS = [
     "django.contrib.admin",
     "allauth",
     "allauth.account",
+    # Second factors, each person's in their organisation's schema; an organisation may require them (decision 0054).
+    "allauth.mfa",
     "knox",
     "accounts",
     "catalog",
@@ -155,6 +159,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After the login: a person who must have a second factor and has none is sent to set one up (decision 0054).
+    "accounts.mfa.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After the organisation (the context is written in its schema) and the login (who): every write of the
     # request carries who, which page or API call and the method (decision 0042).
@@ -274,6 +280,10 @@ ACCOUNT_RATE_LIMITS = {"login": "30/m/ip", "login_failed": "10/m/ip,5/5m/key"}
 # platform_/client_ip.py and docs/configuration.md). X-Forwarded-For from anyone else is ignored.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER")
+# Second factors (allauth.mfa, decision 0054): an authenticator app (TOTP) and recovery codes; no passkeys.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+MFA_TOTP_ISSUER = "Delbar"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "7"))

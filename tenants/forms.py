@@ -9,7 +9,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import APPROVAL_THRESHOLD_MAX, LISTING_DAYS_RANGE, RESERVATION_DAYS_RANGE, ApprovalRule, Organisation
+from .models import (
+    APPROVAL_THRESHOLD_MAX,
+    LISTING_DAYS_RANGE,
+    RESERVATION_DAYS_RANGE,
+    ApprovalRule,
+    MfaRequirement,
+    Organisation,
+)
 
 
 class OrganisationSettingsForm(forms.Form):
@@ -45,11 +52,22 @@ class OrganisationSettingsForm(forms.Form):
                     "a week before and can renew it with one click."),
     )
 
+    # Not required: a form posted without it leaves it as it is (decision 0054).
+    mfa_required = forms.ChoiceField(
+        label=_("Two-factor authentication is required for"), choices=MfaRequirement.choices, required=False,
+        help_text=_("Those it applies to set up an authenticator app at their next page view and then log in with a "
+                    "code from it. Platform admins always use it."),
+    )
+
+    def clean_mfa_required(self):
+        return self.cleaned_data["mfa_required"] or None
+
     # The page's sections, each a heading and its fields, in order.
     SECTIONS = [
         (_("Reservations"), ["reservation_days"]),
         (_("Listings"), ["listing_days"]),
         (_("Approvals"), ["approval_rule", "approval_threshold"]),
+        (_("Logins"), ["mfa_required"]),
     ]
 
     def sections(self):

@@ -13,7 +13,7 @@ pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
     fields=["name", "kind", "organisation_number", "municipality_code", "time_zone", "status", "reservation_days",
-            "listing_days", "approval_rule", "approval_threshold", "email_domains"],
+            "listing_days", "approval_rule", "approval_threshold", "email_domains", "mfa_required"],
     model_name="OrganisationEvent",
     meta={"indexes": [
         # The previous event of the same object (the diff's old values) in one index probe; the export's period.

@@ -35,6 +35,15 @@ class ApprovalRule(models.TextChoices):
     OUTSIDE_DEPARTMENT = "outside_department", _("When it is from another department")
 
 
+class MfaRequirement(models.TextChoices):
+    """Who in the organisation must log in with a second factor (allauth.mfa; enforced by
+    accounts.mfa.RequireMFAMiddleware, decision 0054)."""
+
+    NONE = "none", _("No one (each person may choose)")
+    ADMINS = "admins", _("Organisation admins")
+    EVERYONE = "everyone", _("Everyone")
+
+
 class OrganisationKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("Municipality")
     REGION = "region", _("Region")
@@ -94,6 +103,11 @@ class Organisation(TenantMixin):
         _("approval above (SEK)"), default=0, validators=[MaxValueValidator(APPROVAL_THRESHOLD_MAX)],
         help_text=_("With the rule \u201cabove an amount\u201d: a booking worth more than this (price times "
                     "quantity, or a rental's fee) waits for approval."),
+    )
+    # Who must log in with a second factor (an authenticator app), decision 0054.
+    mfa_required = models.CharField(
+        _("two-factor authentication required for"), max_length=10, choices=MfaRequirement.choices,
+        default=MfaRequirement.NONE,
     )
     # Staff addresses must be at one of these domains (accounts.services.check_staff_email). Empty: staff cannot
     # add addresses themselves, and invitations may go to any address (the admin chooses it).

@@ -28,6 +28,7 @@ from .models import (
     RESERVATION_DAYS_RANGE,
     ApprovalRule,
     Domain,
+    MfaRequirement,
     Organisation,
     OrganisationKind,
     OrganisationStatus,
@@ -255,7 +256,14 @@ def _check_approval_threshold(amount) -> int:
     return amount
 
 
+def _check_mfa_required(requirement) -> str:
+    if requirement not in MfaRequirement.values:
+        raise ValidationError(_("Choose who must use two-factor authentication."), code="invalid_choice")
+    return requirement
+
+
 _SETTING_CHECKS = {
+    "mfa_required": _check_mfa_required,
     "reservation_days": _check_reservation_days,
     "listing_days": _check_listing_days,
     "approval_rule": _check_approval_rule,
@@ -266,14 +274,14 @@ _SETTING_CHECKS = {
 @transaction.atomic
 def update_settings(*, organisation: Organisation, reservation_days: int | None = None,
                     listing_days: int | None = None, approval_rule: str | None = None,
-                    approval_threshold: int | None = None) -> Organisation:
+                    approval_threshold: int | None = None, mfa_required: str | None = None) -> Organisation:
     """Change the settings an organisation's own admin may change (its "Settings" page, and the console).
 
     A setting given as None is left as it is. Every value is checked before anything is written; a ValidationError
     names each bad one by its field.
     """
     given = {"reservation_days": reservation_days, "listing_days": listing_days, "approval_rule": approval_rule,
-             "approval_threshold": approval_threshold}
+             "approval_threshold": approval_threshold, "mfa_required": mfa_required}
     changes, problems = {}, {}
     for name, value in given.items():
         if value is None:

@@ -140,12 +140,17 @@ def test_an_organisation_admin_sees_only_their_own_people(ystad, skurup):
 
 
 def test_a_platform_admin_logs_in_to_the_console_at_the_root_domain(ystad):
-    from demo.world import PLATFORM_ADMIN_EMAIL
+    from demo.world import PLATFORM_ADMIN_EMAIL, PLATFORM_ADMIN_TOTP_SECRET
+
+    from .security.auth_support import totp_code
 
     client = Client(HTTP_HOST="localhost")
     # through allauth's login (the console's own login page sends there), which comes back to the console
     response = client.post("/konto/login/?next=/konsol/", {"login": PLATFORM_ADMIN_EMAIL, "password": PASSWORD})
     assert response.status_code == 302
+    # with the code from the platform admin's authenticator app (decision 0054)
+    response = client.post("/konto/2fa/authenticate/", {"code": totp_code(PLATFORM_ADMIN_TOTP_SECRET)})
+    assert response.status_code == 302 and response["Location"] == "/konsol/"
     assert "Ystads kommun" in client.get("/konsol/tenants/organisation/").content.decode()
     # and that login means nothing at an organisation's host
     assert client_for(ystad).get("/admin/").status_code == 302

@@ -9,12 +9,24 @@ from playwright.sync_api import expect
 from tests.conftest import PASSWORD
 
 
-def log_in(page, url, host: str, email: str) -> None:
+def log_in(page, url, host: str, email: str, *, totp_secret: str | None = None) -> None:
     page.goto(url(host, "/"))
     expect(page).to_have_url(re.compile(r"/konto/login/"))
+    fill_login_form(page, email, totp_secret=totp_secret)
+
+
+def fill_login_form(page, email: str, *, totp_secret: str | None = None) -> None:
+    """Log in on allauth's login page; with ``totp_secret``, give the second step the code the person's
+    authenticator app would show (decision 0054)."""
     page.get_by_label(re.compile("E-post|E-mail", re.I)).fill(email)
     page.get_by_label(re.compile("Lösenord|Password", re.I)).fill(PASSWORD)
     page.get_by_role("button", name=re.compile("^(Logga in|Log in|Sign in)$", re.I)).click()
+    if totp_secret is not None:
+        from tests.security.auth_support import totp_code
+
+        expect(page).to_have_url(re.compile(r"/konto/2fa/authenticate/$"))
+        page.locator("#id_code").fill(totp_code(totp_secret))
+        page.get_by_role("button", name=re.compile("^(Logga in|Log in|Sign in)$", re.I)).click()
 
 
 def open_menu(page) -> None:
@@ -91,16 +103,19 @@ def add_platform_staff(django_db_blocker, schema_name: str = "org_ystad") -> str
     use Django admin there (decision 0039) — committed for the live server. Returns the login address."""
     from django_tenants.utils import schema_context
 
-    from accounts.services import ensure_superuser
-    from tests.admin_support import PLATFORM_STAFF_EMAIL
+    from accounts.services import ensure_superuser, set_up_totp
+    from tests.admin_support import PLATFORM_STAFF_EMAIL, PLATFORM_STAFF_TOTP_SECRET
 
     with django_db_blocker.unblock(), schema_context(schema_name):
-        ensure_superuser(email=PLATFORM_STAFF_EMAIL, password=PASSWORD, full_name="Plattformsstöd")
+        staff, _created = ensure_superuser(email=PLATFORM_STAFF_EMAIL, password=PASSWORD, full_name="Plattformsstöd")
+        # Platform staff must have an authenticator app (decision 0054): log in with totp_secret=PLATFORM_STAFF_….
+        set_up_totp(user=staff, secret=PLATFORM_STAFF_TOTP_SECRET)
     return PLATFORM_STAFF_EMAIL
 
 
 def remove_platform_staff(django_db_blocker, schema_name: str = "org_ystad") -> None:
     from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
     from django.contrib.admin.models import LogEntry
     from django_tenants.utils import schema_context
 
@@ -108,6 +123,7 @@ def remove_platform_staff(django_db_blocker, schema_name: str = "org_ystad") -> 
     from tests.admin_support import PLATFORM_STAFF_EMAIL
 
     with django_db_blocker.unblock(), schema_context(schema_name):
+        Authenticator.objects.filter(user__email=PLATFORM_STAFF_EMAIL).delete()
         LogEntry.objects.filter(user__email=PLATFORM_STAFF_EMAIL).delete()
         EmailAddress.objects.filter(email=PLATFORM_STAFF_EMAIL).delete()
         User.objects.filter(email=PLATFORM_STAFF_EMAIL).delete()

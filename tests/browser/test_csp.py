@@ -10,6 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.admin_support import PLATFORM_STAFF_TOTP_SECRET
 from tests.browser.helpers import add_platform_staff, log_in, log_out, remove_platform_staff
 
 
@@ -55,7 +56,7 @@ def test_the_main_pages_raise_no_csp_violation(page, url, csp_violations, django
     log_out(page)
     staff = add_platform_staff(django_db_blocker)
     try:
-        log_in(page, url, "ystad.localhost", staff)
+        log_in(page, url, "ystad.localhost", staff, totp_secret=PLATFORM_STAFF_TOTP_SECRET)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         page.goto(url("ystad.localhost", "/admin/"))
         expect(page).to_have_url(re.compile(r"/admin/$"))

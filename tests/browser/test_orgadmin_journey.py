@@ -11,9 +11,12 @@ import re
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from demo.world import PLATFORM_ADMIN_EMAIL, PLATFORM_ADMIN_TOTP_SECRET
+from tests.admin_support import PLATFORM_STAFF_TOTP_SECRET
 from tests.browser.conftest import SERIOUS, WCAG_TAGS
 from tests.browser.helpers import (
     add_platform_staff,
+    fill_login_form,
     log_in,
     log_out,
     remove_listings_titled,
@@ -21,7 +24,6 @@ from tests.browser.helpers import (
     switch_to_english,
     switch_to_swedish,
 )
-from tests.conftest import PASSWORD
 
 DEPARTMENT = "Webbtestenheten"
 INVITED = ["webb.ett@ystad.example", "webb.tva@ystad.example", "webb.tre@ystad.example"]
@@ -248,7 +250,7 @@ def test_django_admin_the_console_and_the_api_docs_pass_axe(context, url, axe, d
     log_out(page)
     staff = add_platform_staff(django_db_blocker)
     try:
-        log_in(page, url, "ystad.localhost", staff)
+        log_in(page, url, "ystad.localhost", staff, totp_secret=PLATFORM_STAFF_TOTP_SECRET)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         for path in ["/admin/", "/admin/catalog/category/", "/admin/catalog/category/add/",
                      "/admin/outbox/outboxmessage/"]:
@@ -262,9 +264,7 @@ def test_django_admin_the_console_and_the_api_docs_pass_axe(context, url, axe, d
 
     # the platform console, as a platform admin at the root domain
     page.goto(url("localhost", "/konsol/"))
-    page.get_by_label(re.compile("E-post|E-mail", re.I)).fill("plattform@delbar.example")
-    page.get_by_label(re.compile("Lösenord|Password", re.I)).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^(Logga in|Log in|Sign in)$", re.I)).click()
+    fill_login_form(page, PLATFORM_ADMIN_EMAIL, totp_secret=PLATFORM_ADMIN_TOTP_SECRET)
     expect(page).to_have_url(re.compile(r"/konsol/$"))
     for path in ["/konsol/", "/konsol/tenants/organisation/", "/konsol/impact/factorversion/",
                  "/konsol/accounts/user/"]:

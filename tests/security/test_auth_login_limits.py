@@ -19,16 +19,17 @@ from django.test import RequestFactory
 
 from accounts.admin import organisation_admin_site
 from accounts.models import User
-from demo.world import PLATFORM_ADMIN_EMAIL
+from demo.world import PLATFORM_ADMIN_EMAIL, PLATFORM_ADMIN_TOTP_SECRET
 from platform_.console import console_site
 from tests.admin_support import assert_sent_to_administrera, platform_staff_in
 from tests.conftest import PASSWORD, client_for, demo_email, host_of, user_in
 
-from .auth_support import form_error_codes, fresh_rate_limits, root_client  # noqa: F401
+from .auth_support import form_error_codes, fresh_rate_limits, root_client, totp_code  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 LOGIN = "/konto/login/"
+MFA_STEP = "/konto/2fa/authenticate/"
 
 
 def _refused_for_too_many(response) -> bool:
@@ -81,8 +82,10 @@ def test_a_platform_admin_logs_in_to_the_console_through_allauth(db):
     login_url = client.get("/konsol/", follow=True).redirect_chain[-1][0]
     assert login_url == "/konto/login/?next=%2Fkonsol%2F"
 
-    # when
+    # when the password is right, allauth asks for the code from the platform admin's app (decision 0054)
     response = client.post(login_url, {"login": PLATFORM_ADMIN_EMAIL, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == MFA_STEP
+    response = client.post(MFA_STEP, {"code": totp_code(PLATFORM_ADMIN_TOTP_SECRET)})
 
     # then back at the console, logged in
     assert response.status_code == 302 and response["Location"] == "/konsol/"
@@ -91,7 +94,8 @@ def test_a_platform_admin_logs_in_to_the_console_through_allauth(db):
 
 def test_without_next_a_platform_admin_lands_in_the_console(db):
     client = root_client()
-    response = client.post(LOGIN, {"login": PLATFORM_ADMIN_EMAIL, "password": PASSWORD})
+    client.post(LOGIN, {"login": PLATFORM_ADMIN_EMAIL, "password": PASSWORD})
+    response = client.post(MFA_STEP, {"code": totp_code(PLATFORM_ADMIN_TOTP_SECRET)})
     assert response.status_code == 302 and response["Location"] == "/konsol/"
 
 
