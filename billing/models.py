@@ -222,3 +222,6 @@ class StripeEvent(models.Model):
 
     class Meta:
         verbose_name = _("processed Stripe event")
+
+    def __str__(self) -> str:
+        return self.event_id

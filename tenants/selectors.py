@@ -116,3 +116,12 @@ def approval_policy() -> tuple[str, int]:
     row = (Organisation.objects.filter(schema_name=connection.schema_name)
            .values_list("approval_rule", "approval_threshold").first())
     return row if row is not None else ("none", 0)
+
+
+def is_billing_read_only() -> bool:
+    """Whether the current organisation is in read-only mode for an overdue payment (decision 0052): read fresh,
+    one query, so that publishing is refused at once when billing says so."""
+    from django.db import connection
+
+    return bool(Organisation.objects.filter(schema_name=connection.schema_name)
+                .values_list("billing_read_only", flat=True).first())
