@@ -337,10 +337,15 @@ def sync_read_only(*, organisation_id: int, today: date | None = None) -> bool:
     invoice-paid subscription shows ``past_due`` while an invoice is overdue. Returns the state."""
     read_only = selectors.is_read_only(organisation_id=organisation_id, today=today)
     subscription = _locked_subscription(organisation_id)
-    if subscription is not None and subscription.payment_method == PaymentMethod.INVOICE:
-        wanted = {True: SubscriptionStatus.PAST_DUE, False: SubscriptionStatus.ACTIVE}[read_only]
-        if subscription.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE) \
-                and subscription.status != wanted:
+    if subscription is not None and subscription.payment_method == PaymentMethod.INVOICE \
+            and subscription.status != SubscriptionStatus.CANCELED:
+        on_trial = subscription.trial_end is not None and subscription.trial_end > (today or _today())
+        if read_only:
+            wanted = SubscriptionStatus.PAST_DUE
+        else:
+            wanted = SubscriptionStatus.TRIALING if on_trial and subscription.status == SubscriptionStatus.TRIALING \
+                else SubscriptionStatus.ACTIVE
+        if subscription.status != wanted:
             subscription.status = wanted
             subscription.save(update_fields=["status", "updated_at"])
     tenant_services.set_billing_read_only(organisation_id=organisation_id, read_only=read_only)
