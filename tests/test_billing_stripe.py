@@ -346,3 +346,16 @@ def test_another_organisations_admin_gets_404_for_our_invoices_and_staff_get_403
     assert invoice.number not in other.get(SUBSCRIPTION_PAGE).content.decode()
     staff = client_for(skurup, user_in(skurup, "personal"))
     assert staff.get(SUBSCRIPTION_PAGE).status_code == 403
+
+
+def test_the_command_books_a_payment_once(skurup, trial, buyer):
+    import io
+
+    from django.core.management import call_command
+
+    invoice = services.choose_invoice_payment(organisation_id=skurup.pk, buyer=buyer)
+    out = io.StringIO()
+    call_command("record_invoice_paid", invoice.number, "--paid-on", "2027-02-01", stdout=out)
+    call_command("record_invoice_paid", invoice.number, stdout=out)
+    assert out.getvalue().splitlines() == [f"{invoice.number}: paid", f"{invoice.number}: already booked as paid"]
+    assert not selectors.overdue_invoices(organisation_id=skurup.pk, today=invoice.due_date + timedelta(days=9))
