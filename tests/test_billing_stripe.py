@@ -359,3 +359,17 @@ def test_the_command_books_a_payment_once(skurup, trial, buyer):
     call_command("record_invoice_paid", invoice.number, stdout=out)
     assert out.getvalue().splitlines() == [f"{invoice.number}: paid", f"{invoice.number}: already booked as paid"]
     assert not selectors.overdue_invoices(organisation_id=skurup.pk, today=invoice.due_date + timedelta(days=9))
+
+
+def test_read_only_mode_refuses_a_new_wanted_ad_too(skurup):
+    from wanted import services as wanted
+    from wanted.errors import WantedError
+
+    # given a read-only organisation
+    _make_read_only(skurup)
+    person = user_in(skurup, "personal")
+    # when a person posts a wanted ad, then it is refused, saying why
+    with schema_context(skurup.schema_name), pytest.raises(WantedError) as refused:
+        wanted.post_wanted_ad(by=person, details=wanted.WantedDetails(what="Whiteboard på hjul"))
+    assert refused.value.code == "read_only"
+    assert "betalning till Delbar är försenad" in _text(refused.value.message, "sv")
