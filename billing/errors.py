@@ -19,6 +19,9 @@ BAD_PERIOD = ("bad_period", _("The start date must fall within the subscription 
 NOT_CREDITABLE = ("not_creditable", _("Only an invoice can be credited, and only once."), 409)
 INVALID_XML = ("invalid_peppol_xml", _("The invoice's Peppol XML breaks the rules %(rules)s."), 500)
 NO_ACCESS_POINT = ("no_access_point", _("No Peppol access point is configured (PEPPOL_ACCESS_POINT_URL)."), 503)
+BAD_SIGNATURE = ("bad_signature", _("The webhook's signature is not valid."), 400)
+NO_CARD_PAYMENT = ("no_card_payment", _("Card payment is not available."), 409)
+NO_SUBSCRIPTION = ("no_subscription", _("The organisation has no subscription yet."), 404)
 
 
 def raise_error(error: tuple, **params) -> None:

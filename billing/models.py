@@ -154,3 +154,74 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id}:{self.position}"
+
+
+class InvoicePayment(models.Model):
+    """That an issued invoice was paid (bookkept by hand or from the bank's file). An invoice row is never changed
+    (decision 0050), so its payment is a row of its own."""
+
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="payment")
+    paid_on = models.DateField(_("paid on"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice payment")
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.paid_on}"
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", _("Card")
+    INVOICE = "invoice", pgettext_lazy("payment method", "Invoice")
+
+
+class SubscriptionStatus(models.TextChoices):
+    TRIALING = "trialing", _("Trial")
+    ACTIVE = "active", _("Active")
+    PAST_DUE = "past_due", _("Payment overdue")
+    UNPAID = "unpaid", _("Unpaid")
+    CANCELED = "canceled", _("Cancelled")
+
+
+class Subscription(models.Model):
+    """An organisation's subscription (decision 0052): one per organisation, by id (public schema, no foreign key
+    into the organisation's schema). With card payment its state mirrors Stripe's subscription, re-read from
+    Stripe's API on every webhook; with invoice payment it follows Delbar's own invoices."""
+
+    organisation_id = models.PositiveBigIntegerField(_("organisation id"), unique=True)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+")
+    band = models.CharField(_("size band"), max_length=10, choices=SizeBand.choices)
+    payment_method = models.CharField(_("payment method"), max_length=10, choices=PaymentMethod.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=SubscriptionStatus.choices,
+                              default=SubscriptionStatus.TRIALING)
+    trial_end = models.DateField(_("trial ends"), null=True, blank=True)
+    current_period_start = models.DateField(_("period from"), null=True, blank=True)
+    current_period_end = models.DateField(_("period to"), null=True, blank=True)
+    stripe_customer_id = models.CharField(_("Stripe customer"), max_length=255, blank=True)
+    stripe_subscription_id = models.CharField(_("Stripe subscription"), max_length=255, blank=True, db_index=True)
+    stripe_checkout_session_id = models.CharField(_("Stripe Checkout session"), max_length=255, blank=True)
+    grace_end = models.DateField(_("suspended after"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}:{self.plan_id}/{self.band} {self.status}"
+
+
+class StripeEvent(models.Model):
+    """A Stripe event already acted on: written in the transaction of its effect, so an event delivered twice is
+    acted on once (a second delivery finds its id and changes nothing)."""
+
+    event_id = models.CharField(_("Stripe event"), max_length=255, unique=True)
+    event_type = models.CharField(_("type"), max_length=100)
+    processed_at = models.DateTimeField(_("processed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("processed Stripe event")
+
+    def __str__(self) -> str:
+        return self.event_id

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import date
 
-from .models import Invoice, InvoiceLine, Plan, PlanPrice
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from . import stripe_api
+from .models import (
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoicePayment,
+    PaymentMethod,
+    Plan,
+    PlanPrice,
+    Subscription,
+    SubscriptionStatus,
+)
 
 
 def plans() -> QuerySet[Plan]:
@@ -43,3 +57,49 @@ def invoice(*, number: str) -> Invoice | None:
 
 def invoice_by_id(*, pk: int) -> Invoice | None:
     return _with_lines(Invoice.objects.filter(pk=pk)).first()
+
+
+# ------------------------------------------------------------------------------------- subscriptions (decision 0052)
+
+def subscription(*, organisation_id: int) -> Subscription | None:
+    return Subscription.objects.select_related("plan").filter(organisation_id=organisation_id).first()
+
+
+def card_payment_available() -> bool:
+    """Whether card payment (Stripe) is offered: only when Stripe's keys are configured."""
+    return stripe_api.is_configured()
+
+
+def with_payment(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Invoices annotated ``is_paid`` (a payment recorded) and ``is_credited`` (a credit note names it)."""
+    return queryset.annotate(
+        is_paid=Exists(InvoicePayment.objects.filter(invoice=OuterRef("pk"))),
+        is_credited=Exists(Invoice.objects.filter(credited_invoice=OuterRef("pk"))),
+    )
+
+
+def overdue_invoices(*, organisation_id: int, today: date | None = None) -> QuerySet[Invoice]:
+    """The organisation's invoices past their due date, neither paid nor credited."""
+    today = today or timezone.localdate()
+    return with_payment(Invoice.objects.filter(
+        organisation_id=organisation_id, kind=InvoiceKind.INVOICE, due_date__lt=today
+    )).filter(is_paid=False, is_credited=False)
+
+
+def is_read_only(*, organisation_id: int, today: date | None = None) -> bool:
+    """Whether the organisation should be in read-only mode: an invoice of Delbar's unpaid past its due date, or a
+    card subscription that Stripe says is past due or unpaid. Two queries at most. (``tenants``' flag
+    ``Organisation.billing_read_only``, which the pages and catalog read, is set from this by
+    ``billing.services.sync_read_only``.)"""
+    current = Subscription.objects.filter(organisation_id=organisation_id).values_list(
+        "payment_method", "status").first()
+    if current and current[0] == PaymentMethod.CARD and current[1] in (
+            SubscriptionStatus.PAST_DUE, SubscriptionStatus.UNPAID):
+        return True
+    return overdue_invoices(organisation_id=organisation_id, today=today).exists()
+
+
+def organisation_invoices(*, organisation_id: int) -> QuerySet[Invoice]:
+    """An organisation's invoices and credit notes with whether each is paid or credited: one query."""
+    return with_payment(Invoice.objects.filter(organisation_id=organisation_id)).select_related(
+        "credited_invoice").order_by("-issue_date", "-id")

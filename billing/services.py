@@ -8,28 +8,45 @@ mistake is undone by a credit note.
 
 from __future__ import annotations
 
+import logging
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import stripe
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from outbox import services as outbox
 from tenants import selectors as tenants
+from tenants import services as tenant_services
 
-from . import access_point, errors, money, selectors, ubl
+from . import access_point, errors, money, selectors, stripe_api, ubl
 from .identifiers import formatted_organisation_number, is_valid_organisation_number, peppol_id
-from .models import Invoice, InvoiceKind, InvoiceLine, InvoiceSeries
+from .models import (
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoicePayment,
+    InvoiceSeries,
+    PaymentMethod,
+    StripeEvent,
+    Subscription,
+    SubscriptionStatus,
+)
 from .seller import seller_snapshot
 from .validation import findings, validate_invoice_xml
 
 __all__ = [
     "Buyer", "buyer_for_organisation", "issue_invoice", "issue_pro_rata_invoice", "issue_credit_note",
     "send_invoice", "validate_invoice_xml", "findings", "invoice_xml", "INVOICE_SERIES", "CREDIT_NOTE_SERIES",
+    "start_trial", "choose_invoice_payment", "choose_card_payment", "record_invoice_paid", "cancel_subscription",
+    "sync_read_only", "suspend_after_grace", "handle_stripe_webhook",
 ]
+
+log = logging.getLogger("delbar.billing")
 
 INVOICE_SERIES = "F"  # faktura
 CREDIT_NOTE_SERIES = "K"  # kreditfaktura
@@ -208,3 +225,225 @@ def send_invoice(*, invoice: Invoice) -> bool:
                               payload={"number": invoice.number})
 
 
+
+
+# ------------------------------------------------------------------------------------- subscriptions (decision 0052)
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _locked_subscription(organisation_id: int) -> Subscription | None:
+    return Subscription.objects.select_for_update().filter(organisation_id=organisation_id).first()
+
+
+@transaction.atomic
+def start_trial(*, organisation_id: int, plan_code: str, band: str, today: date | None = None) -> Subscription:
+    """The organisation's subscription, on trial for the plan's trial days from ``today``. An organisation that
+    already has a subscription keeps it (a double-submitted sign-up starts one trial)."""
+    plan = selectors.plan(code=plan_code)
+    if plan is None:
+        errors.raise_error(errors.UNKNOWN_PLAN, code=plan_code)
+    _plan_price(plan_code, band)
+    today = today or _today()
+    subscription, _ = Subscription.objects.get_or_create(
+        organisation_id=organisation_id,
+        defaults={"plan": plan, "band": band, "status": SubscriptionStatus.TRIALING,
+                  "trial_end": today + timedelta(days=plan.trial_days)},
+    )
+    return subscription
+
+
+def _required_subscription(organisation_id: int) -> Subscription:
+    subscription = _locked_subscription(organisation_id)
+    if subscription is None:
+        errors.raise_error(errors.NO_SUBSCRIPTION)
+    return subscription
+
+
+@transaction.atomic
+def choose_invoice_payment(*, organisation_id: int, buyer: Buyer, year_start: date | None = None,
+                           issue_date: date | None = None) -> Invoice:
+    """Pay by invoice: Delbar issues the invoice for a subscription year — from the trial's end, or from today when
+    the trial is over — and queues it for the access point when one is configured. Choosing again for the same year
+    returns the invoice already issued (a double submission issues one)."""
+    subscription = _required_subscription(organisation_id)
+    today = issue_date or _today()
+    if year_start is None:
+        year_start = subscription.trial_end if subscription.trial_end and subscription.trial_end > today else today
+    existing = selectors.with_payment(Invoice.objects.filter(
+        organisation_id=organisation_id, kind=InvoiceKind.INVOICE, period_start=year_start,
+        plan_code=subscription.plan.code,
+    )).filter(is_credited=False).first()
+    invoice = existing or issue_invoice(buyer=buyer, plan_code=subscription.plan.code, band=subscription.band,
+                                        year_start=year_start, issue_date=issue_date)
+    subscription.payment_method = PaymentMethod.INVOICE
+    if subscription.status != SubscriptionStatus.TRIALING or year_start <= today:
+        subscription.status = SubscriptionStatus.ACTIVE
+    subscription.current_period_start, subscription.current_period_end = invoice.period_start, invoice.period_end
+    subscription.grace_end = None
+    subscription.save()
+    if existing is None and settings.PEPPOL_ACCESS_POINT_URL:
+        send_invoice(invoice=invoice)
+    return invoice
+
+
+def choose_card_payment(*, organisation_id: int, success_url: str, cancel_url: str, email: str = "") -> str:
+    """Pay by card: a Stripe Checkout Session in subscription mode for the plan's yearly price (VAT included) for
+    the organisation's band. Returns the page to send the admin to. The subscription becomes a card subscription
+    when Stripe says the checkout completed (the webhook), not before."""
+    if not stripe_api.is_configured():
+        errors.raise_error(errors.NO_CARD_PAYMENT)
+    subscription = selectors.subscription(organisation_id=organisation_id)
+    if subscription is None:
+        errors.raise_error(errors.NO_SUBSCRIPTION)
+    net = _plan_price(subscription.plan.code, subscription.band)
+    gross = net + money.vat_ore(net)
+    price = stripe_api.price_id(plan_code=subscription.plan.code, plan_name=subscription.plan.name_sv,
+                                band=subscription.band, amount_ore=gross)
+    trial_end = subscription.trial_end if subscription.status == SubscriptionStatus.TRIALING else None
+    session = stripe_api.create_checkout_session(
+        organisation_id=organisation_id, price=price, success_url=success_url, cancel_url=cancel_url, email=email,
+        trial_end=trial_end,
+    )
+    Subscription.objects.filter(pk=subscription.pk).update(stripe_checkout_session_id=session.id,
+                                                           updated_at=timezone.now())
+    return session.url
+
+
+@transaction.atomic
+def record_invoice_paid(*, invoice: Invoice, paid_on: date | None = None) -> bool:
+    """Book that ``invoice`` was paid; lifts read-only mode when nothing else is overdue. True if recorded now."""
+    _, created = InvoicePayment.objects.get_or_create(invoice=invoice, defaults={"paid_on": paid_on or _today()})
+    sync_read_only(organisation_id=invoice.organisation_id)
+    return created
+
+
+@transaction.atomic
+def cancel_subscription(*, organisation_id: int, today: date | None = None) -> Subscription:
+    """End an invoice-paid subscription (a card subscription is cancelled in Stripe, and its webhook says so): the
+    organisation stays open for ``BILLING_GRACE_DAYS``, then the daily job suspends it."""
+    subscription = _required_subscription(organisation_id)
+    if subscription.status != SubscriptionStatus.CANCELED:
+        subscription.status = SubscriptionStatus.CANCELED
+        subscription.grace_end = (today or _today()) + timedelta(days=settings.BILLING_GRACE_DAYS)
+        subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def sync_read_only(*, organisation_id: int, today: date | None = None) -> bool:
+    """Set tenants' read-only flag of the organisation from billing's state (``selectors.is_read_only``); an
+    invoice-paid subscription shows ``past_due`` while an invoice is overdue. Returns the state."""
+    read_only = selectors.is_read_only(organisation_id=organisation_id, today=today)
+    subscription = _locked_subscription(organisation_id)
+    if subscription is not None and subscription.payment_method == PaymentMethod.INVOICE \
+            and subscription.status != SubscriptionStatus.CANCELED:
+        on_trial = subscription.trial_end is not None and subscription.trial_end > (today or _today())
+        if read_only:
+            wanted = SubscriptionStatus.PAST_DUE
+        else:
+            wanted = SubscriptionStatus.TRIALING if on_trial and subscription.status == SubscriptionStatus.TRIALING \
+                else SubscriptionStatus.ACTIVE
+        if subscription.status != wanted:
+            subscription.status = wanted
+            subscription.save(update_fields=["status", "updated_at"])
+    tenant_services.set_billing_read_only(organisation_id=organisation_id, read_only=read_only)
+    return read_only
+
+
+def suspend_after_grace(*, organisation_id: int, today: date) -> bool:
+    """Suspend the organisation if its subscription was cancelled and the grace period is over. True if it did."""
+    subscription = selectors.subscription(organisation_id=organisation_id)
+    if subscription is None or subscription.status != SubscriptionStatus.CANCELED or subscription.grace_end is None \
+            or subscription.grace_end > today:
+        return False
+    organisation = tenants.active_organisation(pk=organisation_id)
+    if organisation is None:
+        return False
+    tenant_services.set_status(organisation=organisation, status="suspended")
+    return True
+
+
+# ----------------------------------------------------------------------------------------------- Stripe's webhooks
+
+HANDLED_EVENTS = ("checkout.session.completed", "invoice.paid", "invoice.payment_failed")
+_STATUSES = {
+    "trialing": SubscriptionStatus.TRIALING, "active": SubscriptionStatus.ACTIVE,
+    "past_due": SubscriptionStatus.PAST_DUE, "unpaid": SubscriptionStatus.UNPAID,
+    "paused": SubscriptionStatus.PAST_DUE,
+    "canceled": SubscriptionStatus.CANCELED, "incomplete_expired": SubscriptionStatus.CANCELED,
+    # "incomplete" (the first payment not made yet) changes nothing: checkout has not completed.
+}
+
+
+def _handled(event_type: str) -> bool:
+    return event_type in HANDLED_EVENTS or event_type.startswith("customer.subscription.")
+
+
+def handle_stripe_webhook(*, payload: bytes, signature: str) -> str:
+    """Act on a webhook from Stripe. Refused (``bad_signature``, 400; nothing changed) unless Stripe signed it with
+    ``STRIPE_WEBHOOK_SECRET``. Returns what was done: ``applied``, ``duplicate`` or ``ignored``.
+
+    Correct when events come late, twice or out of order: the event only says *which* subscription changed; its
+    current state is read from Stripe's API and applied, under the local subscription's row lock (so two webhooks of
+    one subscription apply one after the other, the later one reading Stripe after the earlier one wrote). The event's
+    id is stored in the same transaction as the change: a second delivery finds it and changes nothing."""
+    try:
+        event = stripe_api.construct_event(payload=payload, signature=signature or "")
+    except (ValueError, stripe.SignatureVerificationError):
+        errors.raise_error(errors.BAD_SIGNATURE)
+    if not _handled(event.type):
+        return "ignored"
+    if StripeEvent.objects.filter(event_id=event.id).exists():
+        return "duplicate"
+    subscription_id, organisation_id = stripe_api.subscription_of(event)
+    try:
+        with transaction.atomic():
+            result = _apply_event(event, subscription_id, organisation_id)
+            StripeEvent.objects.create(event_id=event.id, event_type=event.type)
+    except IntegrityError:  # the same event, delivered twice at once: the other delivery applied it
+        if StripeEvent.objects.filter(event_id=event.id).exists():
+            return "duplicate"
+        raise
+    return result
+
+
+def _apply_event(event, subscription_id: str | None, organisation_id: int | None) -> str:
+    if not subscription_id:
+        return "ignored"
+    local = Subscription.objects.select_for_update().filter(stripe_subscription_id=subscription_id).first()
+    if StripeEvent.objects.filter(event_id=event.id).exists():  # applied while we waited for the lock
+        return "duplicate"
+    remote = stripe_api.retrieve_subscription(subscription_id)
+    if local is None:
+        organisation_id = remote.organisation_id or organisation_id
+        if organisation_id is None:
+            log.warning("Stripe subscription %s names no organisation; event %s ignored", subscription_id, event.id)
+            return "ignored"
+        local = _locked_subscription(organisation_id)
+        if local is None:
+            log.warning("Organisation %s has no subscription; event %s ignored", organisation_id, event.id)
+            return "ignored"
+        if local.stripe_subscription_id and local.stripe_subscription_id != subscription_id \
+                and local.status != SubscriptionStatus.CANCELED:
+            log.warning("Organisation %s pays through %s; event %s of %s ignored", organisation_id,
+                        local.stripe_subscription_id, event.id, subscription_id)
+            return "ignored"
+    status = _STATUSES.get(remote.status)
+    if local.payment_method == PaymentMethod.INVOICE and status == SubscriptionStatus.CANCELED:
+        return "ignored"  # a card subscription ended after the organisation moved to invoice payment
+    local.payment_method = PaymentMethod.CARD
+    local.stripe_subscription_id = remote.id
+    local.stripe_customer_id = remote.customer
+    if status is not None:
+        local.status = status
+    local.current_period_start = remote.current_period_start
+    local.current_period_end = remote.current_period_end
+    if local.status == SubscriptionStatus.CANCELED:
+        local.grace_end = local.grace_end or _today() + timedelta(days=settings.BILLING_GRACE_DAYS)
+    else:
+        local.grace_end = None
+    local.save()
+    sync_read_only(organisation_id=local.organisation_id)
+    return "applied"

@@ -93,6 +93,9 @@ NOT_OURS = (
 NO_LABEL_FOR = (
     "no_label", _("These items are withdrawn or handed over and get no label: %(titles)s. Nothing was printed."), 409
 )
+READ_ONLY = ("read_only", _("Nothing new can be published while your organisation's payment to Delbar is overdue. "
+                             "Your organisation's administrator can see the invoice under Administer → "
+                             "Subscription."), 403)
 NOT_PUBLISHABLE = ("not_publishable", _("Nothing was published. %(reasons)s"), 409)
 UNKNOWN_CODES = (
     "unknown_codes",

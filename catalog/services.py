@@ -267,6 +267,8 @@ def create_listing(
         errors.raise_error(errors.TOO_MANY_PHOTOS, limit=settings.PHOTOS_PER_LISTING)
     if publish and not photos and not pending_photos:
         errors.raise_error(errors.PHOTO_REQUIRED)
+    if publish:
+        _check_not_read_only()
     stored = _StoredFiles()
     try:
         with transaction.atomic():
@@ -443,10 +445,21 @@ def _delete_files(names: Iterable[str]) -> None:
         default_storage.delete(name)
 
 
+def _check_not_read_only() -> None:
+    """Nothing new is published while the organisation is in read-only mode for an overdue payment (billing sets it
+    through tenants, decision 0052). Every publication passes here: a new listing published at once
+    (create_listing) and a draft, stored or withdrawn listing published (publish_listing, publish_stored)."""
+    from tenants.selectors import is_billing_read_only
+
+    if is_billing_read_only():
+        errors.raise_error(errors.READ_ONLY)
+
+
 @transaction.atomic
 def publish_listing(*, listing: Listing, by) -> Listing:
     if not permissions.can_manage_listing(by, listing):
         errors.raise_error(errors.NOT_ALLOWED)
+    _check_not_read_only()
     current = _locked(listing)
     current.status = _step(LISTING, current.status, "publish")
     if not current.photos.exists():
@@ -861,6 +874,7 @@ def _renew_one(listing: Listing, now: datetime) -> None:
     listing.renewed_at, listing.expiry_reminded_at = now, None
     fields_ = ["renewed_at", "expiry_reminded_at", "updated_at"]
     if listing.status == ListingStatus.WITHDRAWN:
+        _check_not_read_only()
         listing.status = _step(LISTING, listing.status, "publish")
         listing.withdrawn_at, listing.withdrawn_reason, listing.expired_at = None, "", None
         fields_ += ["status", "withdrawn_at", "withdrawn_reason", "expired_at"]

@@ -397,6 +397,17 @@ BILLING_SELLER = {
 # Days from an invoice's issue date to its due date.
 BILLING_PAYMENT_DAYS = int(env("BILLING_PAYMENT_DAYS", "30"))
 # The Peppol access point Delbar sends its invoices through (outside the product): the UBL XML is POSTed here.
+# Card payment through Stripe (decision 0052): offered only when both the secret key and the webhook secret are set.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com")
+# "<plan>:<band>=price_…" pairs, comma-separated; a plan and band not named gets a Price created on first use.
+STRIPE_PRICE_IDS = dict(
+    pair.strip().split("=", 1) for pair in env("STRIPE_PRICE_IDS", "").split(",") if "=" in pair
+)
+# Days a cancelled subscription's organisation stays open before it is suspended.
+BILLING_GRACE_DAYS = int(env("BILLING_GRACE_DAYS", "30"))
+
 PEPPOL_ACCESS_POINT_URL = env("PEPPOL_ACCESS_POINT_URL", "")
 PEPPOL_ACCESS_POINT_TOKEN = env("PEPPOL_ACCESS_POINT_TOKEN", "")
 PEPPOL_ACCESS_POINT_TIMEOUT_SECONDS = float(env("PEPPOL_ACCESS_POINT_TIMEOUT_SECONDS", "30"))

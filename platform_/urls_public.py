@@ -24,4 +24,5 @@ urlpatterns = [
     # Platform admins (public schema) log in here, through allauth and its rate limits; sign-up is closed.
     path("konto/", include("allauth.urls")),
     path("konsol/", console_site.urls),
+    path("", include("billing.urls_public")),  # Stripe's webhook, /stripe/webhook/ (decision 0052)
 ]

@@ -118,6 +118,9 @@ class Organisation(TenantMixin):
         blank=True,
         help_text=_("The organisation's own e-mail domains, e.g. ystad.se. Separate several with commas."),
     )
+    # Set by billing's services when a payment is overdue (decision 0052): the organisation's data stays readable,
+    # nothing new is published. Kept here so that the apps beside billing (catalog) can read it through tenants.
+    billing_read_only = models.BooleanField(_("read-only (payment overdue)"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -136,3 +136,12 @@ def slug_taken(*, slug: str) -> bool:
 def organisation_by_pk(*, pk: int) -> Organisation | None:
     """An organisation by id, whatever its status (onboarding follows one being set up)."""
     return Organisation.objects.filter(pk=pk).first()
+
+
+def is_billing_read_only() -> bool:
+    """Whether the current organisation is in read-only mode for an overdue payment (decision 0052): read fresh,
+    one query, so that publishing is refused at once when billing says so."""
+    from django.db import connection
+
+    return bool(Organisation.objects.filter(schema_name=connection.schema_name)
+                .values_list("billing_read_only", flat=True).first())

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
@@ -341,3 +342,17 @@ def set_email_domains(*, organisation: Organisation, domains) -> Organisation:
     organisation.email_domains = normalised
     organisation.save(update_fields=["email_domains", "updated_at"])
     return organisation
+
+
+@transaction.atomic
+def set_billing_read_only(*, organisation_id: int, read_only: bool) -> bool:
+    """Put the organisation in read-only mode for an overdue payment, or take it out (billing's services decide,
+    decision 0052). Returns whether anything changed; an unchanged state writes nothing."""
+    changed = Organisation.objects.filter(pk=organisation_id).exclude(billing_read_only=read_only).update(
+        billing_read_only=read_only, updated_at=timezone.now()
+    )
+    if changed:
+        from .signals import bump_routing_version
+
+        bump_routing_version()  # every process's cached organisation (the banner) follows within seconds
+    return bool(changed)

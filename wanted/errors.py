@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from platform_.errors import DomainError
+
+READ_ONLY_MESSAGE = _("Nothing new can be published while your organisation's payment to Delbar is overdue. Your "
+                      "organisation's administrator can see the invoice under Administer → Subscription.")
 
 
 class WantedError(DomainError):

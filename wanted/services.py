@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog import selectors as catalog
+from tenants.selectors import is_billing_read_only
 
 from . import selectors
-from .errors import WantedError
+from .errors import READ_ONLY_MESSAGE, WantedError
 from .models import DESCRIPTION_MAX_LENGTH, SEARCH_CONFIG, WHAT_MAX_LENGTH, WantedAd, WantedStatus
 
 QUANTITY_MAX = 10_000
@@ -79,6 +80,8 @@ def post_wanted_ad(*, by, details: WantedDetails, need=None) -> WantedAd:
     refusal names the first)."""
     today = timezone.localdate()
     found = _check(details, today=today)
+    if is_billing_read_only():  # an overdue payment to Delbar: nothing new is published (decision 0052)
+        raise WantedError("read_only", READ_ONLY_MESSAGE, http_status=403)
     with transaction.atomic():
         if need is not None and (existing := selectors.ad_for_need(need=need)) is not None:
             raise WantedError("need_has_ad", _("This need already has a wanted ad."), http_status=409,
