@@ -162,19 +162,24 @@ def test_the_page_costs_the_same_queries_however_many_people_the_organisation_ha
     client = client_for(ystad, user_in(ystad, "admin"))
 
     def count(method: str, **data) -> int:
+        connection.set_schema_to_public()  # each request starts where a new one would
         with CaptureQueriesContext(connection) as queries:
             response = getattr(client, method)(URL, data)
         assert response.status_code in (200, 302)
         return len(queries.captured_queries)
 
-    # given the page and a save, counted once
-    before = (count("get"), count("post", reservation_days="20"))
+    # given the page and a save, counted once (after a first visit has filled the per-person caches: the bell)
+    # (each show follows a save, which renews the cached routing of the organisation's settings)
+    count("get")
+    saved = count("post", reservation_days="20")
+    before = (count("get"), saved)
 
     # when the organisation has fifty more people
     with schema_context(ystad.schema_name):
         UserFactory.create_batch(50)
     connection.set_schema_to_public()
-    after = (count("get"), count("post", reservation_days="21"))
+    saved = count("post", reservation_days="21")
+    after = (count("get"), saved)
 
     # then the page and the save cost the same, and little
     assert before == after, (before, after)
