@@ -116,3 +116,13 @@ def approval_policy() -> tuple[str, int]:
     row = (Organisation.objects.filter(schema_name=connection.schema_name)
            .values_list("approval_rule", "approval_threshold").first())
     return row if row is not None else ("none", 0)
+
+
+def organisation_by_id(*, pk: int) -> Organisation | None:
+    """The organisation with this id, whatever its status (the console, daily clean-ups); None if it is gone."""
+    return Organisation.objects.filter(pk=pk).first()
+
+
+def all_organisations() -> QuerySet[Organisation]:
+    """Every organisation, by name, whatever its status (the console)."""
+    return Organisation.objects.order_by("name")
