@@ -485,6 +485,9 @@ def _get_urls(self):
 OrganisationAdmin.get_urls = _get_urls
 
 
+_original_change_view = OrganisationAdmin.change_view
+
+
 def _change_view(self, request, object_id, form_url="", extra_context=None):
     extra_context = {
         **(extra_context or {}),
@@ -495,7 +498,7 @@ def _change_view(self, request, object_id, form_url="", extra_context=None):
         "planned": console_selectors.planned_deletion(organisation_id=int(object_id))
         if str(object_id).isdigit() else None,
     }
-    return admin.ModelAdmin.change_view(self, request, object_id, form_url, extra_context)
+    return _original_change_view(self, request, object_id, form_url, extra_context)
 
 
 OrganisationAdmin.change_view = _change_view

@@ -319,9 +319,9 @@ def test_an_organisation_is_deleted_after_its_grace_period_and_nothing_of_it_is_
     kinds = list(PlatformAction.objects.filter(organisation_id=organisation.pk).order_by("pk")
                  .values_list("kind", "actor_email"))
     assert kinds[-2:] == [(ActionKind.MARKED_FOR_DELETION, platform_admin().email), (ActionKind.DELETED, "")]
-    # and its host answers with the 404 page
+    # and its host answers with the 404 page for an address with no organisation
     gone = Client(HTTP_HOST="sjobo.localhost").get("/")
-    assert gone.status_code == 404
+    assert gone.status_code == 404 and "<h1>Det finns ingen organisation på den här adressen</h1>" in gone.content.decode()
     # and Delbar's invoices to it would be kept: billing keeps organisation ids, never a foreign key
     from billing.models import Invoice
 
@@ -366,3 +366,25 @@ def test_the_organisation_page_does_not_grow_with_its_log_and_exports(skurup):
         OrganisationExport.objects.create(organisation_id=skurup.pk, organisation_name=skurup.name)
     assert _count(client, f"/konsol/tenants/organisation/{skurup.pk}/change/") == few
     print(f"\nconsole organisation page: {few} queries, whatever the length of its log")
+
+
+def test_an_export_of_a_demo_organisation_matches_its_schema_and_says_how_long_it_took(ystad, media):
+    import time
+
+    # given Ystad as the demo made it (hundreds of rows across its tables)
+    export = OrganisationExport.objects.create(organisation_id=ystad.pk, organisation_name=ystad.name)
+    # when
+    started = time.perf_counter()
+    export = services.build_export(export_id=export.pk)
+    seconds = time.perf_counter() - started
+    # then every table's row count is the schema's
+    assert export.status == "ready", export.error
+    archive = zipfile.ZipFile(Path(media) / export.path)
+    manifest = json.loads(archive.read("manifest.json"))
+    with connection.cursor() as cursor:
+        for table, count in manifest["tables"].items():
+            cursor.execute(f'SELECT count(*) FROM "{ystad.schema_name}"."{table}"')
+            assert cursor.fetchone()[0] == count, table
+            assert len(json.loads(archive.read(f"data/json/{table}.json"))) == count
+    print(f"\nexport of Ystad: {len(manifest['tables'])} tables, {export.rows} rows, {export.photos} photos, "
+          f"{export.size:,} bytes in {seconds:.2f} s")
