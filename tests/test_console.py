@@ -321,7 +321,8 @@ def test_an_organisation_is_deleted_after_its_grace_period_and_nothing_of_it_is_
     assert kinds[-2:] == [(ActionKind.MARKED_FOR_DELETION, platform_admin().email), (ActionKind.DELETED, "")]
     # and its host answers with the 404 page for an address with no organisation
     gone = Client(HTTP_HOST="sjobo.localhost").get("/")
-    assert gone.status_code == 404 and "<h1>Det finns ingen organisation på den här adressen</h1>" in gone.content.decode()
+    assert gone.status_code == 404
+    assert "<h1>Det finns ingen organisation på den här adressen</h1>" in gone.content.decode()
     # and Delbar's invoices to it would be kept: billing keeps organisation ids, never a foreign key
     from billing.models import Invoice
 
