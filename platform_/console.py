@@ -336,7 +336,7 @@ def _console_view(admin_view, template, *, action, form_class, title, run, intro
             form = form_class(request.POST)
             if form.is_valid():
                 try:
-                    message = run(request, organisation, form.cleaned_data["reason"])
+                    message = run(request, organisation, form.cleaned_data)
                 except ValidationError as error:
                     _add_errors(form, error)
                 else:
@@ -364,23 +364,27 @@ def _admins_count(organisation) -> int:
         return len(people.org_admin_addresses())
 
 
-def _run_suspend(request, organisation, reason):
+def _run_suspend(request, organisation, data):
+    reason = data["reason"]
     console_services.suspend(organisation=organisation, by=request.user, reason=reason)
     return _("%(name)s is suspended; its admins have been told why.") % {"name": organisation.name}
 
 
-def _run_reactivate(request, organisation, reason):
+def _run_reactivate(request, organisation, data):
+    reason = data["reason"]
     console_services.reactivate(organisation=organisation, by=request.user, reason=reason)
     return _("%(name)s is active again; its admins have been told.") % {"name": organisation.name}
 
 
-def _run_mark(request, organisation, reason):
+def _run_mark(request, organisation, data):
+    reason = data["reason"]
     planned = console_services.mark_for_deletion(organisation=organisation, by=request.user, reason=reason)
     return _("%(name)s is suspended and will be deleted for good after %(date)s unless it is reactivated first.") % {
         "name": organisation.name, "date": date_format(timezone.localtime(planned.due_at), "DATE_FORMAT")}
 
 
-def _run_export(request, organisation, reason):
+def _run_export(request, organisation, data):
+    reason = data["reason"]
     console_services.request_export(organisation=organisation, by=request.user, reason=reason)
     return _("The export of %(name)s is being built; it appears on this page when it is ready.") % {
         "name": organisation.name}
@@ -414,6 +418,35 @@ OrganisationAdmin.export_view = _console_view(
     intro=lambda o: _("A zip of everything %(name)s keeps on Delbar: each of its tables as JSON and CSV, its "
                       "photos, and a README of the format. Passwords, sessions and tokens are left out.")
     % {"name": o.name},
+)
+
+
+class InviteAdminForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"),
+                             help_text=_("They get an e-mail with a one-time link to set a password."))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=console_services.REASON_MAX_LENGTH,
+                             help_text=_("Kept in the log of platform actions."))
+
+
+def _run_invite(request, organisation, data):
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            address = console_services.invite_first_admin(organisation=organisation, email=data["email"],
+                                                          by=request.user, reason=data["reason"])
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from error
+    return _("An invitation has been sent to %(email)s.") % {"email": address}
+
+
+OrganisationAdmin.invite_admin_view = _console_view(
+    None, "console/confirm.html", action="invite", form_class=InviteAdminForm,
+    title=_("Invite an admin of %(name)s"), run=_run_invite,
+    intro=lambda o: _("For an organisation without an admin who can invite (a new one, or one whose last admin has "
+                      "left): the person becomes an organisation admin of %(name)s once they have set a password "
+                      "through the e-mailed link.") % {"name": o.name},
 )
 
 
@@ -474,6 +507,8 @@ def _get_urls(self):
         path("<int:object_id>/delete-later/",
              wrap(lambda request, object_id: self.mark_for_deletion_view(request, object_id)),
              name="console_mark_for_deletion"),
+        path("<int:object_id>/invite-admin/",
+             wrap(lambda request, object_id: self.invite_admin_view(request, object_id)), name="console_invite_admin"),
         path("<int:object_id>/export/", wrap(lambda request, object_id: self.export_view(request, object_id)),
              name="console_export"),
         path("exports/<int:export_id>/", wrap(lambda request, export_id: _download_export(self, request, export_id)),

@@ -389,3 +389,25 @@ def test_an_export_of_a_demo_organisation_matches_its_schema_and_says_how_long_i
             assert len(json.loads(archive.read(f"data/json/{table}.json"))) == count
     print(f"\nexport of Ystad: {len(manifest['tables'])} tables, {export.rows} rows, {export.photos} photos, "
           f"{export.size:,} bytes in {seconds:.2f} s")
+
+
+def test_a_platform_admin_invites_an_admin_of_an_existing_organisation(skurup):
+    client = console()
+    page = f"/konsol/tenants/organisation/{skurup.pk}/invite-admin/"
+    assert "Bjud in en administratör för Skurups kommun" in client.get(page).content.decode()
+    # when
+    response = client.post(page, {"email": "ny.admin@skurup.example", "reason": "Sista admin slutade"})
+    # then the invitation is in Skurup's schema, as an organisation admin, and the log says who and why
+    assert response.status_code == 302
+    with schema_context(skurup.schema_name):
+        from accounts.models import Invitation
+
+        invitation = Invitation.objects.get(email="ny.admin@skurup.example")
+        assert invitation.role == "org_admin" and invitation.invited_by is None
+        assert OutboxMessage.objects.filter(key=f"invitation:{invitation.pk}").exists()
+    action = PlatformAction.objects.get(organisation_id=skurup.pk)
+    assert (action.kind, action.reason, action.details) == (ActionKind.INVITED_ADMIN, "Sista admin slutade",
+                                                            {"email": "ny.admin@skurup.example"})
+    # and an address of someone already there is refused with a message
+    again = client.post(page, {"email": demo_email("skurup", "admin"), "reason": "Igen"})
+    assert again.status_code == 200 and 'id="id_email_error"' in again.content.decode()

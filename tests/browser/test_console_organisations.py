@@ -48,7 +48,7 @@ def test_the_console_pages_for_running_organisations_pass_axe_in_swedish_and_eng
     page.get_by_role("link", name="Stäng av", exact=True).click()
     suspend = page.url
     pages += [suspend, change_page.replace("/change/", "/export/"), change_page.replace("/change/", "/delete-later/"),
-              url("localhost", "/konsol/tenants/organisation/new/"),
+              change_page.replace("/change/", "/invite-admin/"), url("localhost", "/konsol/tenants/organisation/new/"),
               url("localhost", "/konsol/console/platformaction/")]
     for english in (False, True):
         _in_english(page, url, english)
