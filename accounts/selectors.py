@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -238,3 +239,11 @@ def approved_departments(*, user: User) -> list[int]:
     managed = User.objects.filter(role=Role.DEPARTMENT_MANAGER, is_active=True).values("department_id")
     orphans = Department.objects.filter(parent_id=user.department_id).exclude(pk__in=managed)
     return [user.department_id, *orphans.values_list("pk", flat=True)]
+
+
+def people_figures() -> tuple[int, datetime | None]:
+    """(active people, the latest login of anyone) in the current organisation: one query. The console's usage."""
+    from django.db.models import Max
+
+    figures = User.objects.filter(is_active=True).aggregate(people=Count("pk"), last_login=Max("last_login"))
+    return figures["people"], figures["last_login"]

@@ -133,6 +133,31 @@ def invite_colleague(
     return invitation, token
 
 
+@transaction.atomic
+def invite_first_admin(*, email: str, accept_url_for: Callable[[str], str]) -> tuple[Invitation, str]:
+    """Invite a new organisation's first admin, on a platform admin's word (the console, decision 0053): no admin of
+    the organisation exists yet to invite them. An organisation admin in the organisation's first department; the
+    e-mail with the one-time link is written to the current schema's outbox. Run in the organisation's schema."""
+    email = User.objects.normalize_email(email).lower()
+    check_staff_email(email=email, chosen_by_admin=True)
+    if User.objects.filter(email__iexact=email).exists():
+        errors.raise_error(errors.ALREADY_MEMBER, email=email)
+    now = timezone.now()
+    Invitation.objects.filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    department = Department.objects.filter(parent=None, is_active=True).order_by("pk").first()
+    if department is None:
+        department = Department.objects.create(name=email.rpartition("@")[2], parent=None)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email, role=Role.ORG_ADMIN, department=department, token_hash=_hash(token), invited_by=None,
+        expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    queue_invitation_email(invitation=invitation, accept_url=accept_url_for(token))
+    return invitation, token
+
+
 def queue_invitation_email(*, invitation: Invitation, accept_url: str) -> None:
     """Write the invitation e-mail to the outbox, inside the caller's transaction; it is sent once that commits
     (once, even if this is called again for the same invitation), unless the invitation is withdrawn first."""

@@ -947,3 +947,11 @@ def listings_needing_attention(*, expiring_before: datetime, expired_since: date
 def has_listings() -> bool:
     """Whether the organisation has posted any listing yet, in any state (onboarding's first-run checklist)."""
     return Listing.objects.exists()
+
+
+def listing_figures() -> tuple[int, datetime | None]:
+    """(every listing, the latest change of any) in the current organisation: one query. The console's usage."""
+    from django.db.models import Max
+
+    figures = Listing.objects.aggregate(listings=Count("pk"), last_change=Max("updated_at"))
+    return figures["listings"], figures["last_change"]

@@ -198,3 +198,13 @@ def sweep(*, organisation_id: int, keep: set[str], now: datetime | None = None) 
         _remove_folder_if_empty(base)
     _remove_folder_if_empty(root)
     return removed
+
+
+def remove_organisation_folder(*, organisation_id: int) -> None:
+    """Remove what is left of an organisation's folder of offer photos (after forget_organisation has committed)."""
+    import shutil
+    from pathlib import Path
+
+    from django.conf import settings
+
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "exchange" / str(organisation_id), ignore_errors=True)

@@ -304,3 +304,45 @@ def _public_table(model) -> str:
     # Schema-qualified: the handlers that write offers run in an organisation's schema.
     return f"{connection.ops.quote_name(get_public_schema_name())}.{connection.ops.quote_name(model._meta.db_table)}"
 
+
+
+# ------------------------------------------------------------------------------ an organisation leaves for good
+
+
+FORGOTTEN_NAME = "(deleted)"
+
+
+@transaction.atomic
+def forget_organisation(*, organisation_id: int) -> dict[str, int]:
+    """Before an organisation is deleted for good (console.services, decision 0053): withdraw its offers (their
+    photos' files go after the commit) and anonymise its people in the exchange's records — the names and e-mail
+    addresses of its staff in deals, agreements, deal messages and events, networks and memberships. Organisation
+    names and numbers, amounts and dates are kept: the other side's records and bookkeeping need them. Returns how
+    many rows of each kind were changed. Idempotent."""
+    from .models import Agreement, Deal, DealEvent, DealMessage
+
+    public = get_public_schema_name()
+    with nullcontext() if connection.schema_name == public else schema_context(public):
+        blank = {"person_name": FORGOTTEN_NAME, "person_email": ""}
+        counts = {
+            "offers": Offer.objects.filter(organisation_id=organisation_id).delete()[0],
+            "deals_offered": Deal.objects.filter(owner_id=organisation_id).update(
+                contact_name=FORGOTTEN_NAME, contact_email="", decided_by_person=None, decided_by_name=FORGOTTEN_NAME,
+                decided_by_email=""),
+            "deals_asked": Deal.objects.filter(requester_id=organisation_id).update(
+                person_name=FORGOTTEN_NAME, person_email="", approval_by_name=""),
+            "agreements_offered": Agreement.objects.filter(deal__owner_id=organisation_id).update(
+                owner_person_name=FORGOTTEN_NAME, owner_person_email=""),
+            "agreements_asked": Agreement.objects.filter(deal__requester_id=organisation_id).update(
+                requester_person_name=FORGOTTEN_NAME, requester_person_email=""),
+            "deal_events": DealEvent.objects.filter(organisation_id=organisation_id).update(person=None, **blank),
+            "deal_messages": DealMessage.objects.filter(organisation_id=organisation_id).update(person=None, **blank),
+            "networks": Network.objects.filter(created_by_organisation_id=organisation_id).update(
+                created_by_person=None, created_by_name=FORGOTTEN_NAME, created_by_email=""),
+            "membership_changes": MembershipChange.objects.filter(acting_organisation_id=organisation_id).update(
+                person=None, **blank),
+            "memberships": Membership.objects.filter(invited_by_organisation_id=organisation_id).update(
+                invited_by_person=None, invited_by_name=FORGOTTEN_NAME, invited_by_email=""),
+        }
+        transaction.on_commit(lambda: offer_photos.remove_organisation_folder(organisation_id=organisation_id))
+    return counts

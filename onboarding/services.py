@@ -359,7 +359,7 @@ def approve_signup(*, signup: SignUp) -> SignUp:
         signup = SignUp.objects.select_for_update().get(pk=signup.pk)
         if signup.status != SignUpStatus.AWAITING_APPROVAL or signup.organisation_id is None:
             return signup
-        organisation = tenants_selectors.organisation_by_pk(pk=signup.organisation_id)
+        organisation = tenants_selectors.organisation_by_id(pk=signup.organisation_id)
         tenants_services.set_status(organisation=organisation, status=tenants_selectors.OrganisationStatus.ACTIVE)
         with schema_context(organisation.schema_name):
             _enqueue_welcome(signup=signup, organisation=organisation, admin=_ensure_first_admin(signup))
@@ -388,7 +388,7 @@ def ask_admins_to_invite(*, signup: SignUp, organisation_id: int) -> bool:
     (their addresses are never shown). Once per sign-up."""
     if signup.status == SignUpStatus.AWAITING_VERIFICATION:
         errors.raise_error(errors.NOT_VERIFIED)
-    organisation = tenants_selectors.organisation_by_pk(pk=organisation_id)
+    organisation = tenants_selectors.organisation_by_id(pk=organisation_id)
     if organisation is None or not organisation.is_active:
         return False
     base = tenants_selectors.organisation_base_url(organisation=organisation)
@@ -426,7 +426,7 @@ def expire_signups(*, now: datetime | None = None) -> int:
 def first_admin_links(*, signup: SignUp) -> dict:
     """For the progress page of a ready sign-up: the organisation's address, and the one-time password link while
     the first admin has no password yet (None afterwards: they log in)."""
-    organisation = tenants_selectors.organisation_by_pk(pk=signup.organisation_id)
+    organisation = tenants_selectors.organisation_by_id(pk=signup.organisation_id)
     if organisation is None:
         return {}
     base = tenants_selectors.organisation_base_url(organisation=organisation)

@@ -224,3 +224,335 @@ class FactorVersionAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, _("Version %(number)s is published: it counts what changes hands from "
                                              "now on.") % {"number": version.number}, messages.SUCCESS)
+
+
+# ------------------------------------------------------------------------------ running organisations (decision 0053)
+# Suspend, reactivate, export, delete after a grace period and create with a first admin: each on a page of its own
+# that says what will happen and asks for a reason, written through console.services, which logs it (who, what, why)
+# in the same transaction. The organisation list shows usage from console.selectors: two queries for the page.
+
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: E402
+from django.http import FileResponse, Http404, HttpResponseRedirect  # noqa: E402
+from django.shortcuts import get_object_or_404  # noqa: E402
+from django.template.response import TemplateResponse  # noqa: E402
+from django.urls import path, reverse  # noqa: E402
+from django.utils.formats import date_format, number_format  # noqa: E402
+
+from console import selectors as console_selectors  # noqa: E402
+from console import services as console_services  # noqa: E402
+from console.models import PlatformAction  # noqa: E402
+from tenants.models import OrganisationKind  # noqa: E402
+from tenants.services import OrganisationDetails  # noqa: E402
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=console_services.REASON_MAX_LENGTH,
+                             help_text=_("Kept in the log of platform actions, and told to the organisation's admins "
+                                         "where they are e-mailed."))
+    confirm = forms.BooleanField(label=_("I have checked that this is the right organisation"))
+
+
+class ExportForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=console_services.REASON_MAX_LENGTH,
+                             help_text=_("Kept in the log of platform actions."))
+
+
+class NewOrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.SlugField(label=_("Address on Delbar"), max_length=40,
+                           help_text=_("The sub-domain, e.g. sjobo for sjobo.delbar.se."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
+    organisation_number = forms.CharField(label=_("Organisation number"), max_length=11)
+    municipality_code = forms.CharField(label=_("Municipality code"), max_length=4, required=False)
+    email_domains = forms.CharField(label=_("E-mail domains"), required=False,
+                                    help_text=_("The organisation's own e-mail domains, e.g. ystad.se. Separate "
+                                                "several with commas."))
+    first_admin_email = forms.EmailField(label=_("First admin's e-mail address"),
+                                         help_text=_("They get an e-mail with a one-time link to set a password."))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=console_services.REASON_MAX_LENGTH,
+                             help_text=_("Kept in the log of platform actions, e.g. the order's reference."))
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _usage_columns():
+    def column(name, label):
+        def show(self, obj):
+            usage = getattr(obj, "console_usage", None)
+            value = getattr(usage, name, None) if usage else None
+            if value is None:
+                return "–"
+            if name == "last_activity":
+                return date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
+            return number_format(value, force_grouping=True)
+        show.short_description = label
+        show.__name__ = f"usage_{name}"
+        return show
+    return {f"usage_{name}": column(name, label) for name, label in [
+        ("people", _("people")), ("listings", _("listings")), ("items_mediated", _("items mediated")),
+        ("last_activity", _("last activity"))]}
+
+
+for _name, _column in _usage_columns().items():
+    setattr(OrganisationAdmin, _name, _column)
+
+OrganisationAdmin.list_display = [*OrganisationAdmin.list_display, "usage_people", "usage_listings",
+                                  "usage_items_mediated", "usage_last_activity"]
+# Suspending and reactivating are pages of their own, with a reason and a confirmation (not bulk actions).
+OrganisationAdmin.actions = [name for name in OrganisationAdmin.actions if name not in ("suspend", "reactivate")]
+OrganisationAdmin.change_form_template = "console/organisation_change_form.html"
+OrganisationAdmin.change_list_template = "console/organisation_change_list.html"
+
+_original_changelist_instance = OrganisationAdmin.get_changelist_instance
+
+
+def _get_changelist_instance(self, request):
+    changelist = _original_changelist_instance(self, request)
+    rows = list(changelist.result_list)  # evaluates the page once; the rows keep what is set on them here
+    usage = console_selectors.usage_by_organisation(organisation_ids=[row.pk for row in rows])
+    for row in rows:
+        row.console_usage = usage.get(row.pk)
+    return changelist
+
+
+OrganisationAdmin.get_changelist_instance = _get_changelist_instance
+
+
+def _console_view(admin_view, template, *, action, form_class, title, run, intro):
+    """A page of one organisation: what will happen, a reason and a confirmation; POST does it."""
+
+    def view(self, request, object_id):
+        organisation = get_object_or_404(Organisation, pk=object_id)
+        if request.method == "POST":
+            form = form_class(request.POST)
+            if form.is_valid():
+                try:
+                    message = run(request, organisation, form.cleaned_data)
+                except ValidationError as error:
+                    _add_errors(form, error)
+                else:
+                    self.message_user(request, message, messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("console:tenants_organisation_change", args=[organisation.pk]))
+        else:
+            form = form_class()
+        context = {
+            **console_site.each_context(request), "title": title % {"name": organisation.name},
+            "organisation": organisation, "form": form, "action": action, "intro": intro(organisation),
+            "opts": Organisation._meta, "planned": console_selectors.planned_deletion(organisation_id=organisation.pk),
+        }
+        return TemplateResponse(request, template, context)
+
+    view.__name__ = f"{action}_view"
+    return view
+
+
+def _admins_count(organisation) -> int:
+    from django_tenants.utils import schema_context
+
+    from accounts import selectors as people
+
+    with schema_context(organisation.schema_name):
+        return len(people.org_admin_addresses())
+
+
+def _run_suspend(request, organisation, data):
+    reason = data["reason"]
+    console_services.suspend(organisation=organisation, by=request.user, reason=reason)
+    return _("%(name)s is suspended; its admins have been told why.") % {"name": organisation.name}
+
+
+def _run_reactivate(request, organisation, data):
+    reason = data["reason"]
+    console_services.reactivate(organisation=organisation, by=request.user, reason=reason)
+    return _("%(name)s is active again; its admins have been told.") % {"name": organisation.name}
+
+
+def _run_mark(request, organisation, data):
+    reason = data["reason"]
+    planned = console_services.mark_for_deletion(organisation=organisation, by=request.user, reason=reason)
+    return _("%(name)s is suspended and will be deleted for good after %(date)s unless it is reactivated first.") % {
+        "name": organisation.name, "date": date_format(timezone.localtime(planned.due_at), "DATE_FORMAT")}
+
+
+def _run_export(request, organisation, data):
+    reason = data["reason"]
+    console_services.request_export(organisation=organisation, by=request.user, reason=reason)
+    return _("The export of %(name)s is being built; it appears on this page when it is ready.") % {
+        "name": organisation.name}
+
+
+OrganisationAdmin.suspend_view = _console_view(
+    None, "console/confirm.html", action="suspend", form_class=ReasonForm,
+    title=_("Suspend %(name)s"), run=_run_suspend,
+    intro=lambda o: _("Nobody of %(name)s can log in while it is suspended, and its offers are hidden from other "
+                      "organisations. Its data is kept. Its %(admins)s admins are e-mailed the reason.")
+    % {"name": o.name, "admins": _admins_count(o)},
+)
+OrganisationAdmin.reactivate_view = _console_view(
+    None, "console/confirm.html", action="reactivate", form_class=ReasonForm,
+    title=_("Reactivate %(name)s"), run=_run_reactivate,
+    intro=lambda o: _("%(name)s's people can log in again and its offers are shown again. A planned deletion is "
+                      "cancelled. Its %(admins)s admins are e-mailed.") % {"name": o.name, "admins": _admins_count(o)},
+)
+OrganisationAdmin.mark_for_deletion_view = _console_view(
+    None, "console/confirm.html", action="delete", form_class=ReasonForm,
+    title=_("Delete %(name)s"), run=_run_mark,
+    intro=lambda o: _("%(name)s is suspended now and deleted for good after %(days)s days: its schema with all its "
+                      "data and its photos are dropped, its people's names are removed from the exchange's records, "
+                      "and Delbar's invoices to it are kept. Until then, reactivating it cancels the deletion. "
+                      "Export its data first if it asks for it. Its %(admins)s admins are e-mailed.")
+    % {"name": o.name, "days": console_services.GRACE_DAYS, "admins": _admins_count(o)},
+)
+OrganisationAdmin.export_view = _console_view(
+    None, "console/confirm.html", action="export", form_class=ExportForm,
+    title=_("Export %(name)s"), run=_run_export,
+    intro=lambda o: _("A zip of everything %(name)s keeps on Delbar: each of its tables as JSON and CSV, its "
+                      "photos, and a README of the format. Passwords, sessions and tokens are left out.")
+    % {"name": o.name},
+)
+
+
+class InviteAdminForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"),
+                             help_text=_("They get an e-mail with a one-time link to set a password."))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=console_services.REASON_MAX_LENGTH,
+                             help_text=_("Kept in the log of platform actions."))
+
+
+def _run_invite(request, organisation, data):
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            address = console_services.invite_first_admin(organisation=organisation, email=data["email"],
+                                                          by=request.user, reason=data["reason"])
+    except ValidationError as error:
+        raise ValidationError({"email": error.messages}) from error
+    return _("An invitation has been sent to %(email)s.") % {"email": address}
+
+
+OrganisationAdmin.invite_admin_view = _console_view(
+    None, "console/confirm.html", action="invite", form_class=InviteAdminForm,
+    title=_("Invite an admin of %(name)s"), run=_run_invite,
+    intro=lambda o: _("For an organisation without an admin who can invite (a new one, or one whose last admin has "
+                      "left): the person becomes an organisation admin of %(name)s once they have set a password "
+                      "through the e-mailed link.") % {"name": o.name},
+)
+
+
+def _download_export(self, request, export_id):
+    export = console_selectors.export(pk=export_id)
+    if export is None or not export.path:
+        raise Http404
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    full = Path(django_settings.MEDIA_ROOT) / export.path
+    if not full.is_file():
+        raise Http404
+    if not console_site.has_permission(request):
+        raise PermissionDenied
+    return FileResponse(full.open("rb"), as_attachment=True, filename=full.name, content_type="application/zip")
+
+
+def _new_organisation_view(self, request):
+    if request.method == "POST":
+        form = NewOrganisationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            details = OrganisationDetails(
+                name=data["name"], slug=data["slug"], kind=data["kind"],
+                organisation_number=data["organisation_number"], municipality_code=data["municipality_code"],
+                email_domains=tuple(part.strip() for part in data["email_domains"].split(",") if part.strip()),
+            )
+            try:
+                organisation = console_services.create_organisation(
+                    details=details, first_admin_email=data["first_admin_email"], by=request.user,
+                    reason=data["reason"])
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                self.message_user(request, _("%(name)s is ready; an invitation has been sent to %(email)s.") % {
+                    "name": organisation.name, "email": data["first_admin_email"]}, messages.SUCCESS)
+                return HttpResponseRedirect(reverse("console:tenants_organisation_change", args=[organisation.pk]))
+    else:
+        form = NewOrganisationForm()
+    context = {**console_site.each_context(request), "title": _("New organisation"), "form": form,
+               "opts": Organisation._meta}
+    return TemplateResponse(request, "console/new_organisation.html", context)
+
+
+_original_get_urls = OrganisationAdmin.get_urls
+
+
+def _get_urls(self):
+    wrap = self.admin_site.admin_view
+    return [
+        path("new/", wrap(lambda request: _new_organisation_view(self, request)), name="console_new_organisation"),
+        path("<int:object_id>/suspend/", wrap(lambda request, object_id: self.suspend_view(request, object_id)),
+             name="console_suspend"),
+        path("<int:object_id>/reactivate/",
+             wrap(lambda request, object_id: self.reactivate_view(request, object_id)), name="console_reactivate"),
+        path("<int:object_id>/delete-later/",
+             wrap(lambda request, object_id: self.mark_for_deletion_view(request, object_id)),
+             name="console_mark_for_deletion"),
+        path("<int:object_id>/invite-admin/",
+             wrap(lambda request, object_id: self.invite_admin_view(request, object_id)), name="console_invite_admin"),
+        path("<int:object_id>/export/", wrap(lambda request, object_id: self.export_view(request, object_id)),
+             name="console_export"),
+        path("exports/<int:export_id>/", wrap(lambda request, export_id: _download_export(self, request, export_id)),
+             name="console_download_export"),
+        *_original_get_urls(self),
+    ]
+
+
+OrganisationAdmin.get_urls = _get_urls
+
+
+_original_change_view = OrganisationAdmin.change_view
+
+
+def _change_view(self, request, object_id, form_url="", extra_context=None):
+    extra_context = {
+        **(extra_context or {}),
+        "platform_actions": list(console_selectors.actions(organisation_id=int(object_id))[:50])
+        if str(object_id).isdigit() else [],
+        "exports": list(console_selectors.exports(organisation_id=int(object_id))[:10])
+        if str(object_id).isdigit() else [],
+        "planned": console_selectors.planned_deletion(organisation_id=int(object_id))
+        if str(object_id).isdigit() else None,
+    }
+    return _original_change_view(self, request, object_id, form_url, extra_context)
+
+
+OrganisationAdmin.change_view = _change_view
+
+
+@admin.register(PlatformAction, site=console_site)
+class PlatformActionAdmin(admin.ModelAdmin):
+    """The log of every platform action: read only."""
+
+    list_display = ["at", "organisation_name", "kind", "actor_email", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["organisation_name", "actor_email", "reason"]
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -87,6 +87,8 @@ SHARED_APPS = [
     "impact",
     # Delbar's own plans and invoices to organisations: organisation ids and snapshots, in public (decision 0050).
     "billing",
+    # The platform console's log of platform actions, organisations' usage, exports, planned deletions (decision 0053).
+    "console",
     # A history of every change, written by PostgreSQL triggers (decision 0042). In public for the organisations'
     # settings (tenants.Organisation) and the platform admins; in every organisation schema for its own data.
     "pgtrigger",

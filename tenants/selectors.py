@@ -123,6 +123,16 @@ def approval_policy() -> tuple[str, int]:
     return row if row is not None else ("none", 0)
 
 
+def organisation_by_id(*, pk: int) -> Organisation | None:
+    """The organisation with this id, whatever its status (the console, daily clean-ups); None if it is gone."""
+    return Organisation.objects.filter(pk=pk).first()
+
+
+def all_organisations() -> QuerySet[Organisation]:
+    """Every organisation, by name, whatever its status (the console)."""
+    return Organisation.objects.order_by("name")
+
+
 def organisation_with_number(*, organisation_number: str) -> Organisation | None:
     """The organisation (any status) with this organisation number, as normalised (NNNNNN-NNNN)."""
     return Organisation.objects.filter(organisation_number=organisation_number).first()
@@ -131,11 +141,6 @@ def organisation_with_number(*, organisation_number: str) -> Organisation | None
 def slug_taken(*, slug: str) -> bool:
     """Whether an organisation (any status) already has this address."""
     return Organisation.objects.filter(slug=slug).exists()
-
-
-def organisation_by_pk(*, pk: int) -> Organisation | None:
-    """An organisation by id, whatever its status (onboarding follows one being set up)."""
-    return Organisation.objects.filter(pk=pk).first()
 
 
 def is_billing_read_only() -> bool:

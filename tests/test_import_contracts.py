@@ -84,7 +84,8 @@ def test_the_code_as_it_is_keeps_every_contract(graph):
         # the demo reaching into an app (before bookings.services.backdate_booking)
         ("demo.loans", "bookings.lifecycle", {"apps-meet-through-services"}),
         # an app reaching into the project package's wiring
-        ("catalog.views", "platform_.console", {"apps-meet-through-services"}),
+        # (the console composes the console app, which sits above catalog: the layers break too, decision 0053)
+        ("catalog.views", "platform_.console", {"apps-meet-through-services", "apps-depend-downwards"}),
         # the project package composing the demo (before the demo was an app of its own)
         ("platform_.middleware", "demo.world", {"platform-imports-no-app"}),
         ("platform_.demo_ready", "demo.listings", {"platform-imports-no-app"}),  # it may read the logins, no more
