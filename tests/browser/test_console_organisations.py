@@ -9,15 +9,14 @@ import re
 from django.conf import settings
 from playwright.sync_api import expect
 
-from demo.world import PLATFORM_ADMIN_EMAIL
-from tests.conftest import PASSWORD
+from demo.world import PLATFORM_ADMIN_EMAIL, PLATFORM_ADMIN_TOTP_SECRET
+from tests.browser.helpers import fill_login_form
 
 
 def _log_in(page, url) -> None:
     page.goto(url("localhost", "/konsol/"))
-    page.get_by_label(re.compile("E-post", re.I)).fill(PLATFORM_ADMIN_EMAIL)
-    page.get_by_label(re.compile("Lösenord", re.I)).fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    # the platform admin's second step is the code of their authenticator app (decision 0054)
+    fill_login_form(page, PLATFORM_ADMIN_EMAIL, totp_secret=PLATFORM_ADMIN_TOTP_SECRET)
     expect(page).to_have_url(re.compile(r"localhost:\d+/konsol/$"))
 
 
