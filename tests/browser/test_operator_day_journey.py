@@ -140,14 +140,19 @@ def test_the_operators_day_from_storage_to_an_approved_reservation_and_its_histo
         # 3. the publications are delivered and the ad is answered
         deliver_due_messages(django_db_blocker)
         log_in(page, url, YSTAD, COLLEAGUE[0])
-        expect(page.locator("#wanted-badge")).to_contain_text("1 nya träffar")
-        page.goto(ad_address)
+        # the bell (decision 0047) has the match, and its notification leads to the ad
+        expect(page.locator("#bell")).to_have_attribute("aria-label", re.compile(r"^Aviseringar, [1-9]\d* olästa?$"))
+        page.locator("#bell").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Aviseringar")
+        page.get_by_role("button", name=re.compile(WHAT)).first.click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Efterlyses: {WHAT}")
+        assert page.url == ad_address
         matches = page.get_by_role("region", name="Hittat sedan den lades ut")
         expect(matches.get_by_role("link")).to_have_count(1)
         expect(matches.get_by_role("link", name=wanted)).to_be_visible()
         sent = [message for message in mail.outbox if WHAT in message.subject]
         assert len(sent) == 1 and sent[0].to == [COLLEAGUE[0]] and wanted in sent[0].body
-        journey.done("the teacher sees the match (badge, his ad) and has its e-mail")
+        journey.done("the teacher sees the match (bell, his ad) and has its e-mail")
 
         # he reserves it, and it waits for his manager
         matches.get_by_role("link", name=wanted).click()
