@@ -1,6 +1,8 @@
 """A cloned schema is the template's twin: same tables, columns, constraints and indexes (by name), rows and
 sequence positions."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -49,6 +51,14 @@ def describe(schema: str) -> dict:
     }
 
 
+def _unprinted(indexes: list[tuple]) -> list[tuple]:
+    """Index definitions without their casts and parentheses: PostgreSQL prints the partial index allauth's mfa
+    migration makes, `type IN ('totp', 'recovery_codes')`, as `= ANY ((ARRAY['totp'::character varying, …])::text[])`
+    and, created again from that text, as `= ANY (ARRAY[('totp'::character varying)::text, …])`: one index."""
+    unprinted = [(name, re.sub(r"::[a-z ]+(\[\])?|[()]", "", definition)) for name, definition in indexes]
+    return [(name, re.sub(r"\s+", " ", definition)) for name, definition in unprinted]
+
+
 def test_the_clone_is_the_templates_twin():
     # when
     clone_schema(source=TEMPLATE, target="org_tvilling")
@@ -56,6 +66,9 @@ def test_the_clone_is_the_templates_twin():
     # then
     template, clone = describe(TEMPLATE), describe("org_tvilling")
     for part in template:
+        if part == "indexes":  # the same index, though PostgreSQL may print a re-parsed definition's casts apart
+            assert _unprinted(clone[part]) == _unprinted(template[part]), part
+            continue
         assert clone[part] == template[part], part
     assert template["migrations"] and template["permissions"] and template["functions"] and template["triggers"]
 
