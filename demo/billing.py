@@ -75,3 +75,30 @@ def seed_demo_billing(*, organisations) -> list[str]:
                 billing.record_invoice_paid(invoice=invoice, paid_on=today - timedelta(days=demo.paid_days_ago))
             billing.sync_read_only(organisation_id=organisation.pk)
     return issued
+
+
+def demo_billing_summary() -> list[str]:
+    """One line per demo subscription, as it is now: who, status, invoices and their state (for seed_demo's output)."""
+    from tenants import selectors as tenants
+
+    today = timezone.localdate()
+    lines = []
+    by_slug = {o.slug: o for o in tenants.all_organisations().filter(slug__in=[d.slug for d in DEMO_BILLING])}
+    for demo in DEMO_BILLING:
+        organisation = by_slug.get(demo.slug)
+        if organisation is None:
+            continue
+        subscription = billing_selectors.subscription(organisation_id=organisation.pk)
+        if subscription is None:
+            continue
+        invoices = [
+            f"{invoice.number} " + ("paid" if invoice.is_paid else "credited" if invoice.is_credited
+                                    else "overdue" if invoice.due_date < today else f"due {invoice.due_date}")
+            for invoice in billing_selectors.organisation_invoices(organisation_id=organisation.pk)
+            if not invoice.is_credit_note
+        ]
+        state = subscription.get_status_display()
+        if subscription.status == "trialing" and subscription.trial_end:
+            state += f" until {subscription.trial_end}"
+        lines.append(f"  {organisation.name}: {state}; " + (", ".join(invoices) or "no invoice"))
+    return lines
