@@ -97,8 +97,8 @@ def demo_billing_summary() -> list[str]:
             for invoice in billing_selectors.organisation_invoices(organisation_id=organisation.pk)
             if not invoice.is_credit_note
         ]
-        state = subscription.get_status_display()
+        state = f"{subscription.status}, {subscription.payment_method or 'no payment method yet'}"
         if subscription.status == "trialing" and subscription.trial_end:
-            state += f" until {subscription.trial_end}"
+            state += f", trial until {subscription.trial_end}"
         lines.append(f"  {organisation.name}: {state}; " + (", ".join(invoices) or "no invoice"))
     return lines

@@ -104,8 +104,15 @@ class BillingStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-OrganisationAdmin.list_display = [*OrganisationAdmin.list_display, "billing_plan", "billing_payment_method",
-                                  "billing_status", "billing_read_only_column", "billing_trial_end"]
+# What the operator scans for first — status, billing state, usage — comes before the organisation's fixed details,
+# so that it is on screen without scrolling sideways.
+_BILLING_COLUMNS = ["billing_status", "billing_read_only_column", "billing_trial_end", "billing_plan",
+                    "billing_payment_method"]
+_USAGE_COLUMNS = [name for name in OrganisationAdmin.list_display if name.startswith("usage_")]
+OrganisationAdmin.list_display = [
+    "name", "status", *_BILLING_COLUMNS, *_USAGE_COLUMNS,
+    *[name for name in OrganisationAdmin.list_display if name not in ("name", "status", *_USAGE_COLUMNS)],
+]
 OrganisationAdmin.list_filter = [*OrganisationAdmin.list_filter, BillingStateFilter]
 
 _usage_changelist_instance = OrganisationAdmin.get_changelist_instance

@@ -16,7 +16,7 @@ from billing import selectors as billing_selectors
 from billing import services as billing
 from billing.models import Invoice, InvoicePayment, Plan, PlanPrice, Subscription
 from console.models import ActionKind, PlatformAction
-from demo.billing import seed_demo_billing
+from demo.billing import demo_billing_summary, seed_demo_billing
 from tenants.models import Organisation
 from tenants.services import set_billing_read_only
 
@@ -74,6 +74,11 @@ def test_seeding_the_demo_again_issues_no_invoice(ystad, trelleborg, tomelilla):
     # then nothing is added: invoice numbers are taken once
     assert issued == []
     assert (Invoice.objects.count(), Subscription.objects.count(), InvoicePayment.objects.count()) == before
+    # and seed_demo's summary says what each has
+    summary = "\n".join(demo_billing_summary())
+    assert f"Ystads kommun: active, invoice; {_invoice(ystad).number} paid" in summary
+    assert f"Trelleborgs kommun: active, invoice; {_invoice(trelleborg).number} due" in summary
+    assert "Tomelilla kommun: trialing, no payment method yet, trial until" in summary and "no invoice" in summary
 
 
 # ------------------------------------------------------------------------------------------ the list of organisations
