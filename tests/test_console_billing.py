@@ -15,6 +15,7 @@ from django.utils import timezone
 from billing import selectors as billing_selectors
 from billing import services as billing
 from billing.models import Invoice, InvoicePayment, Plan, PlanPrice, Subscription
+from console import services as console_services
 from console.models import ActionKind, PlatformAction
 from demo.billing import demo_billing_summary, seed_demo_billing
 from tenants.models import Organisation
@@ -302,3 +303,18 @@ def test_the_plans_page_lists_prices_per_band_read_only_in_a_fixed_number_of_que
     assert client.post(f"/konsol/billing/plan/{plan.pk}/change/", {"trial_days": 99}).status_code == 403
     assert client.get("/konsol/billing/plan/add/").status_code == 403
     assert Plan.objects.get(code="delbar").trial_days == 30
+
+
+def test_a_credit_note_is_queued_for_the_access_point_when_one_is_configured(trelleborg, settings):
+    from billing import access_point
+    from outbox.models import OutboxMessage
+
+    # given an access point (outside Delbar; nothing is delivered here: the outbox only queues it)
+    settings.PEPPOL_ACCESS_POINT_URL = "http://127.0.0.1:9/peppol"
+    invoice = _invoice(trelleborg)
+    # when
+    credit_note = console_services.issue_credit_note(
+        organisation=trelleborg, number=invoice.number, by=platform_admin(), reason="Fel belopp")
+    # then the credit note waits in the public outbox, keyed by its number
+    connection.set_schema_to_public()
+    assert OutboxMessage.objects.filter(kind=access_point.KIND, key=access_point.key(credit_note.number)).exists()
