@@ -162,6 +162,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",  # outermost after security: every answer, pages before any view included
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "platform_.middleware.OrganisationMiddleware",
+    # The login page's form may lead to the organisation's identity provider (CSP form-action; decision 0056).
+    "sso.middleware.ProviderFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "platform_.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -20,6 +20,8 @@ class IdentityProvider(models.Model):
     # What the discovery document said when the configuration was saved (shown to the admin; allauth reads the
     # document itself at each login).
     issuer = models.CharField(_("issuer"), max_length=500, blank=True)
+    # Where the login form sends the browser (its origin is allowed in the login page's CSP form-action).
+    authorization_endpoint = models.CharField(_("authorization endpoint"), max_length=500, blank=True)
     client_id = models.CharField(_("client id"), max_length=255)
     client_secret = models.CharField(_("client secret"), max_length=1000)
     secret_changed_at = models.DateTimeField(_("secret replaced"), null=True, blank=True)

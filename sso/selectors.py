@@ -78,3 +78,14 @@ def password_login_refusal(*, user) -> errors.SsoError | None:
     except errors.SsoError as refusal:
         return refusal
     return None
+
+
+def authorization_origin() -> str | None:
+    """The origin (scheme, host, port) the login form's redirect goes to, when single sign-on is on."""
+    from urllib.parse import urlsplit
+
+    config = active_configuration()
+    if config is None or not config.authorization_endpoint:
+        return None
+    parts = urlsplit(config.authorization_endpoint)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None

@@ -82,6 +82,7 @@ def save_configuration(*, by, settings: Settings) -> IdentityProvider:
         config.enabled = settings.enabled
         config.server_url = settings.server_url.strip()
         config.issuer = str(document["issuer"])[:500]
+        config.authorization_endpoint = str(document["authorization_endpoint"])[:500]
         config.client_id = settings.client_id.strip()
         if settings.client_secret:
             config.client_secret = settings.client_secret

@@ -60,7 +60,11 @@ def test_first_login_creates_the_account_in_the_organisations_schema_and_the_sec
 
     # then the login page offers it
     page = client.get("/konto/login/")
-    assert "Logga in med Ystads kommun AD" in page.content.decode() or "Ystads kommun AD" in page.content.decode()
+    assert "Logga in med Ystads kommun AD" in page.content.decode()
+    # and its CSP lets that form lead to the provider (form-action applies to the redirect), and no further
+    policy = page["Content-Security-Policy"]
+    assert f"form-action 'self' {provider.base}" in policy
+    assert provider.base not in client.get("/").get("Content-Security-Policy", "")
 
     # when Anna, who has no account, logs in with it
     answer = log_in(client, provider, username="anna")
