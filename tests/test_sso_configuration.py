@@ -189,3 +189,19 @@ def test_which_claims_name_a_person(issuer, domains, claims, address):
             services.verified_address(config=config, claims=claims)
     else:
         assert services.verified_address(config=config, claims=claims) == address
+
+
+def test_the_organisations_history_export_lists_the_configuration_without_its_secret(ystad, provider):
+    from datetime import date
+
+    from history import selectors as history
+
+    department = configure(ystad, provider)
+    with schema_context(ystad.schema_name):
+        entries = [entry for entry in history.organisation_events(organisation=ystad, since=date(2000, 1, 1),
+                                                                  until=date(2100, 1, 1))
+                   if entry.kind == "Inställning för enkel inloggning"]
+    assert len(entries) == 1
+    changes = {change.field: change.new for change in entries[0].changes}
+    assert CLIENT_SECRET not in str(changes)
+    assert department.name in changes.values()

@@ -238,3 +238,58 @@ def test_the_provider_is_asked_with_pkce_and_the_client_id_of_the_organisation(y
 def _count(organisation) -> int:
     with schema_context(organisation.schema_name):
         return User.objects.count()
+
+
+def test_someone_with_an_authenticator_app_is_not_asked_for_its_code_at_a_single_sign_on_login(ystad, provider):
+    # given "personal" has set up an authenticator app in Delbar
+    from accounts.services import set_up_totp
+
+    configure(ystad, provider)
+    with schema_context(ystad.schema_name):
+        set_up_totp(user=User.objects.get(email="personal@ystad.example"), secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+
+    # when they log in through the provider, they are in at once (the provider's MFA applies)
+    client = client_for(ystad)
+    answer = log_in(client, provider, username="personal")
+    assert answer.status_code == 302 and "/2fa/" not in answer["Location"]
+    assert logged_in_user(client, ystad).email == "personal@ystad.example"
+
+    # while with their password they are asked for the code, as before
+    password = client_for(ystad).post("/konto/login/", {"login": "personal@ystad.example", "password": PASSWORD})
+    assert password.status_code == 302 and password["Location"] == "/konto/2fa/authenticate/"
+
+
+def test_a_deactivated_person_and_an_account_linked_to_another_identity_are_refused(ystad, provider):
+    configure(ystad, provider)
+    # given Anna logged in once, and was then deactivated
+    client = client_for(ystad)
+    log_in(client, provider, username="anna")
+    with schema_context(ystad.schema_name):
+        User.objects.filter(email=NEW).update(is_active=False)
+    refused = log_in(client_for(ystad), provider, username="anna")
+    assert refused.status_code == 403 and "inaktiverats" in refused.content.decode()
+
+    # given "personal"'s account is linked to another identity at the provider
+    with schema_context(ystad.schema_name):
+        personal = User.objects.get(email="personal@ystad.example")
+        SocialAccount.objects.create(user=personal, provider="sso", uid="another-identity", extra_data={})
+    refused = log_in(client_for(ystad), provider, username="personal")
+    assert refused.status_code == 409 and "redan kopplat" in refused.content.decode()
+    with schema_context(ystad.schema_name):
+        assert list(SocialAccount.objects.filter(user=personal).values_list("uid", flat=True)) == ["another-identity"]
+
+
+def test_the_export_of_the_organisation_leaves_out_the_client_secret(ystad, provider, media, tmp_path):
+    import zipfile
+
+    from console.exporting import write_zip
+    from tests.oidc_support import CLIENT_SECRET
+
+    configure(ystad, provider)
+    write_zip(organisation=ystad, target=tmp_path / "ystad.zip")
+    with zipfile.ZipFile(tmp_path / "ystad.zip") as archive:
+        names = [name for name in archive.namelist() if "sso_identityprovider" in name]
+        assert names
+        for name in archive.namelist():
+            if name.endswith((".json", ".csv")):
+                assert CLIENT_SECRET.encode() not in archive.read(name), name
