@@ -1,8 +1,8 @@
 """Reads of the history (decision 0042): pghistory's aggregate ``Events`` over the event tables the apps declare
 (``catalog/history.py``, ``bookings/history.py``, ``accounts/history.py``, ``tenants/history.py``,
-``sso/history.py``), named by label, so this app imports no other app's models. Each event carries the row as it became (``pgh_data``), what changed
-from the object's previous event (``pgh_diff``: field → [old, new]) and the request's context (who, address,
-method, API or page), which ``history.middleware`` records."""
+``sso/history.py``), named by label, so this app imports no other app's models. Each event carries the row as it
+became (``pgh_data``), what changed from the object's previous event (``pgh_diff``: field → [old, new]) and the
+request's context (who, address, method, API or page), which ``history.middleware`` records."""
 
 from __future__ import annotations
 
