@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.shortcuts import render
 
-from . import selectors, services
+from . import errors, selectors, services
 from .errors import SsoError
 
 
@@ -43,6 +44,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request, sociallogin) -> None:
         linked = sociallogin.user if sociallogin.is_existing else None
         try:
+            if sociallogin.state.get("process", AuthProcess.LOGIN) != AuthProcess.LOGIN:
+                # Identities are linked only at a login, by services.arrive's rules: never "connected" by hand to
+                # whoever is logged in (allauth's /konto/3rdparty/ page), which could tie someone else's identity on.
+                errors.raise_error(errors.CONNECT_REFUSED)
             arrival = services.arrive(claims=claims_of(sociallogin), linked_user=linked)
         except SsoError as refusal:
             raise ImmediateHttpResponse(render(

@@ -46,6 +46,11 @@ LOGIN_OTHER_IDENTITY = (
 )
 LOGIN_INACTIVE = ("sso_inactive", _("Your account in Delbar has been deactivated. Ask your organisation's "
                                     "administrator."), 403)
+CONNECT_REFUSED = (
+    "sso_connect_refused",
+    _("Your account is linked to your organisation's provider when you log in with it, not from this page."),
+    403,
+)
 PASSWORD_REFUSED = (
     "sso_only",
     _("%(organisation)s logs in through %(label)s: use the button “Log in with %(label)s”."),

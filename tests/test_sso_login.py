@@ -293,3 +293,20 @@ def test_the_export_of_the_organisation_leaves_out_the_client_secret(ystad, prov
         for name in archive.namelist():
             if name.endswith((".json", ".csv")):
                 assert CLIENT_SECRET.encode() not in archive.read(name), name
+
+
+def test_an_identity_is_never_connected_by_hand_to_whoever_is_logged_in(ystad, provider):
+    # given "personal" logged in with a password
+    configure(ystad, provider)
+    client = client_for(ystad, user_in(ystad, "personal"))
+
+    # when they try allauth's "connect" with Anna's identity at the provider
+    answer = client.post(LOGIN, {"process": "connect"})
+    back = at_provider(provider, answer["Location"], username="anna")
+    refused = client.get(local(back))
+
+    # then it is refused, nothing is linked and no account is made
+    assert refused.status_code == 403 and "inte från den här sidan" in refused.content.decode()
+    with schema_context(ystad.schema_name):
+        assert not SocialAccount.objects.exists()
+        assert not User.objects.filter(email=NEW).exists()
