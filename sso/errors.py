@@ -46,6 +46,12 @@ LOGIN_OTHER_IDENTITY = (
 )
 LOGIN_INACTIVE = ("sso_inactive", _("Your account in Delbar has been deactivated. Ask your organisation's "
                                     "administrator."), 403)
+LOGIN_DEPARTMENT_INACTIVE = (
+    "sso_department_inactive",
+    _("Delbar cannot create your account: the department new accounts are placed in has been wound up. Ask your "
+      "organisation's administrator to choose another on the single sign-on page."),
+    409,
+)
 CONNECT_REFUSED = (
     "sso_connect_refused",
     _("Your account is linked to your organisation's provider when you log in with it, not from this page."),

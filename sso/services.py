@@ -168,6 +168,8 @@ def arrive(*, claims: dict, linked_user=None) -> Arrival:
         if selectors.linked_uid(user=existing) is not None:
             errors.raise_error(errors.LOGIN_OTHER_IDENTITY, email=address)
         return Arrival(user=existing, created=False, link=True)
+    if not config.default_department.is_active:  # wound up or merged since the configuration was saved
+        errors.raise_error(errors.LOGIN_DEPARTMENT_INACTIVE)
     user = accounts.create_user(
         email=address, password=None, full_name=_full_name(claims), role=config.default_role,
         department=config.default_department, email_verified=True,

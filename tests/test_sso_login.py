@@ -259,6 +259,16 @@ def test_someone_with_an_authenticator_app_is_not_asked_for_its_code_at_a_single
     assert password.status_code == 302 and password["Location"] == "/konto/2fa/authenticate/"
 
 
+def test_no_account_is_made_in_a_department_wound_up_since_the_configuration_was_saved(ystad, provider):
+    department = configure(ystad, provider)
+    with schema_context(ystad.schema_name):
+        type(department).objects.filter(pk=department.pk).update(is_active=False)
+    refused = log_in(client_for(ystad), provider, username="anna")
+    assert refused.status_code == 409 and "avvecklats" in refused.content.decode()
+    with schema_context(ystad.schema_name):
+        assert not User.objects.filter(email=NEW).exists()
+
+
 def test_a_deactivated_person_and_an_account_linked_to_another_identity_are_refused(ystad, provider):
     configure(ystad, provider)
     # given Anna logged in once, and was then deactivated
