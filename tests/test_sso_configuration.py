@@ -143,6 +143,7 @@ def test_the_page_reads_a_fixed_number_of_queries(ystad, provider):
     client.get(PAGE)
     with CaptureQueriesContext(connection) as after:
         assert client.get(PAGE).status_code == 200
+    print(f"\nsingle sign-on page: {len(before)} queries unconfigured, {len(after)} configured with 5 more departments")
     assert len(after) <= len(before) + 1, [query["sql"] for query in after.captured_queries]
     assert len(after) <= 14, [query["sql"] for query in after.captured_queries]
 
