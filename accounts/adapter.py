@@ -45,6 +45,12 @@ class AccountAdapter(DefaultAccountAdapter):
             return reverse("console:index")  # the root domain has no start page for a logged-in person
         return super().get_login_redirect_url(request)
 
+    def get_login_stages(self) -> list[str]:
+        # A login through the organisation's identity provider is not asked for the authenticator app's code
+        # (accounts.mfa.AuthenticateStage; decisions 0054 and 0056).
+        return ["accounts.mfa.AuthenticateStage" if path == "allauth.mfa.stages.AuthenticateStage" else path
+                for path in super().get_login_stages()]
+
     # ------------------------------------------------------------------------------------------ rate limits
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:

@@ -11,13 +11,19 @@ any other page sends them to set up an authenticator app, and the API answers 40
 code at every login, and its MFA adapter (``MFAAdapter``) refuses to remove the last second factor of someone who
 must have one. A middleware rather than an allauth adapter hook, because the rule must hold for sessions that
 existed before the setting changed, not only at the next login.
+
+**Single sign-on** (decision 0056): a login through the organisation's identity provider is the provider's to protect
+with a second factor; Delbar neither asks for the app's code (``AuthenticateStage``) nor sends such a session to set
+one up. Platform staff never log in that way (sso.services refuses a superuser).
 """
 
 from __future__ import annotations
 
+from allauth.account.authentication import get_authentication_records
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
 from django.contrib import messages
 from django.db import connection
 from django.http import JsonResponse
@@ -47,6 +53,23 @@ def mfa_required_for(user, organisation) -> bool:
     if requirement == REQUIRED_FOR_EVERYONE:
         return True
     return requirement == REQUIRED_FOR_ADMINS and bool(getattr(user, "is_org_admin", False))
+
+
+def logged_in_through_provider(request, user) -> bool:
+    """Whether this session's login was through the organisation's identity provider (single sign-on, decision
+    0056): the provider is then responsible for the second factor, and Delbar asks for none."""
+    records = get_authentication_records(request, user)
+    return bool(records) and records[-1].get("method") == "socialaccount"
+
+
+class AuthenticateStage(AllauthAuthenticateStage):
+    """allauth's login stage that asks for the authenticator app's code, skipped for a login through the
+    organisation's identity provider (its own MFA applies; decision 0056). Password logins are unchanged."""
+
+    def _should_handle(self, request) -> bool:
+        if (self.login.signal_kwargs or {}).get("sociallogin") is not None:
+            return False
+        return super()._should_handle(request)
 
 
 def has_second_factor(user) -> bool:
@@ -86,6 +109,7 @@ class RequireMFAMiddleware:
             and user.is_authenticated
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and mfa_required_for(user, getattr(request, "tenant", connection.tenant))
+            and not logged_in_through_provider(request, user)
             and not has_second_factor(user)
         ):
             return self.refuse(request)

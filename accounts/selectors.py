@@ -211,6 +211,11 @@ def person_by_pk(*, pk: int) -> User | None:
     return User.objects.filter(pk=pk).first()
 
 
+def person_by_email(*, email: str) -> User | None:
+    """The account with this login address in the current schema, active or not."""
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
 def names_by_id() -> dict[int, str]:
     """Everyone of the organisation, those no longer active included, by id: their name, else their address (the
     history names who did what, decision 0042). One query."""

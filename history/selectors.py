@@ -1,8 +1,8 @@
 """Reads of the history (decision 0042): pghistory's aggregate ``Events`` over the event tables the apps declare
-(``catalog/history.py``, ``bookings/history.py``, ``accounts/history.py``, ``tenants/history.py``), named by label,
-so this app imports no other app's models. Each event carries the row as it became (``pgh_data``), what changed
-from the object's previous event (``pgh_diff``: field → [old, new]) and the request's context (who, address,
-method, API or page), which ``history.middleware`` records."""
+(``catalog/history.py``, ``bookings/history.py``, ``accounts/history.py``, ``tenants/history.py``,
+``sso/history.py``), named by label, so this app imports no other app's models. Each event carries the row as it
+became (``pgh_data``), what changed from the object's previous event (``pgh_diff``: field → [old, new]) and the
+request's context (who, address, method, API or page), which ``history.middleware`` records."""
 
 from __future__ import annotations
 
@@ -23,11 +23,14 @@ from accounts import selectors as accounts
 LISTING_EVENTS = ("catalog.ListingEvent", "bookings.BookingHistory")
 ORGANISATION_SCHEMA_EVENTS = (
     "catalog.ListingEvent", "bookings.BookingHistory", "accounts.DepartmentEvent", "accounts.UserEvent",
+    # The single sign-on configuration, without its secret (decision 0056).
+    "sso.IdentityProviderEvent",
 )
 SETTINGS_EVENTS = ("tenants.OrganisationEvent",)
 # Columns named by id whose value is a person or a department of the organisation: shown by name.
 PERSON_COLUMNS = {"contact_person_id", "created_by_id"}
-DEPARTMENT_COLUMNS = {"department_id", "parent_id", "receiving_department_id", "giving_department_id"}
+DEPARTMENT_COLUMNS = {"department_id", "parent_id", "receiving_department_id", "giving_department_id",
+                      "default_department_id"}
 EXPORT_CHUNK = 2000
 
 

@@ -72,6 +72,10 @@ SHARED_APPS = [
     "allauth.account",
     # Second factors (TOTP and recovery codes) for platform admins, who must have one (decision 0054).
     "allauth.mfa",
+    # Single sign-on (decision 0056): the tables are in public too, empty, so that deleting a platform admin and
+    # allauth's own pages never query a table missing there; no organisation's provider is ever offered in public.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -110,6 +114,9 @@ TENANT_APPS = [
     "allauth.account",
     # Second factors, each person's in their organisation's schema; an organisation may require them (decision 0054).
     "allauth.mfa",
+    # Single sign-on through the organisation's own OpenID Connect provider: each person's link to it (decision 0056).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "knox",
     "accounts",
     "catalog",
@@ -132,6 +139,8 @@ TENANT_APPS = [
     "workspace",
     # Notifications in the product, the bell: what concerns a person, read and unread (decision 0047).
     "notifications",
+    # The organisation's single sign-on configuration (OpenID Connect, e.g. Microsoft Entra ID; decision 0056).
+    "sso",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -153,6 +162,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",  # outermost after security: every answer, pages before any view included
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "platform_.middleware.OrganisationMiddleware",
+    # The login page's form may lead to the organisation's identity provider (CSP form-action; decision 0056).
+    "sso.middleware.ProviderFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "platform_.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -271,7 +282,8 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Delbar] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # Only addresses at the organisation's own e-mail domains can be added at /konto/email/ (accounts.forms).
-ACCOUNT_FORMS = {"add_email": "accounts.forms.AddEmailForm"}
+# The login form refuses passwords of non-admins when the organisation logs in only through its provider (sso).
+ACCOUNT_FORMS = {"add_email": "accounts.forms.AddEmailForm", "login": "sso.forms.LoginForm"}
 # A person hears at their old address when their password or login address changes.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Every login goes through allauth (the console and admin login pages send to it). Failed logins: 10 a minute
@@ -286,6 +298,17 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 MFA_TOTP_ISSUER = "Delbar"
+# Single sign-on (decision 0056): each organisation's OpenID Connect provider is built from its own configuration
+# (sso.adapter lists it; no SocialApp rows); accounts are created and linked by sso.services, never by allauth's
+# sign-up form; the callback is /konto/oidc/sso/login/callback/ on the organisation's host.
+SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the address is verified by sso.services' rule before any login
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(env("SSO_REQUESTS_TIMEOUT", "10"))
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 INVITATION_VALID_DAYS = int(env("INVITATION_VALID_DAYS", "7"))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("orgadmin.urls")),  # the organisation's admin pages, /administrera/ (decision 0039)
     path("", include("billing.urls")),  # the subscription page, /administrera/abonnemang/ (decision 0052)
+    path("", include("sso.urls")),  # single sign-on's configuration, /administrera/inloggning/ (decision 0056)
     path("", include("exchange.urls")),
     path("", include("reports.urls")),
     path("", include("needs.urls")),  # check before you buy, /behov/ (decision 0033)
