@@ -157,6 +157,8 @@ ROOT_URLCONF = "platform_.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # Liveness and readiness answer first, on any host and over plain HTTP: probes name a pod's address (decision 0059).
+    "platform_.health.HealthMiddleware",
     # Security headers and HTTPS redirects apply to every answer, and static files need no organisation.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # outermost after security: every answer, pages before any view included
@@ -444,6 +446,10 @@ OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "10"))
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule"))
 # Periodic jobs per organisation: tenants adds one beat entry, its dispatcher, every this many seconds.
 PERIODIC_DISPATCH_SECONDS = float(env("PERIODIC_DISPATCH_SECONDS", "60"))
+
+# ---------------------------------------------------------------------------------------------- health
+# /healthz/ready fails when this many messages or more are due in the public outbox (0: not checked; decision 0059).
+HEALTH_OUTBOX_MAX_DUE = int(env("HEALTH_OUTBOX_MAX_DUE", "5000"))
 
 # ---------------------------------------------------------------------------------------------- API
 REST_FRAMEWORK = {
