@@ -1,8 +1,8 @@
 """Prometheus metrics (decision 0059): requests and latency per URL route, requests per organisation (bounded),
 Celery tasks, and the outbox's backlog, read at scrape time.
 
-``/metrics`` answers only on the root domain or on a bare IP address (how Prometheus addresses a pod; never an
-organisation's host), only with ``Authorization: Bearer <METRICS_TOKEN>``, and not at all without METRICS_TOKEN.
+``/metrics`` answers only on the root domain, on a bare IP address (how Prometheus addresses a pod) or on a
+one-label service name (``web:8000`` in a compose network) — never on an organisation's host — only with ``Authorization: Bearer <METRICS_TOKEN>``, and not at all without METRICS_TOKEN.
 Under gunicorn every worker process writes its samples to PROMETHEUS_MULTIPROC_DIR, and a scrape of any worker
 adds them all up (prometheus_client's multiprocess mode; deploy/gunicorn.conf.py removes a dead worker's files).
 
@@ -110,6 +110,8 @@ def _scrape_host(request) -> bool:
         host = host.rsplit(":", 1)[0]
     if host in {settings.PLATFORM_DOMAIN, f"www.{settings.PLATFORM_DOMAIN}"}:
         return True
+    if host and "." not in host:
+        return True  # a service's name inside a cluster or compose network ("web"): never an organisation's host
     try:
         ipaddress.ip_address(host)
     except ValueError:

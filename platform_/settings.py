@@ -348,7 +348,7 @@ FORMAT_MODULE_PATH = ["platform_.formats"]
 
 # ---------------------------------------------------------------------------------------------- static and media
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))  # the image collects into /app/staticfiles
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 # Uploaded photos, under one folder per organisation (<MEDIA_ROOT>/<schema>/...). They are served by the app after

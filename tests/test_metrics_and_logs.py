@@ -40,7 +40,7 @@ def token(settings):
     return settings
 
 
-@pytest.mark.parametrize("host", ["localhost", "10.0.0.7:8000", "[fd00::1]:8000"])
+@pytest.mark.parametrize("host", ["localhost", "10.0.0.7:8000", "[fd00::1]:8000", "web:8000"])
 def test_metrics_answer_with_the_token_on_the_root_domain_or_an_address(token, host, db):
     # when Prometheus scrapes with the token
     response = Client(HTTP_HOST=host).get("/metrics", **AUTH)
@@ -63,6 +63,7 @@ def test_metrics_are_refused_without_the_right_token(token, db):
 def test_metrics_are_not_served_on_an_organisation_host_or_without_a_token(token, settings, db):
     # an organisation's host: not there, even with the token
     assert Client(HTTP_HOST="ystad.localhost").get("/metrics", **AUTH).status_code == 404
+    assert Client(HTTP_HOST="kommun.example.se").get("/metrics", **AUTH).status_code == 404
     # no token configured: not served at all
     settings.METRICS_TOKEN = ""
     assert Client(HTTP_HOST="localhost").get("/metrics", **AUTH).status_code == 404
