@@ -2,9 +2,10 @@
 Celery tasks, and the outbox's backlog, read at scrape time.
 
 ``/metrics`` answers only on the root domain, on a bare IP address (how Prometheus addresses a pod) or on a
-one-label service name (``web:8000`` in a compose network) — never on an organisation's host — only with ``Authorization: Bearer <METRICS_TOKEN>``, and not at all without METRICS_TOKEN.
-Under gunicorn every worker process writes its samples to PROMETHEUS_MULTIPROC_DIR, and a scrape of any worker
-adds them all up (prometheus_client's multiprocess mode; deploy/gunicorn.conf.py removes a dead worker's files).
+one-label service name (``web:8000`` in a compose network), never on an organisation's host; only with
+``Authorization: Bearer <METRICS_TOKEN>``; and not at all without METRICS_TOKEN. Under gunicorn every worker process
+writes its samples to PROMETHEUS_MULTIPROC_DIR, and a scrape of any worker adds them all up (prometheus_client's
+multiprocess mode; deploy/gunicorn.conf.py removes a dead worker's files).
 
 Organisation label: the organisation's slug when its id is at most METRICS_MAX_ORGANISATIONS (the first ones
 created), else ``other``; ``public`` on the root domain, ``none`` when no organisation was found (unknown host,
