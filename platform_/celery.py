@@ -36,6 +36,13 @@ def _observe_tasks() -> None:
 
     @worker_init.connect(weak=False)
     def _serve(**kwargs):
+        folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+        if folder:
+            # Before the pool forks: samples of an earlier run of this container would add up with this one's.
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+            os.makedirs(folder, exist_ok=True)
         port = os.environ.get("CELERY_METRICS_PORT", "").strip()
         if port:
             serve_worker_metrics(int(port))

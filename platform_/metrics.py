@@ -32,6 +32,10 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # Any process of the image (a management command, beat) may record a sample; the folder must be there.
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 REQUESTS = Counter(
     "delbar_http_requests_total", "HTTP requests answered, by URL route, method and status.",
     ["route", "method", "status"],
