@@ -180,7 +180,7 @@ def connect_celery_signals() -> None:
     task_retry.connect(outcome("retried"), weak=False)
 
 
-def serve_worker_metrics(port: int) -> None:
+def serve_worker_metrics(port: int, addr: str = "0.0.0.0"):
     """A Celery worker's own /metrics (it answers no HTTP otherwise); its samples only, without the outbox."""
     from prometheus_client import start_http_server
 
@@ -189,4 +189,4 @@ def serve_worker_metrics(port: int) -> None:
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
-    start_http_server(port, addr="0.0.0.0", registry=registry)
+    return start_http_server(port, addr=addr, registry=registry)

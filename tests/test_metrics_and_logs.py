@@ -205,3 +205,26 @@ def test_a_log_record_outside_a_request_has_placeholders():
     line = json.loads(DelbarJsonFormatter().format(record))
     assert line["request_id"] == "-"
     assert line["message"] == "hello"
+
+
+def test_a_celery_worker_serves_its_own_task_counts(db):
+    # given a worker's metrics server (started by the worker_init signal when CELERY_METRICS_PORT is set)
+    import urllib.request
+
+    from platform_.metrics import serve_worker_metrics
+
+    from .outbox_support import free_port
+
+    port = free_port()
+    server, _thread = serve_worker_metrics(port, addr="127.0.0.1")
+    metrics_probe.apply()
+
+    # when Prometheus scrapes it
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            body = response.read().decode()
+    finally:
+        server.shutdown()
+
+    # then the task counts are there
+    assert 'delbar_celery_tasks_total{outcome="succeeded",task="tests.metrics_probe"}' in body

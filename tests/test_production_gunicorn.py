@@ -85,7 +85,7 @@ def gunicorn(django_db_setup, tmp_path_factory):
         REDIS_URL=REDIS_URL, PLATFORM_DOMAIN="localhost", DELBAR_ACCESSIBILITY_CONTACT="a11y@delbar.example",
         STATIC_ROOT=str(folder / "static"), PROMETHEUS_MULTIPROC_DIR=str(folder / "prometheus"),
         LOG_FORMAT="json", METRICS_TOKEN=TOKEN, PORT=str(free_port()), HOST="127.0.0.1", WEB_CONCURRENCY="2",
-        SENTRY_DSN="",
+        GUNICORN_GRACEFUL_TIMEOUT="5", SENTRY_DSN="",
     )
     env.pop("DELBAR_TESTING")
     # as the image's build does: hashed static files, WhiteNoise's manifest
