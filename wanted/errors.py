@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from platform_.errors import DomainError
-from tenants.errors import READ_ONLY_MESSAGE  # noqa: E402,F401  (one message for every app, decision 0057)
+from tenants.errors import READ_ONLY_MESSAGE  # noqa: F401  (one message for every app, decision 0057)
 
 
 class WantedError(DomainError):
