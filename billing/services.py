@@ -489,8 +489,14 @@ def issue_trial_end_invoice(*, organisation_id: int, today: date) -> Invoice | N
     repeated issues nothing more. None when there is nothing to issue."""
     subscription = selectors.subscription(organisation_id=organisation_id)
     if subscription is None or subscription.payment_method != PaymentMethod.INVOICE \
-            or subscription.status != SubscriptionStatus.TRIALING or subscription.trial_end is None \
+            or subscription.status == SubscriptionStatus.CANCELED or subscription.trial_end is None \
             or subscription.trial_end > today:
+        return None
+    # Any invoice for the trial's end — issued from the page already, or credited by Delbar on purpose — means this
+    # job has nothing to do (a credited one is not issued again behind Delbar's back).
+    if Invoice.objects.filter(organisation_id=organisation_id, kind=InvoiceKind.INVOICE,
+                              period_start__lte=subscription.trial_end,
+                              period_end__gte=subscription.trial_end).exists():
         return None
     details = selectors.invoice_details(organisation_id=organisation_id)
     if details is None:

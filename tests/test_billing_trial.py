@@ -137,3 +137,24 @@ def test_the_invoice_details_are_billings_and_the_subscription_page_offers_them(
         admin = User.objects.get(email=EMAIL)
     page = client_for(sjobo, admin).get("/administrera/abonnemang/").content.decode()
     assert "Ni betalar mot faktura" in page and 'value="Sjöbo kommun, Fakturor"' in page
+
+
+def test_an_invoice_that_could_not_be_issued_at_the_trials_end_is_issued_by_a_later_run():
+    # given invoice payment chosen, but the details gone when the trial ends (nothing to address the invoice to)
+    sjobo = _sjobo()
+    from billing.models import InvoiceDetails
+
+    InvoiceDetails.objects.filter(organisation_id=sjobo.pk).delete()
+    trial_end = Subscription.objects.get(organisation_id=sjobo.pk).trial_end
+    _daily(sjobo, trial_end)
+    # then nothing is issued and the organisation is read-only
+    assert not Invoice.objects.filter(organisation_id=sjobo.pk).exists() and _read_only(sjobo)
+    assert Subscription.objects.get(organisation_id=sjobo.pk).status == "past_due"
+    # when the details are given again, the next run issues the invoice for the year from the trial's end, once
+    services.record_invoice_details(organisation_id=sjobo.pk, street="Gamla torget 1", postal_code="275 80",
+                                    city="Sjöbo", buyer_reference="KS 4711")
+    _daily(sjobo, trial_end + timedelta(days=2))
+    _daily(sjobo, trial_end + timedelta(days=3))
+    (invoice,) = Invoice.objects.filter(organisation_id=sjobo.pk)
+    assert invoice.period_start == trial_end and invoice.issue_date == trial_end + timedelta(days=2)
+    assert not _read_only(sjobo) and Subscription.objects.get(organisation_id=sjobo.pk).status == "active"
