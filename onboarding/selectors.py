@@ -25,7 +25,8 @@ def awaiting_approval():
 
 
 def invoice_details(*, organisation_id: int) -> dict | None:
-    """What the organisation gave for its invoices when it signed up (for billing to take over)."""
+    """What the organisation gave for its invoices when it signed up, as typed. Billing keeps its own copy from the
+    handover on (``billing.selectors.invoice_details``, decision 0057): that is the one invoices are addressed to."""
     return (
         SignUp.objects.filter(organisation_id=organisation_id)
         .values("name", "organisation_number", "invoice_address", "buyer_reference", "peppol_id", "email")
