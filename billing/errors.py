@@ -27,3 +27,8 @@ NO_SUBSCRIPTION = ("no_subscription", _("The organisation has no subscription ye
 def raise_error(error: tuple, **params) -> None:
     code, message, http_status = error
     raise BillingError(code, message % params if params else message, http_status)
+
+# The platform console (decision 0058).
+NOT_ON_TRIAL = ("not_on_trial", _("Only a trial without a chosen way to pay can be extended."), 409)
+BAD_TRIAL_END = ("bad_trial_end", _("The new end of the trial must be later than today and than its current end."),
+                 400)

@@ -110,6 +110,44 @@ def organisation_invoices(*, organisation_id: int) -> QuerySet[Invoice]:
         "credited_invoice").order_by("-issue_date", "-id")
 
 
+# ------------------------------------------------------------------------- the platform console (decision 0058)
+
+TRIAL_ENDING_DAYS = 14
+
+
+def subscriptions_by_organisation(*, organisation_ids) -> dict[int, Subscription]:
+    """The subscriptions of these organisations, with their plans, by organisation id: one query however many."""
+    rows = Subscription.objects.select_related("plan").filter(organisation_id__in=list(organisation_ids))
+    return {row.organisation_id: row for row in rows}
+
+
+def organisation_ids_in_state(*, state: str, today: date | None = None) -> QuerySet:
+    """The ids of the organisations whose subscription is in ``state`` — a ``SubscriptionStatus`` value, or
+    ``trial_ending`` (on trial, ending within ``TRIAL_ENDING_DAYS`` days from today) — as a lazy queryset, to be used
+    as a subquery (no query of its own)."""
+    today = today or timezone.localdate()
+    rows = Subscription.objects.all()
+    if state == "trial_ending":
+        from datetime import timedelta
+
+        rows = rows.filter(status=SubscriptionStatus.TRIALING, trial_end__isnull=False,
+                           trial_end__lte=today + timedelta(days=TRIAL_ENDING_DAYS))
+    else:
+        rows = rows.filter(status=state)
+    return rows.values_list("organisation_id", flat=True)
+
+
+def organisation_ids_with_subscription() -> QuerySet:
+    """The ids of every organisation with a subscription, as a lazy queryset (a subquery)."""
+    return Subscription.objects.values_list("organisation_id", flat=True)
+
+
+def organisation_invoice(*, organisation_id: int, number: str) -> Invoice | None:
+    """One of the organisation's invoices by number, with whether it is paid or credited; None when the number is
+    unknown or the invoice is another organisation's."""
+    return organisation_invoices(organisation_id=organisation_id).filter(number=number).first()
+
+
 # ------------------------------------------------------------------------------------- trial's end (decision 0057)
 
 def invoice_details(*, organisation_id: int):

@@ -450,6 +450,38 @@ def _apply_event(event, subscription_id: str | None, organisation_id: int | None
     return "applied"
 
 
+# ------------------------------------------------------------------------- the platform console (decision 0058)
+
+__all__ += ["invoice_pdf", "extend_trial"]
+
+
+def invoice_pdf(*, invoice: Invoice) -> bytes:
+    """The invoice's PDF (read-only), as the organisation's subscription page gives it."""
+    from .pdf import invoice_pdf as render
+
+    return render(selectors.invoice_by_id(pk=invoice.pk))
+
+
+@transaction.atomic
+def extend_trial(*, organisation_id: int, trial_end: date, today: date | None = None) -> Subscription:
+    """Move the end of a trial later (a platform admin's decision). Only a trial without an invoice or a card: once
+    an invoice is issued or Stripe runs the subscription, its dates are theirs. Invoice payment chosen at sign-up
+    whose first invoice is not issued yet (it comes at the trial's end, decision 0057) may be extended: the invoice
+    then comes at the new end."""
+    subscription = _required_subscription(organisation_id)
+    invoiced = Invoice.objects.filter(organisation_id=organisation_id, kind=InvoiceKind.INVOICE).exists()
+    if subscription.status != SubscriptionStatus.TRIALING or subscription.payment_method == PaymentMethod.CARD \
+            or invoiced:
+        errors.raise_error(errors.NOT_ON_TRIAL)
+    today = today or _today()
+    if trial_end <= today or (subscription.trial_end and trial_end <= subscription.trial_end):
+        errors.raise_error(errors.BAD_TRIAL_END)
+    subscription.trial_end = trial_end
+    subscription.save(update_fields=["trial_end", "updated_at"])
+    sync_read_only(organisation_id=organisation_id, today=today)
+    return subscription
+
+
 # ------------------------------------------------------------------------ sign-up's handover, trial's end (0057)
 
 @transaction.atomic

@@ -19,6 +19,9 @@ class ActionKind(models.TextChoices):
     MARKED_FOR_DELETION = "marked_for_deletion", _("Marked for deletion")
     DELETION_CANCELLED = "deletion_cancelled", _("Cancelled the deletion")
     DELETED = "deleted", _("Deleted")
+    INVOICE_PAID = "invoice_paid", _("Marked an invoice paid")
+    CREDIT_NOTE_ISSUED = "credit_note_issued", _("Issued a credit note")
+    TRIAL_EXTENDED = "trial_extended", _("Extended the trial")
 
 
 class PlatformAction(models.Model):

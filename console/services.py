@@ -26,6 +26,8 @@ from django_tenants.utils import get_public_schema_name, schema_context
 
 from accounts import selectors as people
 from accounts import services as accounts
+from billing import selectors as billing_selectors
+from billing import services as billing
 from exchange import services as exchange
 from outbox import services as outbox
 from tenants import selectors as organisations
@@ -295,3 +297,83 @@ def _remove_files(*, schema_name: str, organisation_id: int) -> None:
     root = Path(settings.MEDIA_ROOT)
     shutil.rmtree(root / schema_name, ignore_errors=True)
     shutil.rmtree(root / EXPORT_FOLDER / str(organisation_id), ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------ billing (decision 0058)
+# Invoices are billing's: an issued invoice never changes (decision 0050). A payment is a row of its own and a
+# mistake is undone by a credit note, each through billing's services, logged here in the same transaction.
+
+
+def _billing_refusal(error, field: str | None = None) -> ValidationError:
+    return ValidationError({field: [error.message]} if field else [error.message])
+
+
+def _own_invoice(organisation: Organisation, number: str):
+    invoice = billing_selectors.organisation_invoice(organisation_id=organisation.pk, number=number)
+    if invoice is None:
+        raise ValidationError(_("%(name)s has no invoice %(number)s.") % {"name": organisation.name,
+                                                                          "number": number})
+    return invoice
+
+
+@transaction.atomic
+def mark_invoice_paid(*, organisation: Organisation, number: str, paid_on, by, reason: str):
+    """Book that one of the organisation's invoices was paid (billing.services.record_invoice_paid, which lifts the
+    read-only mode when nothing else is overdue) and log who booked it and why."""
+    reason = _reason(reason)
+    invoice = _own_invoice(organisation, number)
+    if invoice.is_credit_note:
+        raise ValidationError(_("A credit note is not paid."))
+    if invoice.is_paid:
+        raise ValidationError(_("Invoice %(number)s is marked paid already.") % {"number": number})
+    if invoice.is_credited:
+        raise ValidationError(_("Invoice %(number)s is credited: there is nothing to pay.") % {"number": number})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": [_("The payment date cannot be in the future.")]})
+    if paid_on < invoice.issue_date:
+        raise ValidationError({"paid_on": [_("The payment date cannot be before the invoice was issued.")]})
+    if not billing.record_invoice_paid(invoice=invoice, paid_on=paid_on):  # booked by a click at the same time
+        raise ValidationError(_("Invoice %(number)s is marked paid already.") % {"number": number})
+    log_action(by=by, organisation_id=organisation.pk, organisation_name=organisation.name,
+               kind=ActionKind.INVOICE_PAID, reason=reason,
+               details={"invoice": number, "paid_on": paid_on.isoformat(), "amount_ore": invoice.gross_ore})
+    return invoice
+
+
+@transaction.atomic
+def issue_credit_note(*, organisation: Organisation, number: str, by, reason: str):
+    """Credit one of the organisation's invoices in full (billing.services.issue_credit_note: series K, naming it;
+    an invoice is credited once), send it to the access point when one is configured, and log it."""
+    from billing.errors import BillingError
+
+    reason = _reason(reason)
+    invoice = _own_invoice(organisation, number)
+    try:
+        credit_note = billing.issue_credit_note(invoice=invoice)
+    except BillingError as error:
+        raise _billing_refusal(error) from error
+    billing.sync_read_only(organisation_id=organisation.pk)
+    if settings.PEPPOL_ACCESS_POINT_URL:
+        billing.send_invoice(invoice=credit_note)
+    log_action(by=by, organisation_id=organisation.pk, organisation_name=organisation.name,
+               kind=ActionKind.CREDIT_NOTE_ISSUED, reason=reason,
+               details={"invoice": number, "credit_note": credit_note.number, "amount_ore": credit_note.gross_ore})
+    return credit_note
+
+
+@transaction.atomic
+def extend_trial(*, organisation: Organisation, trial_end, by, reason: str):
+    """Move the end of the organisation's trial later (billing.services.extend_trial) and log it."""
+    from billing.errors import BillingError
+
+    reason = _reason(reason)
+    before = billing_selectors.subscription(organisation_id=organisation.pk)
+    try:
+        subscription = billing.extend_trial(organisation_id=organisation.pk, trial_end=trial_end)
+    except BillingError as error:
+        raise _billing_refusal(error, "trial_end" if error.code == "bad_trial_end" else None) from error
+    log_action(by=by, organisation_id=organisation.pk, organisation_name=organisation.name,
+               kind=ActionKind.TRIAL_EXTENDED, reason=reason,
+               details={"from": before.trial_end.isoformat() if before and before.trial_end else None,
+                        "to": trial_end.isoformat()})
+    return subscription

@@ -22,6 +22,7 @@ from reports.services import refresh_impact_ledger_of_all
 from tenants.services import OrganisationDetails, domain_for, provision_organisation
 
 from .approvals import seed_demo_approvals
+from .billing import seed_demo_billing
 from .deals import seed_demo_deals
 from .factors import seed_demo_factor_version
 from .listings import seed_demo_listings
@@ -132,10 +133,12 @@ DEMO_ORGANISATIONS = [
 def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     """Provision the demo organisations and people; return (host, e-mail, role) for every login."""
     logins = []
+    provisioned = {}  # by slug
     network_members = []
     trading = []  # the network's members with listings: they ask each other for things (demo.deals)
     for demo in DEMO_ORGANISATIONS:
         organisation = provision_organisation(details=demo.details)
+        provisioned[organisation.slug] = organisation
         if demo.listings and demo.in_network:
             trading.append(organisation)
         with schema_context(organisation.schema_name), transaction.atomic():
@@ -187,6 +190,8 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
     seed_demo_factor_version()
     # The public ledger of the organisations' figures, as the nightly job would write it (decision 0035).
     refresh_impact_ledger_of_all()
+    # Subscriptions: Ystad's invoice paid, Trelleborg's to pay, Tomelilla on trial, Skurup none (decision 0058).
+    seed_demo_billing(organisations=provisioned)
     ensure_platform_admin(email=PLATFORM_ADMIN_EMAIL, password=password)
     return logins
 

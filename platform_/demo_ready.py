@@ -63,6 +63,9 @@ def login_lines(port: str) -> list[str]:
     console = f"http://{settings.PLATFORM_DOMAIN}{suffix}/konsol/"
     lines.append(f"  {console:<36} {PLATFORM_ADMIN_EMAIL:<28} platform admin")
     lines.append(f"  (the platform admin's authenticator app secret: {PLATFORM_ADMIN_TOTP_SECRET})")
+    lines.append("  In the console, Organisationer shows each organisation's plan and billing state, and an "
+                 "organisation's page its invoices with their PDF and Peppol XML (as seeded: Ystad has paid, "
+                 "Trelleborg has an invoice to pay, Tomelilla is on trial); Planer lists the prices.")
     return lines
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from . import security_txt, views
 from .console import console_site
+from .console_billing import PlanAdmin  # noqa: F401  (billing in the console: plans, subscriptions, invoices)
 from .console_onboarding import SignUpAdmin  # noqa: F401  (registers the sign-ups on the console)
 
 # Under /api/ even the root domain answers errors in the API's JSON shape (platform_.api_errors).

@@ -208,11 +208,18 @@ def test_the_list_shows_usage_measured_in_each_schema_and_does_not_grow_with_org
     # then the list shows it
     page = client.get("/konsol/tenants/organisation/").content.decode()
     assert "items mediated" in page.lower()
-    # and the list costs as many queries with one more organisation, measured or not
+    # and the list costs as many queries with one more organisation, measured or not, with or without a
+    # subscription (plan and billing state, decision 0058)
     few = _count(client, "/konsol/tenants/organisation/")
     jobs.measure(organisation=skurup)
-    provision_organisation(details=SJOBO)
+    sjobo = provision_organisation(details=SJOBO)
     assert _count(client, "/konsol/tenants/organisation/") == few
+    from billing import services as billing
+
+    billing.start_trial(organisation_id=skurup.pk, plan_code="delbar", band="small")
+    billing.start_trial(organisation_id=sjobo.pk, plan_code="delbar", band="small")
+    assert _count(client, "/konsol/tenants/organisation/") == few
+    assert "Delbar annual subscription (Small)" in client.get("/konsol/tenants/organisation/").content.decode()
     print(f"\nconsole organisation list: {few} queries, whatever the number of organisations")
 
 

@@ -19,11 +19,11 @@ def _set_up(django_db_blocker, *, read_only: bool):
     from tenants.models import Organisation
 
     with django_db_blocker.unblock():
-        ystad = Organisation.objects.get(slug="ystad")
+        skurup = Organisation.objects.get(slug="skurup")
         if not read_only:
-            Subscription.objects.filter(organisation_id=ystad.pk).delete()
-            services.start_trial(organisation_id=ystad.pk, plan_code="delbar", band="medium")
-        tenant_services.set_billing_read_only(organisation_id=ystad.pk, read_only=read_only)
+            Subscription.objects.filter(organisation_id=skurup.pk).delete()
+            services.start_trial(organisation_id=skurup.pk, plan_code="delbar", band="medium")
+        tenant_services.set_billing_read_only(organisation_id=skurup.pk, read_only=read_only)
 
 
 def _clean_up(django_db_blocker):
@@ -32,22 +32,22 @@ def _clean_up(django_db_blocker):
     from tenants.models import Organisation
 
     with django_db_blocker.unblock():
-        ystad = Organisation.objects.get(slug="ystad")
-        Subscription.objects.filter(organisation_id=ystad.pk).delete()
-        tenant_services.set_billing_read_only(organisation_id=ystad.pk, read_only=False)
+        skurup = Organisation.objects.get(slug="skurup")
+        Subscription.objects.filter(organisation_id=skurup.pk).delete()
+        tenant_services.set_billing_read_only(organisation_id=skurup.pk, read_only=False)
 
 
 def test_the_subscription_page_and_the_read_only_banner_pass_axe(page, url, axe, django_db_blocker):
-    # given Ystad on trial, and its admin
+    # given Skurup on trial (the demo gives Skurup no subscription; Ystad's is the demo's own), and its admin
     _set_up(django_db_blocker, read_only=False)
     try:
-        log_in(page, url, "ystad.localhost", "admin@ystad.example")
-        page.goto(url("ystad.localhost", "/administrera/"))
+        log_in(page, url, "skurup.localhost", "admin@skurup.example")
+        page.goto(url("skurup.localhost", "/administrera/"))
         # when they open Abonnemang
         page.get_by_role("navigation", name="Administrera").get_by_role("link", name="Abonnemang").click()
         # then the page shows the plan on trial and invoice payment only (no Stripe keys), in both languages
         expect(page.get_by_role("heading", level=1)).to_have_text("Abonnemang")
-        expect(page).to_have_title(re.compile("^Abonnemang – Administrera – Ystads kommun"))
+        expect(page).to_have_title(re.compile("^Abonnemang – Administrera – Skurups kommun"))
         expect(page.get_by_text("Provperiod", exact=True)).to_be_visible()
         expect(page.get_by_role("button", name="Betala mot faktura")).to_be_visible()
         expect(page.get_by_role("button", name="Betala med kort")).to_have_count(0)
@@ -59,7 +59,7 @@ def test_the_subscription_page_and_the_read_only_banner_pass_axe(page, url, axe,
 
         # when the organisation is read-only, every page carries the banner
         _set_up(django_db_blocker, read_only=True)
-        page.goto(url("ystad.localhost", "/"))
+        page.goto(url("skurup.localhost", "/"))
         expect(page.locator(".read-only-banner")).to_contain_text("skrivskyddat")
         _audit_wide_and_narrow(axe, page)
     finally:

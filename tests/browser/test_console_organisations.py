@@ -63,3 +63,53 @@ def test_the_console_pages_for_running_organisations_pass_axe_in_swedish_and_eng
     _audit(page, audit, csp_violations)
     page.goto(change_page)
     expect(page.get_by_role("link", name="Stäng av", exact=True)).to_be_visible()  # still active
+
+
+def test_billing_in_the_console_passes_axe_and_the_invoice_files_download(page, url, audit, csp_violations):
+    """Decision 0058: an organisation's subscription and invoices, the action pages and the plans, in Swedish and
+    English; the invoice's PDF and Peppol XML download. Nothing is changed: pages are read, files fetched."""
+    _log_in(page, url)
+    # given Trelleborg, which the demo has pay by invoice, with its invoice to pay
+    page.goto(url("localhost", "/konsol/tenants/organisation/?billing=active"))
+    page.get_by_role("link", name="Trelleborgs kommun").click()
+    change_page = page.url
+    expect(page.get_by_role("heading", name="Abonnemang")).to_be_visible()
+    invoices = page.get_by_role("table", name="Fakturor")
+    expect(invoices).to_contain_text("Att betala")
+    pdf_link = invoices.get_by_role("link", name=re.compile(r"^PDF F\d+$")).first
+    number = pdf_link.inner_text().split()[-1]
+    # when the PDF and the Peppol XML are downloaded
+    for link, content_type, start in [(pdf_link, "application/pdf", b"%PDF"),
+                                      (invoices.get_by_role("link", name=f"Peppol-XML {number}"), "application/xml",
+                                       b"<?xml")]:
+        with page.expect_download() as download:
+            link.click()
+        path = download.value.path()
+        with open(path, "rb") as handle:
+            assert handle.read(5).startswith(start)
+        response = page.request.get(url("localhost", link.get_attribute("href")))
+        assert response.status == 200 and response.headers["content-type"] == content_type
+    # then every billing page passes axe in both languages
+    pages = [change_page, change_page.replace("/change/", f"/invoices/{number}/paid/"),
+             change_page.replace("/change/", f"/invoices/{number}/credit/"),
+             url("localhost", "/konsol/tenants/organisation/?billing=trial_ending"),
+             url("localhost", "/konsol/billing/plan/")]
+    page.goto(url("localhost", "/konsol/tenants/organisation/?billing=trial_ending"))
+    page.get_by_role("link", name="Tomelilla kommun").click()
+    page.get_by_role("link", name="Förläng provperioden").click()
+    pages.append(page.url)
+    page.goto(url("localhost", "/konsol/billing/plan/"))
+    page.get_by_role("link", name="delbar", exact=True).click()
+    pages.append(page.url)
+    for english in (False, True):
+        _in_english(page, url, english)
+        for address in pages:
+            page.goto(address)
+            expect(page.locator("html")).to_have_attribute("lang", "en" if english else "sv")
+            _audit(page, audit, csp_violations)
+    # and a refused "mark paid" (no reason, no confirmation) passes axe with its errors
+    _in_english(page, url, False)
+    page.goto(pages[1])
+    page.get_by_role("button", name=f"Markera faktura {number} som betald").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    _audit(page, audit, csp_violations)

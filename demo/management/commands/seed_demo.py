@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from demo.billing import demo_billing_summary
 from demo.deals import demo_deals
 from demo.world import DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL, seed_demo
 
@@ -17,6 +18,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  http://{host}{port}/  {email:<28} {role}")
         console = f"http://{settings.PLATFORM_DOMAIN}{port}/konsol/"
         self.stdout.write(f"  {console}  {PLATFORM_ADMIN_EMAIL}  platform admin\n")
+        self.stdout.write("\nSubscriptions (the console shows them, with each invoice's PDF and Peppol XML)\n")
+        for line in demo_billing_summary():
+            self.stdout.write(line)
         self.stdout.write("\nDeals between the organisations (owner → asker: what, state; contact person)\n")
         for deal in demo_deals():
             price = f", {deal.total} kr incl. VAT" if deal.total else ""
