@@ -158,3 +158,24 @@ def test_an_invoice_that_could_not_be_issued_at_the_trials_end_is_issued_by_a_la
     (invoice,) = Invoice.objects.filter(organisation_id=sjobo.pk)
     assert invoice.period_start == trial_end and invoice.issue_date == trial_end + timedelta(days=2)
     assert not _read_only(sjobo) and Subscription.objects.get(organisation_id=sjobo.pk).status == "active"
+
+
+def test_a_trial_with_invoice_payment_chosen_but_not_yet_invoiced_can_be_extended():
+    from billing.errors import BillingError
+
+    sjobo = _sjobo()
+    trial_end = Subscription.objects.get(organisation_id=sjobo.pk).trial_end
+    # when a platform admin extends it by two weeks
+    later = trial_end + timedelta(days=14)
+    services.extend_trial(organisation_id=sjobo.pk, trial_end=later)
+    # then nothing is issued at the old end, and the invoice comes at the new one, for a year from it
+    _daily(sjobo, trial_end)
+    assert not Invoice.objects.filter(organisation_id=sjobo.pk).exists() and not _read_only(sjobo)
+    _daily(sjobo, later)
+    (invoice,) = Invoice.objects.filter(organisation_id=sjobo.pk)
+    assert invoice.period_start == later
+    # and once invoiced, the dates are the invoice's: no more extension
+    Subscription.objects.filter(organisation_id=sjobo.pk).update(status="trialing")
+    with pytest.raises(BillingError) as refused:
+        services.extend_trial(organisation_id=sjobo.pk, trial_end=later + timedelta(days=30))
+    assert refused.value.code == "not_on_trial"
