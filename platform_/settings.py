@@ -432,6 +432,8 @@ STRIPE_PRICE_IDS = dict(
 )
 # Days a cancelled subscription's organisation stays open before it is suspended.
 BILLING_GRACE_DAYS = int(env("BILLING_GRACE_DAYS", "30"))
+# Days before a trial ends that an organisation with no payment method chosen is e-mailed (decision 0057).
+BILLING_TRIAL_REMINDER_DAYS = int(env("BILLING_TRIAL_REMINDER_DAYS", "7"))
 
 PEPPOL_ACCESS_POINT_URL = env("PEPPOL_ACCESS_POINT_URL", "")
 PEPPOL_ACCESS_POINT_TOKEN = env("PEPPOL_ACCESS_POINT_TOKEN", "")
