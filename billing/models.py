@@ -181,7 +181,7 @@ class SubscriptionStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     PAST_DUE = "past_due", _("Payment overdue")
     UNPAID = "unpaid", _("Unpaid")
-    CANCELED = "canceled", _("Cancelled")
+    CANCELED = "canceled", pgettext_lazy("subscription", "Cancelled")
 
 
 class Subscription(models.Model):
