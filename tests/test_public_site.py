@@ -329,3 +329,15 @@ def test_the_contact_page_shows_the_configured_address_and_phone(settings):
 
     # then
     assert 'href="tel:0411-577000"' in _client().get("/kontakt/").content.decode()
+
+
+def test_the_search_selector_reads_one_query_and_nothing_for_blank_input(django_assert_num_queries):
+    from tenants.selectors import organisations_named
+
+    organisations_named(query="ystad")  # the connection's search path is set (once, lazily: decision 0004)
+    with django_assert_num_queries(0):
+        assert organisations_named(query="  ") == []
+    with django_assert_num_queries(1):
+        found = organisations_named(query="kommun", limit=2)
+    assert [organisation.name for organisation in found] == sorted(organisation.name for organisation in found)
+    assert len(found) == 2
