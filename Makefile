@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo serve test test-fast browser lint messages db-stop redis-stop stop bench clean
+.PHONY: setup demo demo-idp serve test test-fast browser lint messages db-stop redis-stop stop bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,17 @@ demo: setup
 	$(PY) manage.py seed_demo >/dev/null
 	@mkdir -p var
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile
+
+## A local OpenID Connect provider to try single sign-on with the demo (docs/sso.md, "Try it in the demo"): the test
+## suite's django-oauth-toolkit provider on http://127.0.0.1:8001/o with a client for Ystad and one person. Ctrl-C stops it.
+demo-idp: setup
+	@rm -rf var/demo-idp && mkdir -p var/demo-idp
+	@echo "Issuer: http://127.0.0.1:8001/o   Client id: delbar-demo-ystad   Client secret: delbar-demo-secret-0123456789abcdef"
+	@echo "Log in at the provider as: sso.demo / demo-idp-password (sso.demo@ystad.example)"
+	OIDC_PROVIDER_DATA=var/demo-idp OIDC_PROVIDER_PORT=8001 \
+	OIDC_PROVIDER_CLIENTS='[{"client_id": "delbar-demo-ystad", "client_secret": "delbar-demo-secret-0123456789abcdef", "redirect_uris": ["http://ystad.localhost:8000/konto/oidc/sso/login/callback/"]}]' \
+	OIDC_PROVIDER_USERS='[{"username": "sso.demo", "password": "demo-idp-password", "email": "sso.demo@ystad.example", "name": "Sara Sso", "verified": true}]' \
+	$(PY) tests/oidc_provider/run.py
 
 serve: setup
 	$(PY) manage.py runserver 0.0.0.0:8000

@@ -181,7 +181,7 @@ class SubscriptionStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     PAST_DUE = "past_due", _("Payment overdue")
     UNPAID = "unpaid", _("Unpaid")
-    CANCELED = "canceled", _("Cancelled")
+    CANCELED = "canceled", pgettext_lazy("subscription", "Cancelled")
 
 
 class Subscription(models.Model):
@@ -225,3 +225,24 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return self.event_id
+
+
+class InvoiceDetails(models.Model):
+    """Where an organisation's invoices go (decision 0057): given at sign-up or on the subscription page, kept here so
+    that the invoice at the trial's end, and every later one, is addressed without asking again. One per
+    organisation, by id; each invoice keeps its own snapshot of them."""
+
+    organisation_id = models.PositiveBigIntegerField(_("organisation id"), unique=True)
+    street = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=10)
+    city = models.CharField(_("city"), max_length=100)
+    buyer_reference = models.CharField(_("buyer reference"), max_length=100)
+    peppol_id = models.CharField(_("buyer's Peppol id"), max_length=60, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("invoice details")
+        verbose_name_plural = _("invoice details")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.street}, {self.postal_code} {self.city}"

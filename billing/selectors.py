@@ -88,15 +88,20 @@ def overdue_invoices(*, organisation_id: int, today: date | None = None) -> Quer
 
 def is_read_only(*, organisation_id: int, today: date | None = None) -> bool:
     """Whether the organisation should be in read-only mode: an invoice of Delbar's unpaid past its due date, or a
-    card subscription that Stripe says is past due or unpaid. Two queries at most. (``tenants``' flag
+    card subscription that Stripe says is past due or unpaid, or a trial over with neither a card subscription nor an
+    invoice covering today (decision 0057). Three queries at most. (``tenants``' flag
     ``Organisation.billing_read_only``, which the pages and catalog read, is set from this by
     ``billing.services.sync_read_only``.)"""
+    today = today or timezone.localdate()
     current = Subscription.objects.filter(organisation_id=organisation_id).values_list(
-        "payment_method", "status").first()
+        "payment_method", "status", "trial_end").first()
     if current and current[0] == PaymentMethod.CARD and current[1] in (
             SubscriptionStatus.PAST_DUE, SubscriptionStatus.UNPAID):
         return True
-    return overdue_invoices(organisation_id=organisation_id, today=today).exists()
+    if overdue_invoices(organisation_id=organisation_id, today=today).exists():
+        return True
+    return bool(current) and trial_over_unpaid(payment_method=current[0], status=current[1], trial_end=current[2],
+                                               organisation_id=organisation_id, today=today)
 
 
 def organisation_invoices(*, organisation_id: int) -> QuerySet[Invoice]:
@@ -141,3 +146,42 @@ def organisation_invoice(*, organisation_id: int, number: str) -> Invoice | None
     """One of the organisation's invoices by number, with whether it is paid or credited; None when the number is
     unknown or the invoice is another organisation's."""
     return organisation_invoices(organisation_id=organisation_id).filter(number=number).first()
+
+
+# ------------------------------------------------------------------------------------- trial's end (decision 0057)
+
+def invoice_details(*, organisation_id: int):
+    """Where the organisation's invoices go (``InvoiceDetails``), or None when it has not said."""
+    from .models import InvoiceDetails
+
+    return InvoiceDetails.objects.filter(organisation_id=organisation_id).first()
+
+
+def covering_invoice_exists(*, organisation_id: int, today: date) -> bool:
+    """Whether an invoice of Delbar's (issued, not credited; paid or not) covers ``today``."""
+    return with_payment(Invoice.objects.filter(
+        organisation_id=organisation_id, kind=InvoiceKind.INVOICE, period_start__lte=today, period_end__gte=today,
+    )).filter(is_credited=False).exists()
+
+
+def trial_over_unpaid(*, payment_method: str, status: str, trial_end: date | None, organisation_id: int,
+                      today: date) -> bool:
+    """A trial that has ended with no card subscription and no invoice covering today: read-only (decision 0057).
+    A cancelled subscription is left to its grace period."""
+    if payment_method == PaymentMethod.CARD or status == SubscriptionStatus.CANCELED:
+        return False
+    if trial_end is None or trial_end > today:
+        return False
+    return not covering_invoice_exists(organisation_id=organisation_id, today=today)
+
+
+def size_bands() -> list[tuple[str, str]]:
+    """The size bands, (value, label with what they mean), smallest first: for the sign-up's choice."""
+    from .models import SizeBand
+
+    return list(SizeBand.choices)
+
+
+def payment_methods() -> tuple[str, ...]:
+    """The ways an organisation can pay now: invoice always, card only when Stripe's keys are configured."""
+    return (PaymentMethod.INVOICE, PaymentMethod.CARD) if card_payment_available() else (PaymentMethod.INVOICE,)

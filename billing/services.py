@@ -43,7 +43,8 @@ __all__ = [
     "Buyer", "buyer_for_organisation", "issue_invoice", "issue_pro_rata_invoice", "issue_credit_note",
     "send_invoice", "validate_invoice_xml", "findings", "invoice_xml", "INVOICE_SERIES", "CREDIT_NOTE_SERIES",
     "start_trial", "choose_invoice_payment", "choose_card_payment", "record_invoice_paid", "cancel_subscription",
-    "sync_read_only", "suspend_after_grace", "handle_stripe_webhook",
+    "sync_read_only", "suspend_after_grace", "handle_stripe_webhook", "record_invoice_details",
+    "choose_invoice_payment_at_trial_end", "issue_trial_end_invoice", "remind_trial_ending",
 ]
 
 log = logging.getLogger("delbar.billing")
@@ -463,10 +464,14 @@ def invoice_pdf(*, invoice: Invoice) -> bytes:
 
 @transaction.atomic
 def extend_trial(*, organisation_id: int, trial_end: date, today: date | None = None) -> Subscription:
-    """Move the end of a trial later (a platform admin's decision). Only a trial without a chosen way to pay: once
-    an invoice is issued or Stripe runs the subscription, its dates are theirs."""
+    """Move the end of a trial later (a platform admin's decision). Only a trial without an invoice or a card: once
+    an invoice is issued or Stripe runs the subscription, its dates are theirs. Invoice payment chosen at sign-up
+    whose first invoice is not issued yet (it comes at the trial's end, decision 0057) may be extended: the invoice
+    then comes at the new end."""
     subscription = _required_subscription(organisation_id)
-    if subscription.status != SubscriptionStatus.TRIALING or subscription.payment_method:
+    invoiced = Invoice.objects.filter(organisation_id=organisation_id, kind=InvoiceKind.INVOICE).exists()
+    if subscription.status != SubscriptionStatus.TRIALING or subscription.payment_method == PaymentMethod.CARD \
+            or invoiced:
         errors.raise_error(errors.NOT_ON_TRIAL)
     today = today or _today()
     if trial_end <= today or (subscription.trial_end and trial_end <= subscription.trial_end):
@@ -475,3 +480,94 @@ def extend_trial(*, organisation_id: int, trial_end: date, today: date | None = 
     subscription.save(update_fields=["trial_end", "updated_at"])
     sync_read_only(organisation_id=organisation_id, today=today)
     return subscription
+
+
+# ------------------------------------------------------------------------ sign-up's handover, trial's end (0057)
+
+@transaction.atomic
+def record_invoice_details(*, organisation_id: int, street: str, postal_code: str, city: str, buyer_reference: str,
+                           peppol_id: str = ""):
+    """Keep where the organisation's invoices go (``InvoiceDetails``), replacing what was there. Idempotent."""
+    from .models import InvoiceDetails
+
+    values = {"street": street.strip(), "postal_code": postal_code.strip(), "city": city.strip(),
+              "buyer_reference": buyer_reference.strip(), "peppol_id": peppol_id.strip()}
+    for field in ("street", "postal_code", "city", "buyer_reference"):
+        if not values[field]:
+            errors.raise_error(errors.BAD_BUYER, problem=f"{field} is empty")
+    details, _ = InvoiceDetails.objects.update_or_create(organisation_id=organisation_id, defaults=values)
+    return details
+
+
+@transaction.atomic
+def choose_invoice_payment_at_trial_end(*, organisation_id: int, street: str, postal_code: str, city: str,
+                                        buyer_reference: str, peppol_id: str = "") -> Subscription:
+    """Pay by invoice, the first invoice issued when the trial ends (``issue_trial_end_invoice``, billing's daily
+    job): the invoice details are kept and the subscription's method set. Idempotent: a sign-up provisioned twice
+    chooses once. A card subscription already running is left as it is."""
+    subscription = _required_subscription(organisation_id)
+    record_invoice_details(organisation_id=organisation_id, street=street, postal_code=postal_code, city=city,
+                           buyer_reference=buyer_reference, peppol_id=peppol_id)
+    if subscription.payment_method != PaymentMethod.CARD and subscription.payment_method != PaymentMethod.INVOICE:
+        subscription.payment_method = PaymentMethod.INVOICE
+        subscription.save(update_fields=["payment_method", "updated_at"])
+    return subscription
+
+
+def issue_trial_end_invoice(*, organisation_id: int, today: date) -> Invoice | None:
+    """On the day a trial ends (or the first run after it), the first invoice of an organisation that chose invoice
+    payment: a subscription year from the trial's end, due ``BILLING_PAYMENT_DAYS`` after today, to the invoice
+    details it gave. Through ``choose_invoice_payment``, which finds an invoice already issued for that year: a run
+    repeated issues nothing more. None when there is nothing to issue."""
+    subscription = selectors.subscription(organisation_id=organisation_id)
+    if subscription is None or subscription.payment_method != PaymentMethod.INVOICE \
+            or subscription.status == SubscriptionStatus.CANCELED or subscription.trial_end is None \
+            or subscription.trial_end > today:
+        return None
+    # Any invoice for the trial's end — issued from the page already, or credited by Delbar on purpose — means this
+    # job has nothing to do (a credited one is not issued again behind Delbar's back).
+    if Invoice.objects.filter(organisation_id=organisation_id, kind=InvoiceKind.INVOICE,
+                              period_start__lte=subscription.trial_end,
+                              period_end__gte=subscription.trial_end).exists():
+        return None
+    details = selectors.invoice_details(organisation_id=organisation_id)
+    if details is None:
+        return None
+    buyer = buyer_for_organisation(organisation_id=organisation_id, street=details.street,
+                                   postal_code=details.postal_code, city=details.city,
+                                   buyer_reference=details.buyer_reference, peppol_id=details.peppol_id)
+    return choose_invoice_payment(organisation_id=organisation_id, buyer=buyer, year_start=subscription.trial_end,
+                                  issue_date=today)
+
+
+def remind_trial_ending(*, organisation, today: date) -> bool:
+    """``BILLING_TRIAL_REMINDER_DAYS`` before a trial ends with no payment method chosen, e-mail the organisation's
+    admins (in its schema's outbox, in Swedish, the organisation's language) what happens and where to choose. Once
+    per trial: the outbox key names the organisation and the trial's end. True if written now."""
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from accounts import selectors as accounts
+
+    subscription = selectors.subscription(organisation_id=organisation.pk)
+    if subscription is None or subscription.status != SubscriptionStatus.TRIALING or subscription.payment_method \
+            or subscription.trial_end is None:
+        return False
+    days_left = (subscription.trial_end - today).days
+    if not 0 < days_left <= settings.BILLING_TRIAL_REMINDER_DAYS:
+        return False
+    recipients = accounts.org_admin_addresses()
+    if not recipients:
+        return False
+    url = tenants.organisation_base_url(organisation=organisation) + reverse(
+        "billing_subscription", urlconf=settings.ROOT_URLCONF)
+    context = {"organisation": organisation, "trial_end": subscription.trial_end, "days_left": days_left,
+               "url": url, "card_available": selectors.card_payment_available()}
+    with translation.override("sv"):
+        subject = render_to_string("billing/email/trial_ending_subject.txt", context).strip()
+        body = render_to_string("billing/email/trial_ending_body.txt", context)
+    with transaction.atomic():
+        return outbox.enqueue_email(
+            key=f"billing:trial-ending:{organisation.pk}:{subscription.trial_end.isoformat()}", to=recipients,
+            subject=subject, body=body)

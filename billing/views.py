@@ -25,13 +25,14 @@ from django.views.decorators.http import require_POST
 
 from .errors import BillingError
 from .pdf import invoice_pdf
-from .selectors import card_payment_available, organisation_invoices, subscription
+from .selectors import card_payment_available, invoice_details, organisation_invoices, subscription
 from .services import (
     buyer_for_organisation,
     choose_card_payment,
     choose_invoice_payment,
     handle_stripe_webhook,
     invoice_xml,
+    record_invoice_details,
 )
 
 
@@ -80,9 +81,17 @@ def _page(request, form=None, status=200):
     invoices = list(organisation_invoices(organisation_id=organisation_id))
     for invoice in invoices:
         invoice.gross_kronor = _kronor(invoice.gross_ore)
+    details = invoice_details(organisation_id=organisation_id)
+    if form is None:
+        form = InvoiceAddressForm(initial={
+            "street": details.street, "postal_code": details.postal_code, "city": details.city,
+            "buyer_reference": details.buyer_reference, "peppol_id": details.peppol_id,
+        } if details else None)
     return render(request, "billing/subscription.html", {
         "subscription": current, "invoices": invoices, "card_available": card_payment_available(),
-        "form": form or InvoiceAddressForm(), "today": timezone.localdate(),
+        "invoice_details": details, "first_invoice_pending": bool(
+            current and current.payment_method == "invoice" and current.status == "trialing" and not invoices),
+        "form": form, "today": timezone.localdate(),
         "payment_days": settings.BILLING_PAYMENT_DAYS,
     }, status=status)
 
@@ -102,6 +111,7 @@ def pay_by_invoice(request):
     try:
         buyer = buyer_for_organisation(organisation_id=request.tenant.pk, **form.cleaned_data)
         invoice = choose_invoice_payment(organisation_id=request.tenant.pk, buyer=buyer)
+        record_invoice_details(organisation_id=request.tenant.pk, **form.cleaned_data)
     except BillingError as error:
         form.add_error(None, error.message)
         return _page(request, form=form, status=error.http_status if error.http_status < 500 else 400)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from catalog.errors import CatalogError
+from tenants.errors import READ_ONLY_MESSAGE
 
 
 class BookingError(CatalogError):
@@ -75,6 +76,10 @@ ALREADY_WAITING = ("already_waiting", _("You are already on the waiting list."),
 NOT_WAITING = ("not_waiting", _("You are not on the waiting list."), 409)
 
 STATE = "not_possible_now"
+
+
+# Read-only mode (decision 0057): no new reservation or loan; returning, cancelling and paying go on.
+READ_ONLY = ("read_only", READ_ONLY_MESSAGE, 403)
 
 
 def raise_error(error: tuple, **params) -> None:

@@ -26,7 +26,7 @@ from catalog import services as listing_services
 from catalog.selectors import LISTING, ListingStatus
 from platform_.lifecycle import Lifecycle, TransitionNotAllowed
 from platform_.parties import Party
-from tenants.selectors import ApprovalRule, approval_policy
+from tenants.selectors import ApprovalRule, approval_policy, is_billing_read_only
 
 from . import deadlines, deal_sync, errors, periods, permissions, selectors
 from .lifecycle import HOLDING, LOAN, MACHINES, RESERVATION, BookingKind, BookingStatus
@@ -88,11 +88,18 @@ def _insert(booking: Booking, taken: tuple, **params) -> None:
 # ---------------------------------------------------------------------------------------------- reservations
 
 
+def _refuse_if_read_only() -> None:
+    """No new reservation or loan while the organisation is read-only (billing, through tenants: decision 0057)."""
+    if is_billing_read_only():
+        errors.raise_error(errors.READ_ONLY)
+
+
 @transaction.atomic
 def reserve_listing(*, listing, by, quantity: int = 1, message: str = "", notify: bool = True) -> Booking:
     """Reserve ``quantity`` of a listing given away or sold, from now on; the contact person is e-mailed once it is
     committed. Of two people reserving the last item at the same moment, the second waits for the first's lock,
     then sees nothing left and is told so."""
+    _refuse_if_read_only()
     current = listing_services.lock_listing(listing=listing)
     if listings.is_poster_or_contact(by, current):
         errors.raise_error(errors.OWN_LISTING)
@@ -336,6 +343,7 @@ def book_loan(
     check_period(start=start, end=end)
     if quantity < 1:
         errors.raise_error(errors.QUANTITY_INVALID)
+    _refuse_if_read_only()
     current = listing_services.lock_listing(listing=listing)
     if listings.is_poster_or_contact(by, current):
         errors.raise_error(errors.OWN_LISTING_LOAN)

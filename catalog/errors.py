@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from platform_.errors import DomainError
+from tenants.errors import READ_ONLY_MESSAGE
 
 
 class CatalogError(DomainError):
@@ -93,9 +94,7 @@ NOT_OURS = (
 NO_LABEL_FOR = (
     "no_label", _("These items are withdrawn or handed over and get no label: %(titles)s. Nothing was printed."), 409
 )
-READ_ONLY = ("read_only", _("Nothing new can be published while your organisation's payment to Delbar is overdue. "
-                             "Your organisation's administrator can see the invoice under Administer → "
-                             "Subscription."), 403)
+READ_ONLY = ("read_only", READ_ONLY_MESSAGE, 403)
 NOT_PUBLISHABLE = ("not_publishable", _("Nothing was published. %(reasons)s"), 409)
 UNKNOWN_CODES = (
     "unknown_codes",

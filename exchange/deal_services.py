@@ -152,6 +152,8 @@ def request_deal(*, request: DealRequest, by: Asker, notify: bool = True) -> Dea
     requester = organisations.active_organisation(pk=organisation_id)
     if requester is None:
         errors.raise_error(errors.REQUESTER_UNAVAILABLE)
+    if requester.billing_read_only:  # the organisation's row, read fresh just now (decision 0057)
+        errors.raise_error(errors.READ_ONLY)
     offer = _visible_offer(request.offer, organisation_id)
     _check_request(request, offer)
     if offer.offer_type in LENT:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from platform_.errors import DomainError
+from tenants.errors import READ_ONLY_MESSAGE
 
 
 class ExchangeError(DomainError):
@@ -68,3 +69,7 @@ NOT_APPROVER = ("not_allowed", _("Only the manager of the requester's department
 REASON_REQUIRED = ("reason_required", _("Give a reason."), 400)
 NOT_SENT_YET = ("not_sent", _("The request has not been sent yet: you can write to the other organisation once it "
                               "has been approved."), 409)
+
+
+# Read-only mode (decision 0057): no new deal asked of another organisation, no new invitation to a network.
+READ_ONLY = ("read_only", READ_ONLY_MESSAGE, 403)

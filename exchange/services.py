@@ -107,8 +107,10 @@ def create_network(*, name: str, by: Actor) -> Network:
 @transaction.atomic
 def invite_organisation(*, network: Network, organisation_id: int, by: Actor, notify: bool = True) -> Membership:
     """Invite an active organisation to a network the acting organisation is a member of. Its admins are e-mailed
-    (through the outbox) once this commits. An organisation that declined or left may be invited again."""
-    _check_acting(by)
+    (through the outbox) once this commits. An organisation that declined or left may be invited again. Refused
+    while the acting organisation is read-only (decision 0057)."""
+    if _check_acting(by).billing_read_only:
+        errors.raise_error(errors.READ_ONLY)
     network = _locked_network(network)
     own = _membership(network, by.organisation_id)
     if own is None or own.state != MembershipState.MEMBER:
@@ -235,6 +237,8 @@ def publish_offer(*, offer: OfferSnapshot) -> bool:
     version whose photos went missing gets them back."""
     if offer.reach not in Offer.Reach.values:
         raise ValueError(f"An offer reaches the networks or everyone, not {offer.reach!r}")
+    if _new_offer_of_read_only(offer):
+        return False
     columns = ["organisation_id", "listing", *_OFFER_FIELDS, "search_suffixes", "updated_at"]
     values = [offer.organisation_id, str(offer.listing), *(getattr(offer, name) for name in _OFFER_FIELDS),
               catalog.title_endings(title=offer.title), timezone.now()]
@@ -263,6 +267,17 @@ def publish_offer(*, offer: OfferSnapshot) -> bool:
         offer_id=offer_id, organisation_id=offer.organisation_id, listing=offer.listing, photos=offer.photos
     )
     return written is not None or photos_changed
+
+
+def _new_offer_of_read_only(offer: OfferSnapshot) -> bool:
+    """A listing the exchange does not hold yet, of an organisation in read-only mode (decision 0057): not copied.
+    Copies already held are still updated (and withdrawn). The reconciliation (exchange.publication.reconcile, daily)
+    copies it once the organisation is out of read-only mode. Publishing in catalog is refused anyway; this catches a
+    listing already published inside the organisation and shared with the networks or everyone afterwards."""
+    organisation = organisations.organisation_by_id(pk=offer.organisation_id)
+    if organisation is None or not organisation.billing_read_only:
+        return False
+    return not Offer.objects.filter(organisation_id=offer.organisation_id, listing=str(offer.listing)).exists()
 
 
 OFFER_PUBLISHED_KIND = "exchange.offer_published"

@@ -49,6 +49,11 @@ class SignUp(models.Model):
     buyer_reference = models.CharField(_("buyer reference"), max_length=100, blank=True)
     peppol_id = models.CharField(_("Peppol id"), max_length=100, blank=True)
     slug = models.CharField(_("address"), max_length=40, blank=True)
+    # The plan, size band and how they pay (decision 0057): handed to billing when the organisation goes live.
+    plan_code = models.CharField(_("plan"), max_length=40, blank=True)
+    band = models.CharField(_("size band"), max_length=10, blank=True)
+    payment_method = models.CharField(_("payment method"), max_length=10, blank=True)
+    billing_handed_over_at = models.DateTimeField(_("handed to billing"), null=True, blank=True)
     organisation = models.ForeignKey(
         "tenants.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("organisation"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as accounts_selectors
+from billing import selectors as billing_selectors
 from catalog import selectors as catalog_selectors
 from exchange import selectors as exchange_selectors
 
@@ -23,7 +25,8 @@ def awaiting_approval():
 
 
 def invoice_details(*, organisation_id: int) -> dict | None:
-    """What the organisation gave for its invoices when it signed up (for billing to take over)."""
+    """What the organisation gave for its invoices when it signed up, as typed. Billing keeps its own copy from the
+    handover on (``billing.selectors.invoice_details``, decision 0057): that is the one invoices are addressed to."""
     return (
         SignUp.objects.filter(organisation_id=organisation_id)
         .values("name", "organisation_number", "invoice_address", "buyer_reference", "peppol_id", "email")
@@ -61,8 +64,31 @@ class ChecklistStep:
     done: bool
 
 
+def payment_step(*, organisation_id: int) -> ChecklistStep | None:
+    """How the organisation pays (decision 0057), from billing's subscription (one query): done once a payment
+    method is set — invoice payment chosen at sign-up, or Stripe's word that the card checkout completed. None for an
+    organisation without a subscription (made in the console or by a command)."""
+    subscription = billing_selectors.subscription(organisation_id=organisation_id)
+    if subscription is None:
+        return None
+    url = reverse("billing_subscription")
+    date = formats.date_format(subscription.trial_end, "DATE_FORMAT") if subscription.trial_end else ""
+    if subscription.payment_method == "invoice":
+        return ChecklistStep("payment", _("Pay by invoice"),
+                             _("Chosen. The first invoice comes when the trial ends (%(date)s).") % {"date": date},
+                             url, True)
+    if subscription.payment_method == "card":
+        return ChecklistStep("payment", _("Pay by card"), _("Your card is registered with Stripe."), url, True)
+    return ChecklistStep("payment", _("Choose how to pay"),
+                         _("Before the trial ends (%(date)s): by invoice, or enter your card with Stripe.")
+                         % {"date": date} if billing_selectors.card_payment_available() else
+                         _("Before the trial ends (%(date)s): give the address your invoices go to.") % {"date": date},
+                         url, False)
+
+
 def checklist(*, organisation_id: int) -> list[ChecklistStep]:
     """The first-run checklist, each step ticked from the organisation's data (one or two queries a step)."""
+    payment = payment_step(organisation_id=organisation_id)
     return [
         ChecklistStep("departments", _("Build your departments"),
                       _("Add your administrations (förvaltningar) and units (enheter), or import them."),
@@ -76,4 +102,4 @@ def checklist(*, organisation_id: int) -> list[ChecklistStep]:
         ChecklistStep("listing", _("Post your first listing"),
                       _("Something you no longer need: a chair, a screen, a projector."),
                       reverse("listing_create"), has_posted_a_listing()),
-    ]
+    ] + ([payment] if payment else [])

@@ -32,6 +32,8 @@ from django_tenants.utils import schema_context
 from accounts import selectors as accounts_selectors
 from accounts import services as accounts_services
 from accounts.roles import Role
+from billing import selectors as billing_selectors
+from billing import services as billing_services
 from tenants import selectors as tenants_selectors
 from tenants import services as tenants_services
 from tenants.validators import normalise_organisation_number, validate_slug
@@ -129,6 +131,10 @@ class SignUpDetails:
     buyer_reference: str
     peppol_id: str
     slug: str
+    # Decision 0057. Empty plan: the only plan offered, when there is one.
+    plan_code: str = ""
+    band: str = ""
+    payment_method: str = "invoice"
 
 
 def suggested_peppol_id(organisation_number: str) -> str:
@@ -177,6 +183,8 @@ def check_details(details: SignUpDetails, *, signup: SignUp | None = None) -> Si
         add("municipality_code", _("Choose the municipality."))
     if not details.invoice_address.strip():
         add("invoice_address", _("Enter the address invoices are sent to."))
+    elif split_invoice_address(details.invoice_address) is None:
+        add("invoice_address", _("Write the postal code and town on the last line, e.g. 275 80 Sjöbo."))
     if not details.buyer_reference.strip():
         add("buyer_reference", _("Enter the reference your invoices must carry."))
     peppol = details.peppol_id.strip() or (suggested_peppol_id(number) if number else "")
@@ -192,13 +200,53 @@ def check_details(details: SignUpDetails, *, signup: SignUp | None = None) -> Si
     problem = slug_problem(slug=slug, exclude=signup)
     if problem:
         add("slug", problem)
+    plan_code, plan_problems = _checked_plan(details)
+    for field, message in plan_problems:
+        add(field, message)
     if problems:
         raise ValidationError(problems)
     return SignUpDetails(
         full_name=details.full_name.strip(), name=details.name.strip(), kind=details.kind,
         organisation_number=number, municipality_code=code, invoice_address=details.invoice_address.strip(),
         buyer_reference=details.buyer_reference.strip(), peppol_id=peppol, slug=slug,
+        plan_code=plan_code, band=details.band, payment_method=details.payment_method,
     )
+
+
+POSTAL_LINE = re.compile(r"^(?:SE-?\s?)?(\d{3})\s?(\d{2})\s+(\S.*)$", re.IGNORECASE)
+
+
+def split_invoice_address(text: str) -> tuple[str, str, str] | None:
+    """The invoice address as billing's buyer takes it — (street, postal code, town) — from the lines the applicant
+    wrote: the last line ``275 80 Sjöbo``, the lines above it the street (joined by commas). None if it is not so."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None
+    match = POSTAL_LINE.match(lines[-1])
+    if match is None:
+        return None
+    street = ", ".join(lines[:-1])
+    if len(street) > 200:
+        return None
+    return street, f"{match.group(1)} {match.group(2)}", match.group(3).strip()[:100]
+
+
+def _checked_plan(details: SignUpDetails) -> tuple[str, list[tuple[str, str]]]:
+    """The plan's code (the only one offered, when none was chosen and there is one) and what is wrong with the
+    plan, the size band and the payment method."""
+    problems = []
+    offered = {plan.code: plan for plan in billing_selectors.plans()}
+    code = details.plan_code.strip() or (next(iter(offered)) if len(offered) == 1 else "")
+    plan = offered.get(code)
+    if plan is None:
+        problems.append(("plan_code", _("Choose a plan.")))
+    if details.band not in dict(billing_selectors.size_bands()):
+        problems.append(("band", _("Choose your organisation's size.")))
+    elif plan is not None and details.band not in {price.band for price in plan.prices.all()}:
+        problems.append(("band", _("This plan has no price for that size. Choose another plan or size.")))
+    if details.payment_method not in billing_selectors.payment_methods():
+        problems.append(("payment_method", _("Choose how you pay.")))
+    return code, problems
 
 
 ALREADY_ON_DELBAR = "on_delbar"
@@ -320,9 +368,29 @@ def run_provisioning(*, signup_id: int) -> SignUp | None:
         if signup.status == SignUpStatus.PROVISIONING:
             signup.status = SignUpStatus.AWAITING_APPROVAL if needs_approval else SignUpStatus.READY
             signup.ready_at = None if needs_approval else timezone.now()
-        signup.save(update_fields=["organisation", "status", "ready_at"])
+            if not needs_approval:
+                _hand_over_to_billing(signup, organisation)
+        signup.save(update_fields=["organisation", "status", "ready_at", "billing_handed_over_at"])
     log.info("Sign-up %s: %s is %s", signup.uuid, organisation.slug, signup.status)
     return signup
+
+
+def _hand_over_to_billing(signup: SignUp, organisation) -> None:
+    """When the organisation goes live (provisioned, or approved): its trial starts with the plan and size chosen,
+    and — for invoice payment — billing keeps the invoice details and issues the first invoice when the trial ends
+    (decision 0057). In the transaction that makes the sign-up ready; both billing calls are idempotent, so a
+    provisioning run again (a worker killed after this committed, or before) starts one trial. A sign-up from before
+    plans were chosen (no plan) is left to the subscription page."""
+    if not signup.plan_code:
+        return
+    billing_services.start_trial(organisation_id=organisation.pk, plan_code=signup.plan_code, band=signup.band)
+    if signup.payment_method == "invoice":
+        street, postal_code, city = split_invoice_address(signup.invoice_address)
+        billing_services.choose_invoice_payment_at_trial_end(
+            organisation_id=organisation.pk, street=street, postal_code=postal_code, city=city,
+            buyer_reference=signup.buyer_reference, peppol_id=signup.peppol_id,
+        )
+    signup.billing_handed_over_at = signup.billing_handed_over_at or timezone.now()
 
 
 def _ensure_first_admin(signup: SignUp):
@@ -363,9 +431,10 @@ def approve_signup(*, signup: SignUp) -> SignUp:
         tenants_services.set_status(organisation=organisation, status=tenants_selectors.OrganisationStatus.ACTIVE)
         with schema_context(organisation.schema_name):
             _enqueue_welcome(signup=signup, organisation=organisation, admin=_ensure_first_admin(signup))
+        _hand_over_to_billing(signup, organisation)
         signup.status = SignUpStatus.READY
         signup.approved_at = signup.ready_at = timezone.now()
-        signup.save(update_fields=["status", "approved_at", "ready_at"])
+        signup.save(update_fields=["status", "approved_at", "ready_at", "billing_handed_over_at"])
     return signup
 
 

@@ -85,6 +85,8 @@ def details(request):
         "organisation_number": signup.organisation_number, "municipality_code": signup.municipality_code,
         "invoice_address": signup.invoice_address, "buyer_reference": signup.buyer_reference,
         "peppol_id": signup.peppol_id, "slug": signup.slug,
+        **{name: value for name, value in (("plan_code", signup.plan_code), ("band", signup.band),
+                                            ("payment_method", signup.payment_method)) if value},
     })
     on_delbar = None
     if request.method == "POST" and form.is_valid():

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing import selectors as billing_selectors
 from billing import services as billing_services
-from billing.models import Plan, PlanPrice, SizeBand, SubscriptionStatus
+from billing.models import PaymentMethod, Plan, PlanPrice, SizeBand, SubscriptionStatus
 from billing.money import vat_ore
 from console import services as console_services
 from tenants.models import Organisation
@@ -161,8 +161,11 @@ def billing_context(organisation_id: int) -> dict:
         "subscription": subscription,
         "subscription_plan": _plan_name(subscription.plan) if subscription else "",
         "subscription_band": BAND_SHORT.get(subscription.band, "") if subscription else "",
+        # As billing.services.extend_trial: a trial without a card and without an invoice (invoice payment chosen at
+        # sign-up is invoiced at the trial's end, decision 0057, so until then its trial may still be extended).
         "trial_extendable": bool(subscription and subscription.status == SubscriptionStatus.TRIALING
-                                 and not subscription.payment_method),
+                                 and subscription.payment_method != PaymentMethod.CARD
+                                 and not any(not invoice.is_credit_note for invoice in invoices)),
         "invoices": invoices,
     }
 

@@ -100,6 +100,9 @@ SHARED_APPS = [
     "platform_",
     # Sign-ups of new organisations: the applicant's verified e-mail and the organisation's details (decision 0051).
     "onboarding",
+    # No models: the public site's pages on the root domain — what Delbar is, figures, prices, data, contact, finding
+    # one's organisation (decision 0055).
+    "public_site",
     "demo",  # no models: the demo data, made through the other apps' services (manage.py seed_demo)
 ]
 # Each organisation's schema: its staff (users, e-mail addresses, sessions) and its own data.
@@ -439,6 +442,8 @@ STRIPE_PRICE_IDS = dict(
 )
 # Days a cancelled subscription's organisation stays open before it is suspended.
 BILLING_GRACE_DAYS = int(env("BILLING_GRACE_DAYS", "30"))
+# Days before a trial ends that an organisation with no payment method chosen is e-mailed (decision 0057).
+BILLING_TRIAL_REMINDER_DAYS = int(env("BILLING_TRIAL_REMINDER_DAYS", "7"))
 
 PEPPOL_ACCESS_POINT_URL = env("PEPPOL_ACCESS_POINT_URL", "")
 PEPPOL_ACCESS_POINT_TOKEN = env("PEPPOL_ACCESS_POINT_TOKEN", "")
@@ -562,6 +567,15 @@ SECURITY_CONTACT_EMAIL = env("SECURITY_CONTACT_EMAIL", f"security@{PLATFORM_DOMA
 # reads. Required in production; the development default is a reserved .example address, never one at localhost.
 ACCESSIBILITY_CONTACT_EMAIL = env("DELBAR_ACCESSIBILITY_CONTACT", "tillganglighet@delbar.example")
 ACCESSIBILITY_CONTACT_PHONE = env("DELBAR_ACCESSIBILITY_PHONE", "")
+
+# The public site (decision 0055, docs/public-site.md): whom to contact about Delbar, and what it says about hosting
+# and the data processing agreement. Nothing is claimed that is not configured: unset, the pages say so.
+PUBLIC_CONTACT_EMAIL = env("DELBAR_CONTACT_EMAIL", "kontakt@delbar.example")
+PUBLIC_CONTACT_PHONE = env("DELBAR_CONTACT_PHONE", "")
+# Where this installation runs (provider, country), in each language; unset, the page says it has not been stated.
+HOSTING_DESCRIPTION = {"sv": env("DELBAR_HOSTING_DESCRIPTION_SV", ""), "en": env("DELBAR_HOSTING_DESCRIPTION_EN", "")}
+# The data processing agreement (personuppgiftsbiträdesavtal) offered to organisations, if published at an address.
+DATA_PROCESSING_AGREEMENT_URL = env("DELBAR_DPA_URL", "")
 
 # ---------------------------------------------------------------------------------------------- logging
 # LOG_FORMAT=json: one JSON object a line, with the request's id and organisation (platform_/request_log.py); plain

@@ -14,7 +14,8 @@ handler404 = "platform_.api_errors.page_not_found"
 handler500 = "platform_.api_errors.server_error"
 
 urlpatterns = [
-    path("", views.public_home, name="public_home"),
+    # The public site: what Delbar is, figures, prices, data, contact, "find your organisation" (decision 0055).
+    path("", include("public_site.urls")),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
     path("oppna-data/effekt.json", views.open_impact_data, name="open_impact_data"),
     path("", include("onboarding.urls")),  # sign-up of a new organisation, /anslut/ (decision 0051)

@@ -5,23 +5,11 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from reports.selectors import open_data, platform_impact
-from tenants.selectors import active_organisations
+from reports.selectors import open_data
 
 # Where anyone dissatisfied with our answer reports a lack of accessibility to the supervisory authority, DIGG.
 DIGG_REPORT_URL = ("https://www.digg.se/analys-och-uppfoljning/lagen-om-tillganglighet-till-digital-offentlig-service-"
                    "dos-lagen/anmal-bristande-tillganglighet")
-
-
-def public_home(request):
-    # The platform's CO₂e avoided and SEK saved (decisions 0032, 0035): the organisations' own figures from the
-    # public ledger, as of its last refresh, with the deals between them; cached for ten minutes.
-    platform = platform_impact()
-    return render(request, "public/home.html", {
-        "organisations": active_organisations().only("name", "slug"),
-        "impact": platform.total,
-        "impact_as_of": platform.as_of,
-    })
 
 
 # When the statement was last reviewed and the service last assessed (DIGG's model asks for both). Update them with

@@ -39,6 +39,24 @@ def find_active_organisations(*, name_contains: str, exclude_ids=(), limit: int 
     return list(organisations[:limit])
 
 
+def active_organisation_count() -> int:
+    """How many organisations are on Delbar (active): one query."""
+    return active_organisations().count()
+
+
+def organisations_named(*, query: str, limit: int = 10) -> list[Organisation]:
+    """"Find your organisation" on the public site: active organisations whose name contains every word of
+    ``query`` (any case), by name, at most ``limit`` — never the whole list (an empty query finds nothing). One
+    query; only the name and the address are read."""
+    words = query.split()
+    if not words:
+        return []
+    organisations = active_organisations().only("name", "slug")
+    for word in words:
+        organisations = organisations.filter(name__icontains=word)
+    return list(organisations[:limit])
+
+
 def _base_url(host: str) -> str:
     # Scheme, host and port come from settings only, never from a request's Host header, which a client chooses.
     scheme = settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL

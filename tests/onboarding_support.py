@@ -18,7 +18,7 @@ def sjobo_details(**changes) -> services.SignUpDetails:
     values = dict(
         full_name="Anna Andersson", name="Sjöbo kommun", kind="municipality", organisation_number="212000-1157",
         municipality_code="1265", invoice_address="Sjöbo kommun\nFakturor\n275 80 Sjöbo", buyer_reference="KS 4711",
-        peppol_id="", slug="sjobo",
+        peppol_id="", slug="sjobo", plan_code="delbar", band="small", payment_method="invoice",
     )
     values.update(changes)
     return services.SignUpDetails(**values)

@@ -273,6 +273,22 @@ def test_a_trial_is_extended_with_a_reason_and_only_a_trial(tomelilla, ystad):
     assert refused.status_code == 200 and "Only a trial" in refused.content.decode()
 
 
+def test_a_trial_whose_invoice_comes_at_its_end_can_still_be_extended(skurup):
+    # given Skurup signed up to pay by invoice: its first invoice is issued when the trial ends (decision 0057)
+    billing.start_trial(organisation_id=skurup.pk, plan_code="delbar", band="small")
+    billing.choose_invoice_payment_at_trial_end(organisation_id=skurup.pk, street="Skurups kommun, Box 1",
+                                                postal_code="274 80", city="Skurup", buyer_reference="KS-1")
+    client = console("en")
+    assert "Extend the trial" in client.get(_page(skurup)).content.decode()
+    later = billing_selectors.subscription(organisation_id=skurup.pk).trial_end + timedelta(days=14)
+    # when
+    response = client.post(f"/konsol/tenants/organisation/{skurup.pk}/extend-trial/",
+                           {"trial_end": later.isoformat(), "reason": "Nämndbeslut", "confirm": "on"})
+    # then
+    assert response.status_code == 302
+    assert billing_selectors.subscription(organisation_id=skurup.pk).trial_end == later
+
+
 @pytest.mark.parametrize("language,words", [("sv", ["Abonnemang", "Fakturor", "Att betala", "Markera betald"]),
                                             ("en", ["Subscription", "Invoices", "To pay", "Mark paid"])])
 def test_the_billing_section_and_action_pages_render_in_swedish_and_english(trelleborg, language, words):

@@ -300,12 +300,13 @@ def test_the_checklist_is_ticked_from_the_organisations_data():
     signup = services.run_provisioning(signup_id=_submitted().pk)
     organisation = Organisation.objects.get(pk=signup.organisation_id)
     with schema_context(organisation.schema_name):
-        assert [step.done for step in selectors.checklist(organisation_id=organisation.pk)] == [False] * 4
+        # (the payment step is done: invoice payment was chosen at sign-up)
+        assert [step.done for step in selectors.checklist(organisation_id=organisation.pk)] == [False] * 4 + [True]
         from accounts.services import ensure_departments
 
         ensure_departments(tree={"Kommunledningsförvaltningen": ["Ekonomi"]})
         steps = {step.key: step.done for step in selectors.checklist(organisation_id=organisation.pk)}
-    assert steps == {"departments": True, "invite": False, "network": False, "listing": False}
+    assert steps == {"departments": True, "invite": False, "network": False, "listing": False, "payment": True}
     connection.set_schema_to_public()
 
 
@@ -316,3 +317,129 @@ def test_the_daily_task_removes_expired_sign_ups():
     SignUp.objects.filter(email=EMAIL).update(verification_sent_at=timezone.now() - timedelta(days=3))
     assert expire_signups() == 1
     assert expire_signups() == 0
+
+
+# ---------------------------------------------------------------------------------------------- plan and payment (0057)
+
+
+def _billing(organisation_id: int):
+    from billing.models import InvoiceDetails, Subscription
+
+    return (list(Subscription.objects.filter(organisation_id=organisation_id)),
+            list(InvoiceDetails.objects.filter(organisation_id=organisation_id)))
+
+
+def test_provisioning_starts_the_trial_and_hands_the_invoice_details_to_billing_once():
+    # given the details sent with the plan, the size and invoice payment
+    signup = _submitted(band="medium")
+    # when the task runs, and runs again (a worker's retry)
+    signup = services.run_provisioning(signup_id=signup.pk)
+    SignUp.objects.filter(pk=signup.pk).update(status=SignUpStatus.PROVISIONING)
+    services.run_provisioning(signup_id=signup.pk)
+    # then one trial of the plan, for the size chosen, with invoice payment and the invoice details with billing
+    (subscription,), (details,) = _billing(signup.organisation_id)
+    assert (subscription.plan.code, subscription.band, subscription.status) == ("delbar", "medium", "trialing")
+    assert subscription.payment_method == "invoice"
+    assert subscription.trial_end == timezone.localdate() + timedelta(days=30)
+    assert (details.street, details.postal_code, details.city) == ("Sjöbo kommun, Fakturor", "275 80", "Sjöbo")
+    assert (details.buyer_reference, details.peppol_id) == ("KS 4711", "0007:2120001157")
+    # and no invoice yet: it is issued when the trial ends
+    from billing.models import Invoice
+
+    assert not Invoice.objects.filter(organisation_id=signup.organisation_id).exists()
+    assert SignUp.objects.get(pk=signup.pk).billing_handed_over_at is not None
+
+
+def test_a_double_submitted_sign_up_starts_one_trial(django_capture_on_commit_callbacks):
+    signup = verified_signup()
+    with django_capture_on_commit_callbacks(execute=False):
+        services.submit_details(signup=signup, details=sjobo_details())
+        services.submit_details(signup=signup, details=sjobo_details(band="large"))
+    services.run_provisioning(signup_id=signup.pk)
+    services.run_provisioning(signup_id=signup.pk)
+    signup.refresh_from_db()
+    (subscription,), _ = _billing(signup.organisation_id)
+    assert subscription.band == "small"
+
+
+def test_a_worker_killed_while_handing_over_to_billing_finishes_with_one_trial(monkeypatch):
+    # given a worker that dies after billing's writes, before the sign-up is marked ready (one transaction)
+    signup = _submitted()
+    real = services._hand_over_to_billing
+
+    def die(signup, organisation):
+        real(signup, organisation)
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(services, "_hand_over_to_billing", die)
+    with pytest.raises(SystemExit):
+        services.run_provisioning(signup_id=signup.pk)
+    signup.refresh_from_db()
+    organisation = Organisation.objects.get(slug="sjobo")
+    assert signup.status == SignUpStatus.PROVISIONING
+    assert _billing(organisation.pk) == ([], [])  # rolled back with the sign-up's step
+    # when it is delivered again
+    monkeypatch.setattr(services, "_hand_over_to_billing", real)
+    signup = services.run_provisioning(signup_id=signup.pk)
+    # then it finishes, with one trial
+    assert signup.status == SignUpStatus.READY
+    subscriptions, details = _billing(organisation.pk)
+    assert len(subscriptions) == 1 and len(details) == 1
+
+
+def test_card_payment_is_refused_unless_card_payment_is_offered(settings):
+    settings.STRIPE_SECRET_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.submit_details(signup=verified_signup(), details=sjobo_details(payment_method="card"))
+    assert error.value.message_dict == {"payment_method": ["Choose how you pay."]}
+
+
+def test_card_payment_starts_the_trial_and_the_checklist_sends_the_admin_to_the_subscription_page(settings):
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", "whsec_x"
+    signup = services.run_provisioning(signup_id=_submitted(payment_method="card").pk)
+    (subscription,), details = _billing(signup.organisation_id)
+    # no method until Stripe says the checkout completed; the invoice details are not handed over
+    assert subscription.status == "trialing" and subscription.payment_method == "" and details == []
+    organisation = Organisation.objects.get(pk=signup.organisation_id)
+    with schema_context(organisation.schema_name), translation.override("en"):
+        step = selectors.checklist(organisation_id=organisation.pk)[-1]
+    connection.set_schema_to_public()
+    assert (step.key, step.done, step.url) == ("payment", False, "/administrera/abonnemang/")
+    assert "card" in step.text
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"invoice_address": "Sjöbo kommun, Fakturor, Sjöbo"}, "invoice_address"),
+    ({"band": ""}, "band"),
+    ({"band": "huge"}, "band"),
+    ({"plan_code": "guld"}, "plan_code"),
+    ({"payment_method": "bitcoin"}, "payment_method"),
+])
+def test_a_bad_plan_size_payment_or_invoice_address_is_named_by_its_field(changes, field):
+    with translation.override("sv"), pytest.raises(ValidationError) as error:
+        services.submit_details(signup=verified_signup(), details=sjobo_details(**changes))
+    assert list(error.value.message_dict) == [field]
+    assert SignUp.objects.get(email=EMAIL).status == SignUpStatus.VERIFIED  # nothing half-written
+
+
+def test_the_only_plan_is_taken_when_none_is_named():
+    signup = services.submit_details(signup=verified_signup(), details=sjobo_details(plan_code=""))
+    assert signup.plan_code == "delbar"
+
+
+def test_the_invoice_address_is_split_for_billing():
+    assert services.split_invoice_address("Sjöbo kommun\nFakturor\n275 80 Sjöbo") == (
+        "Sjöbo kommun, Fakturor", "275 80", "Sjöbo")
+    assert services.split_invoice_address("Box 1\nSE-27580 Sjöbo") == ("Box 1", "275 80", "Sjöbo")
+    assert services.split_invoice_address("275 80 Sjöbo") is None
+    assert services.split_invoice_address("Sjöbo kommun\nSjöbo") is None
+
+
+def test_with_approval_required_the_trial_starts_when_approved(settings):
+    settings.SIGNUP_REQUIRES_APPROVAL = True
+    signup = services.run_provisioning(signup_id=_submitted().pk)
+    assert _billing(signup.organisation_id) == ([], [])
+    services.approve_signup(signup=signup)
+    services.approve_signup(signup=signup)
+    subscriptions, details = _billing(signup.organisation_id)
+    assert len(subscriptions) == 1 and len(details) == 1

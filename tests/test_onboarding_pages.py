@@ -104,7 +104,28 @@ def test_the_details_page_in_swedish_and_english(language, words):
         assert word in text
     assert len(re.findall(r'<option value="\d{4}"', text)) == 290
     assert 'hx-get="/anslut/adress/"' in text
-    assert "Plan" not in text and "plan</" not in text  # no placeholder plan field (billing comes next)
+    # the plan, the size and the payment method (decision 0057): invoice only, and no word of cards without Stripe
+    assert 'name="plan_code" value="delbar"' in text and 'name="band" value="medium"' in text
+    assert 'name="payment_method" value="invoice"' in text and 'value="card"' not in text
+    assert "Stripe" not in text and "kort" not in text.lower().replace("kortnamn", "")
+    assert "24\u00a0000 kr, 48\u00a0000 kr, 96\u00a0000 kr" in text
+
+
+def test_the_details_page_offers_card_payment_when_stripe_is_configured(settings):
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", "whsec_x"
+    client, _ = _verified_client()
+    text = client.get("/anslut/uppgifter/").content.decode()
+    assert 'name="payment_method" value="card"' in text and "Med kort via Stripe" in text
+
+
+def test_a_missing_size_is_shown_beside_its_field_and_in_the_summary():
+    client, signup = _verified_client()
+    response = client.post("/anslut/uppgifter/", _form(band=""))
+    text = response.content.decode()
+    assert response.status_code == 400 and 'href="#id_band">Er organisations storlek:' in text
+    assert 'id="id_band_error"' in text
+    signup.refresh_from_db()
+    assert signup.status == SignUpStatus.VERIFIED
 
 
 def test_the_details_page_without_a_verified_address_sends_to_the_start():
@@ -243,14 +264,16 @@ def _sjobo_admin_client(language: str = "sv") -> Client:
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("sv", ["Kom igång", "0 av 4 steg klara", "Bygg upp era förvaltningar och enheter", "Inte än"]),
-    ("en", ["Getting started", "0 of 4 steps done", "Build your departments", "Not yet"]),
+    ("sv", ["Kom igång", "1 av 5 steg klart", "Bygg upp era förvaltningar och enheter", "Inte än",
+            "Betala mot faktura", "Den första fakturan kommer när provperioden är slut"]),
+    ("en", ["Getting started", "1 of 5 steps done", "Build your departments", "Not yet", "Pay by invoice"]),
 ])
 def test_the_checklist_in_swedish_and_english(language, words):
     text = _sjobo_admin_client(language).get("/kom-igang/").content.decode()
     for word in words:
         assert word in text
-    for link in ("/administrera/enheter/", "/administrera/personer/bjud-in/", "/natverk/", "/annonser/ny/"):
+    for link in ("/administrera/enheter/", "/administrera/personer/bjud-in/", "/natverk/", "/annonser/ny/",
+                 "/administrera/abonnemang/"):
         assert f'href="{link}"' in text
 
 
@@ -265,7 +288,7 @@ def test_the_checklist_costs_the_same_queries_with_more_data():
 
         assert not Listing.objects.exists()
     assert _warm_queries(client, "/kom-igang/") == before
-    assert "1 av 4 steg klart" in client.get("/kom-igang/").content.decode()
+    assert "2 av 5 steg klara" in client.get("/kom-igang/").content.decode()
 
 
 def test_another_organisations_people_do_not_see_the_checklist(ystad):

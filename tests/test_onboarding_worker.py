@@ -26,12 +26,15 @@ pytestmark = pytest.mark.worker
 
 
 def _remove_sjobo() -> None:
+    from billing.models import InvoiceDetails, Subscription
     from outbox.models import OutboxMessage
     from tenants.models import Organisation
     from tenants.services import delete_organisation
 
     connection.set_schema_to_public()
     for organisation in Organisation.objects.filter(slug="sjobo"):
+        Subscription.objects.filter(organisation_id=organisation.pk).delete()
+        InvoiceDetails.objects.filter(organisation_id=organisation.pk).delete()
         delete_organisation(organisation=organisation)
     SignUp.objects.filter(email=EMAIL).delete()
     OutboxMessage.objects.filter(key__startswith="onboarding:").delete()
@@ -82,6 +85,13 @@ def test_a_killed_provisioning_worker_is_finished_by_the_next(tmp_path, django_d
             with schema_context("org_sjobo"):
                 assert User.objects.filter(email=EMAIL, role="org_admin").count() == 1
                 assert OutboxMessage.objects.filter(kind="onboarding.welcome").count() == 1
+            # and one trial, with invoice payment and its details handed to billing (decision 0057)
+            from billing.models import InvoiceDetails, Subscription
+
+            connection.set_schema_to_public()
+            (subscription,) = Subscription.objects.filter(organisation_id=signup.organisation_id)
+            assert (subscription.status, subscription.payment_method) == ("trialing", "invoice")
+            assert InvoiceDetails.objects.filter(organisation_id=signup.organisation_id).count() == 1
         finally:
             for worker in (first, second):
                 if worker is not None:

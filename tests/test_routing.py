@@ -21,7 +21,9 @@ def test_an_organisation_host_shows_its_swedish_login_page_whatever_the_browser_
 def test_the_root_domain_serves_the_public_site(ystad):
     response = Client(HTTP_HOST="localhost").get("/")
     assert response.status_code == 200
-    assert "Ystads kommun" in response.content.decode()  # the list of organisations to log in to
+    assert "Ystads kommun" not in response.content.decode()  # no list of organisations: a search (decision 0055)
+    found = Client(HTTP_HOST="localhost").get("/hitta-organisation/", {"q": "ystad"})
+    assert "Ystads kommun" in found.content.decode()
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from platform_.errors import DomainError
-
-READ_ONLY_MESSAGE = _("Nothing new can be published while your organisation's payment to Delbar is overdue. Your "
-                      "organisation's administrator can see the invoice under Administer → Subscription.")
+from tenants.errors import READ_ONLY_MESSAGE  # noqa: F401  (one message for every app, decision 0057)
 
 
 class WantedError(DomainError):
