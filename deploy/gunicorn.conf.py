@@ -29,6 +29,21 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 proc_name = "delbar-web"
 
+if os.environ.get("LOG_FORMAT") == "json":
+    # gunicorn's own lines (start, worker boot and timeout) as JSON too, like the app's (platform_/request_log.py).
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "platform_.request_log.DelbarJsonFormatter"}},
+        "filters": {"request": {"()": "platform_.request_log.RequestContextFilter"}},
+        "handlers": {
+            "error_console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request"],
+                              "stream": "ext://sys.stderr"},
+        },
+        "root": {"handlers": [], "level": "WARNING"},  # Django's LOGGING sets the root logger up in each worker
+        "loggers": {"gunicorn.error": {"handlers": ["error_console"], "level": loglevel.upper(), "propagate": False}},
+    }
+
 
 def on_starting(server):
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")

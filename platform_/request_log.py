@@ -77,10 +77,13 @@ class RequestContextFilter(logging.Filter):
 
 def _task_organisation() -> str:
     # A Celery task runs in its organisation's schema (tenant-schemas-celery); no I/O here, only what is set.
-    from django.db import connection
+    try:
+        from django.db import connection
 
-    tenant = getattr(connection, "tenant", None)
-    return getattr(tenant, "slug", None) or getattr(connection, "schema_name", None) or "-"
+        tenant = getattr(connection, "tenant", None)
+        return getattr(tenant, "slug", None) or getattr(connection, "schema_name", None) or "-"
+    except Exception:  # noqa: BLE001 - a log line outside Django (gunicorn's master) has no organisation
+        return "-"
 
 
 class DelbarJsonFormatter(JsonFormatter):

@@ -146,8 +146,10 @@ def test_metrics_add_up_every_worker_and_logs_are_json(gunicorn):
                and 'organisation="ystad"' in line and 'status_class="2xx"' in line]
     assert counted and float(counted[0].split()[-1]) >= 6
     assert any(line.startswith("delbar_outbox_pending_messages ") for line in lines)
-    # and every log line of a request is JSON with its organisation and id
-    logged = [json.loads(line) for line in gunicorn.lines if line.startswith("{")]
+    # and every log line is JSON (gunicorn's own too), a request's with its organisation and id
+    assert gunicorn.lines and all(line.startswith("{") for line in gunicorn.lines), gunicorn.lines[:5]
+    logged = [json.loads(line) for line in gunicorn.lines]
+    assert any(entry["logger"] == "gunicorn.error" and "Booting worker" in entry["message"] for entry in logged)
     requests = [entry for entry in logged if entry.get("logger") == "delbar.request"]
     assert {"count-0", "count-5"} <= {entry["request_id"] for entry in requests}
     assert {entry["organisation"] for entry in requests if entry["request_id"].startswith("count-")} == {"ystad"}
