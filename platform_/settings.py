@@ -224,6 +224,8 @@ if EMBEDDED_DATABASE:
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))}
 DATABASES["default"]["ENGINE"] = "platform_.db"
 DATABASES["default"].setdefault("OPTIONS", {})
+# A database that does not answer fails a request (and /healthz/ready) in seconds, not after the TCP timeout.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", int(env("DB_CONNECT_TIMEOUT", "10")))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if TESTING:
     # One test database per test run, so that runs side by side (several checkouts, a helper and CI) never drop

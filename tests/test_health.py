@@ -150,3 +150,10 @@ def test_readiness_queries_stay_fixed_whatever_the_backlog(with_redis, db, djang
         # then it costs two queries: the database's answer and the bounded outbox count
         with django_assert_num_queries(2):
             assert client.get("/healthz/ready").status_code == 200
+
+
+def test_a_database_that_does_not_answer_fails_in_seconds():
+    # libpq's connect_timeout: a readiness probe (and a request) is not held for the TCP timeout
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] == 10
