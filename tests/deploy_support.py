@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,7 +24,11 @@ SECRETS = {"values": {"SECRET_KEY": "k" * 50, "DATABASE_URL": "postgres://u:p@db
 def build_renderer(folder: Path) -> Path:
     go = shutil.which("go")
     if go is None:
-        pytest.fail("The chart tests need Go (Debian's golang-go) to render the chart; .ci/run installs it")
+        # CI must render the chart (.ci/run installs Go); a developer's machine without Go skips, saying why.
+        message = "The chart tests need Go (Debian's golang-go) to render the chart; .ci/run installs it"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     binary = folder / "render"
     subprocess.run([go, "build", "-o", str(binary), "."], cwd=RENDERER, check=True, timeout=240,
                    env={**_go_env(folder)})
