@@ -169,3 +169,44 @@ def test_transaction_pooling_sets_the_path_in_every_transaction_when_told(pgboun
         for alias in ("ystad_request", "skurup_request"):
             connections[alias].close()
             del connections[alias]
+
+
+def test_provisioning_through_a_transaction_pooler_leaves_no_lock_behind(pgbouncer):
+    # given a transaction-mode pooler and Delbar told so (provisioning then holds its lock as the transaction's: a
+    # session lock and its unlock could land on two server connections and the lock outlive the provisioning)
+    from django_tenants.utils import quote_schema_name
+
+    from tenants.models import Organisation
+    from tenants.services import OrganisationDetails, provision_organisation
+
+    pooler = pgbouncer("transaction", pool_size=2)
+    result = {}
+
+    def provision():
+        connections["default"] = DatabaseWrapper(pooler.settings_dict(connection.settings_dict), "default")
+        try:
+            organisation = provision_organisation(details=OrganisationDetails(
+                name="Poolby kommun", slug="poolby", kind="municipality", organisation_number="212000-9960"))
+            result["status"] = organisation.status
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+                               "(SELECT oid FROM pg_database WHERE datname = current_database())")
+                result["advisory_locks"] = cursor.fetchone()[0]
+        except Exception as error:  # noqa: BLE001 - reported below
+            result["error"] = repr(error)
+        finally:
+            # Provisioning committed (outside the test's transaction): removed the same way.
+            connection.set_schema_to_public()
+            for organisation in Organisation.objects.filter(slug="poolby"):
+                with connection.cursor() as cursor:
+                    cursor.execute(f"DROP SCHEMA IF EXISTS {quote_schema_name(organisation.schema_name)} CASCADE")
+                organisation.delete()
+            connection.close()
+
+    # when an organisation is provisioned through it
+    thread = threading.Thread(target=provision)
+    thread.start()
+    thread.join(timeout=60)
+
+    # then it became active and no advisory lock stays held on any server connection
+    assert result == {"status": "active", "advisory_locks": 0}
