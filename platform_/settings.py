@@ -227,6 +227,17 @@ DATABASES["default"].setdefault("OPTIONS", {})
 # A database that does not answer fails a request (and /healthz/ready) in seconds, not after the TCP timeout.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", int(env("DB_CONNECT_TIMEOUT", "10")))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer (decision 0060): "session" (the default, also right for a direct connection) or "transaction",
+# where platform_.db sets the organisation's search_path in every transaction and session state is avoided.
+DATABASE_POOL_MODE = env("DATABASE_POOL_MODE", "session")
+if DATABASE_POOL_MODE not in {"session", "transaction"}:
+    raise ImproperlyConfigured("DATABASE_POOL_MODE must be 'session' or 'transaction'")
+DATABASES["default"]["POOL_MODE"] = DATABASE_POOL_MODE
+if DATABASE_POOL_MODE == "transaction":
+    # A server-side cursor outlives the transaction's server connection; PgBouncer cannot follow it.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # Prepared statements live on one server connection (Django's default client-side binding prepares none).
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", None)
 if TESTING:
     # One test database per test run, so that runs side by side (several checkouts, a helper and CI) never drop
     # each other's database; tests/conftest.py removes those left behind by runs that no longer exist.

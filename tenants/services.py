@@ -127,6 +127,14 @@ def normalise_email_domains(domains) -> list[str]:
 def _provisioning_lock(slug: str):
     """One provisioning per organisation at a time, across processes (a PostgreSQL advisory lock)."""
     key = int.from_bytes(hashlib.sha256(f"provision:{slug}".encode()).digest()[:8], "big", signed=True)
+    if connection.settings_dict.get("POOL_MODE") == "transaction":
+        # Behind a transaction-mode pooler (decision 0060) a session lock and its unlock may land on two server
+        # connections: the lock is the transaction's instead, and the provisioning one transaction.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+            yield
+        return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [key])
     try:

@@ -27,6 +27,7 @@ SCRIPTS = [
     ("tenancy_overhead.py", ["Goal: delbar adds", "Goal: delbar sends 1 SQL statement"]),
     ("provisioning.py", ["Goal: provisioning by cloning", "Cleaned up: 2 organisations"]),
     ("migrate_noop.py", ["Result: a no-op deploy migration over"]),
+    ("migrate_many.py", ["Result: migrate_schemas added a column with an index to", " 0 errors"]),
     ("exchange_search.py", ["all searches", "How the search grows with the organisations", "The relay (",
                             "found every copy current", "The outbox sweep's question"]),
     ("impact.py", ["Seeding 200 handovers", "statistics /statistik/", "XLSX export, every handover",

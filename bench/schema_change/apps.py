@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SchemaChangeConfig(AppConfig):
+    name = "bench.schema_change"
+    label = "bench_schema_change"
