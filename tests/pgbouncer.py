@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 
 @dataclass(frozen=True)
 class Pooler:
@@ -43,7 +45,11 @@ def start_pgbouncer(*, database: dict, pool_mode: str, pool_size: int = 3, max_c
     """Start PgBouncer; returns (Pooler, process). The caller stops it with stop_pgbouncer()."""
     binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     if not Path(binary).exists():
-        raise RuntimeError("PgBouncer is not installed: apt-get install pgbouncer (.ci/run does it)")
+        # CI must run these (.ci/run installs PgBouncer); a developer's machine without it skips, saying why.
+        message = "PgBouncer is not installed: apt-get install pgbouncer (.ci/run does it)"
+        if os.environ.get("CI"):
+            raise RuntimeError(message)
+        pytest.skip(message)
     folder = Path(tempfile.mkdtemp(prefix="delbar-pgbouncer-"))
     folder.chmod(0o777)  # PgBouncer refuses to run as root; started by root it becomes `postgres` and writes here
     port = _free_port()
