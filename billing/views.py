@@ -12,8 +12,6 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from platform_.decorators import org_admin_required
 
 from .errors import BillingError
 from .pdf import invoice_pdf
@@ -49,15 +49,6 @@ def stripe_webhook(request):
     return HttpResponse(result, content_type="text/plain")
 
 
-def _admin_only(view):
-    def wrapped(request, *args, **kwargs):
-        if not getattr(request.user, "is_org_admin", False):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
 
 
 class InvoiceAddressForm(forms.Form):
@@ -96,13 +87,13 @@ def _page(request, form=None, status=200):
     }, status=status)
 
 
-@_admin_only
+@org_admin_required
 def subscription_page(request):
     """The organisation's plan, status and invoices, and the choice of how to pay."""
     return _page(request)
 
 
-@_admin_only
+@org_admin_required
 @require_POST
 def pay_by_invoice(request):
     form = InvoiceAddressForm(request.POST)
@@ -119,7 +110,7 @@ def pay_by_invoice(request):
     return redirect("billing_subscription")
 
 
-@_admin_only
+@org_admin_required
 @require_POST
 def pay_by_card(request):
     back = request.build_absolute_uri(reverse("billing_subscription"))
@@ -138,7 +129,7 @@ def _own_invoice(request, number: str):
     raise Http404
 
 
-@_admin_only
+@org_admin_required
 def invoice_pdf_download(request, number: str):
     from .selectors import invoice as full_invoice
 
@@ -148,7 +139,7 @@ def invoice_pdf_download(request, number: str):
     return response
 
 
-@_admin_only
+@org_admin_required
 def invoice_xml_download(request, number: str):
     invoice = _own_invoice(request, number)
     response = HttpResponse(invoice_xml(invoice=invoice), content_type="application/xml")

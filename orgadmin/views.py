@@ -8,8 +8,6 @@ field it names, in the person's language, and the page answers 400 (or 409 for a
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,6 +24,7 @@ from catalog import services as catalog
 from catalog.errors import CatalogError
 from outbox import selectors as outbox
 from outbox.selectors import MessageState
+from platform_.decorators import org_admin_required
 from platform_.errors import DomainError
 from taxonomy import selectors as taxonomy
 from tenants.selectors import organisation_base_url
@@ -38,15 +37,6 @@ MESSAGES_PER_PAGE = 50
 SAVED_PLACES_URL_NAMES = ("saved_places", "places", "organisation_places")
 
 
-def _admin_only(view):
-    def wrapped(request, *args, **kwargs):
-        if not getattr(request.user, "is_org_admin", False):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
 
 
 def _department_or_404(pk: int):
@@ -75,7 +65,7 @@ def _saved_places_url() -> str:
 # ---------------------------------------------------------------------------------------------- the hub
 
 
-@_admin_only
+@org_admin_required
 def hub(request):
     return render(request, "orgadmin/hub.html", {
         "saved_places_url": _saved_places_url(),
@@ -88,7 +78,7 @@ def hub(request):
 # ---------------------------------------------------------------------------------------------- departments
 
 
-@_admin_only
+@org_admin_required
 def departments(request):
     form = forms.DepartmentForm(request.POST or None)
     status = 200
@@ -124,7 +114,7 @@ def _department_forms(department, data=None, action: str = ""):
     }
 
 
-@_admin_only
+@org_admin_required
 def department_detail(request, pk: int):
     department = _department_or_404(pk)
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -186,7 +176,7 @@ def _department_action(request, department, action: str, data: dict) -> str:
 # ---------------------------------------------------------------------------------------------- people
 
 
-@_admin_only
+@org_admin_required
 def people_list(request):
     form = forms.PeopleFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -202,7 +192,7 @@ def people_list(request):
     })
 
 
-@_admin_only
+@org_admin_required
 def invite(request):
     form = forms.InviteForm(request.POST or None, request.FILES or None)
     report = None
@@ -240,7 +230,7 @@ def invite(request):
     return render(request, "orgadmin/invite.html", {"form": form, "report": report}, status=status)
 
 
-@_admin_only
+@org_admin_required
 def person_detail(request, uuid):
     person = _person_or_404(uuid)
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -290,7 +280,7 @@ def person_detail(request, uuid):
     }, status=status)
 
 
-@_admin_only
+@org_admin_required
 @require_POST
 def withdraw_invitation(request, pk: int):
     invitation = people.open_invitations().filter(pk=pk).first()
@@ -329,7 +319,7 @@ def _details(data: dict, nodes) -> catalog.CategoryDetails:
     )
 
 
-@_admin_only
+@org_admin_required
 def categories(request):
     nodes, rows = _category_rows()
     form = _category_form(request.POST or None, rows, initial={"position": 0})
@@ -348,7 +338,7 @@ def categories(request):
     return render(request, "orgadmin/categories.html", {"form": form, "rows": rows}, status=status)
 
 
-@_admin_only
+@org_admin_required
 def category_detail(request, pk: int):
     nodes, rows = _category_rows()
     category = next((node for node in nodes if node.pk == pk), None)
@@ -379,7 +369,7 @@ def category_detail(request, pk: int):
 # ---------------------------------------------------------------------------------------------- outgoing e-mail
 
 
-@_admin_only
+@org_admin_required
 def outgoing_email(request):
     form = forms.OutboxFilterForm(request.GET or None, states=MessageState.choices)
     state = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""

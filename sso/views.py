@@ -5,26 +5,14 @@ in the organisation's own schema, so another organisation's is simply not there.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from platform_.decorators import org_admin_required
 from tenants.selectors import organisation_base_url
 
 from . import forms, selectors, services
 from .errors import SsoError
-
-
-def _admin_only(view):
-    def wrapped(request, *args, **kwargs):
-        if not getattr(request.user, "is_org_admin", False):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(wrapped)
 
 
 def _initial(config) -> dict:
@@ -49,7 +37,7 @@ def _add_refusal(form, refusal: SsoError) -> None:
         form.add_error(None, refusal.message)
 
 
-@_admin_only
+@org_admin_required
 def configuration(request):
     config = selectors.configuration()
     secret_is_set = bool(config and config.client_secret)
