@@ -45,16 +45,11 @@ def active_organisation_count() -> int:
 
 
 def organisations_named(*, query: str, limit: int = 10) -> list[Organisation]:
-    """"Find your organisation" on the public site: active organisations whose name contains every word of
-    ``query`` (any case), by name, at most ``limit`` — never the whole list (an empty query finds nothing). One
-    query; only the name and the address are read."""
-    words = query.split()
-    if not words:
+    """"Find your organisation" on the public site: ``find_active_organisations``, except that an empty query finds
+    nothing (never the whole list of customers)."""
+    if not query.split():
         return []
-    organisations = active_organisations().only("name", "slug")
-    for word in words:
-        organisations = organisations.filter(name__icontains=word)
-    return list(organisations[:limit])
+    return find_active_organisations(name_contains=query, limit=limit)
 
 
 def _base_url(host: str) -> str:
