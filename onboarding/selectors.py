@@ -24,17 +24,6 @@ def awaiting_approval():
     return SignUp.objects.filter(status=SignUpStatus.AWAITING_APPROVAL).order_by("submitted_at")
 
 
-def invoice_details(*, organisation_id: int) -> dict | None:
-    """What the organisation gave for its invoices when it signed up, as typed. Billing keeps its own copy from the
-    handover on (``billing.selectors.invoice_details``, decision 0057): that is the one invoices are addressed to."""
-    return (
-        SignUp.objects.filter(organisation_id=organisation_id)
-        .values("name", "organisation_number", "invoice_address", "buyer_reference", "peppol_id", "email")
-        .order_by("-ready_at")
-        .first()
-    )
-
-
 # ---------------------------------------------------------------------------------------------- the checklist
 
 

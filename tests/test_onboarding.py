@@ -292,8 +292,10 @@ def test_with_approval_required_the_organisation_waits_set_up_but_not_live(setti
 
 def test_the_invoice_details_are_kept_for_billing():
     signup = services.run_provisioning(signup_id=_submitted().pk)
-    details = selectors.invoice_details(organisation_id=signup.organisation_id)
-    assert details["buyer_reference"] == "KS 4711" and details["peppol_id"] == "0007:2120001157"
+    from billing.selectors import invoice_details
+
+    details = invoice_details(organisation_id=signup.organisation_id)
+    assert details.buyer_reference == "KS 4711" and details.peppol_id == "0007:2120001157"
 
 
 def test_the_checklist_is_ticked_from_the_organisations_data():
