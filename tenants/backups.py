@@ -212,18 +212,23 @@ def _rewrite_file_paths(*, source: str, target: str) -> None:
 
 
 def _pg_tool(name: str) -> str:
-    """pg_dump/psql of the server's major version (Debian keeps each under /usr/lib/postgresql/<major>/bin)."""
+    """pg_dump/psql of the server's major version: POSTGRES_BIN_DIR (the embedded server's own), then Debian's
+    /usr/lib/postgresql/<major>/bin, then PATH if new enough."""
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version_num")
         major = int(cursor.fetchone()[0]) // 10000
-    candidate = Path(f"/usr/lib/postgresql/{major}/bin/{name}")
-    if candidate.exists():
-        return str(candidate)
+    folders = [settings.POSTGRES_BIN_DIR] if getattr(settings, "POSTGRES_BIN_DIR", None) else []
+    for folder in [*folders, f"/usr/lib/postgresql/{major}/bin"]:
+        candidate = Path(folder) / name
+        if candidate.exists():
+            return str(candidate)
     found = shutil.which(name)
     if found is None:
         raise BackupError(f"{name} is not installed (postgresql-client-{major}).")
+    # "pg_dump (PostgreSQL) 15.19 (Debian 15.19-0+deb12u1)": the first number after "(PostgreSQL)".
     version = subprocess.run([found, "--version"], capture_output=True, text=True, check=True).stdout
-    if int(re.search(r"(\d+)", version.split(")")[-1]).group(1)) < major:
+    match = re.search(r"\)\s*(\d+)", version)
+    if match is None or int(match.group(1)) < major:
         raise BackupError(f"{found} is older than the server (PostgreSQL {major}): install postgresql-client-{major}.")
     return found
 
@@ -231,8 +236,10 @@ def _pg_tool(name: str) -> str:
 def _connection_arguments() -> list[str]:
     database = connection.settings_dict
     arguments = ["--dbname", database["NAME"], "--username", database.get("USER") or "postgres"]
-    if database.get("HOST"):
-        arguments += ["--host", str(database["HOST"])]
+    # A socket folder may come in OPTIONS (postgresql://…@/delbar?host=/path, as the embedded server's URL does).
+    host = database.get("HOST") or (database.get("OPTIONS") or {}).get("host")
+    if host:
+        arguments += ["--host", str(host)]
     if database.get("PORT"):
         arguments += ["--port", str(database["PORT"])]
     return arguments

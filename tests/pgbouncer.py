@@ -29,6 +29,7 @@ class Pooler:
         """The database settings of ``base`` pointed at this pooler. ``backend_pool_mode`` is what Delbar is told
         (by default the truth), so a test can also show what happens when it is told wrong."""
         pooled = copy.deepcopy(base)
+        pooled["OPTIONS"] = {key: value for key, value in pooled.get("OPTIONS", {}).items() if key != "host"}
         pooled.update(HOST="127.0.0.1", PORT=self.port, POOL_MODE=backend_pool_mode or self.pool_mode,
                       CONN_MAX_AGE=None, CONN_HEALTH_CHECKS=False,
                       DISABLE_SERVER_SIDE_CURSORS=(backend_pool_mode or self.pool_mode) == "transaction")
@@ -54,10 +55,12 @@ def start_pgbouncer(*, database: dict, pool_mode: str, pool_size: int = 3, max_c
     folder.chmod(0o777)  # PgBouncer refuses to run as root; started by root it becomes `postgres` and writes here
     port = _free_port()
     user = database.get("USER") or "postgres"
+    # The embedded server's URL names a socket folder in OPTIONS (postgresql://…@/delbar?host=/path).
+    host = database.get("HOST") or (database.get("OPTIONS") or {}).get("host") or "127.0.0.1"
     (folder / "userlist.txt").write_text(f'"{user}" ""\n')
     lines = [
         "[databases]",
-        f"* = host={database.get('HOST') or '127.0.0.1'} port={database.get('PORT') or 5432}",
+        f"* = host={host} port={database.get('PORT') or 5432}",
         "[pgbouncer]",
         "listen_addr = 127.0.0.1",
         f"listen_port = {port}",
@@ -75,7 +78,8 @@ def start_pgbouncer(*, database: dict, pool_mode: str, pool_size: int = 3, max_c
         f"pidfile = {folder / 'pgbouncer.pid'}",
     ]
     if os.geteuid() == 0:
-        lines.append("user = postgres")
+        # PgBouncer refuses root. A socket folder is reachable by its owner (the embedded server's `pgserver`).
+        lines.append(f"user = {Path(host).owner() if host.startswith('/') else 'postgres'}")
     (folder / "pgbouncer.ini").write_text("\n".join(lines) + "\n")
     for path in folder.iterdir():
         path.chmod(0o644)
