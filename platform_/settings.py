@@ -151,6 +151,11 @@ TENANT_MODEL = "tenants.Organisation"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 # New organisations are cloned from this migrated template schema; tenants.management keeps it migrated.
 TENANT_BASE_SCHEMA = "tenant_template"
+# A plain `migrate_schemas` runs each pending plan's SQL across the organisation schemas (tenants/batch_migrations.py,
+# decision 0061): this many connections side by side, each waiting at most this long for a table's lock.
+TENANT_MIGRATION_EXECUTOR = env("TENANT_MIGRATION_EXECUTOR", "batched")
+MIGRATION_CONNECTIONS = int(env("MIGRATION_CONNECTIONS", "4"))
+MIGRATION_LOCK_TIMEOUT_MS = int(env("MIGRATION_LOCK_TIMEOUT_MS", "5000"))
 TENANT_CREATION_FAKES_MIGRATIONS = True
 # Our backend issues SET search_path only when the schema changes (see platform_/db/base.py).
 TENANT_LIMIT_SET_CALLS = True
