@@ -40,6 +40,7 @@ from django.db.migrations.executor import MigrationExecutor as DjangoMigrationEx
 from django.db.migrations.operations.base import Operation
 from django.db.utils import DatabaseError
 from django_tenants.migration_executors.base import MigrationExecutor, run_migrations
+from django_tenants.signals import schema_migrated
 from django_tenants.utils import quote_schema_name
 
 # Operations after which post_migrate has work to do (content types, permissions of the models they touch).
@@ -111,6 +112,8 @@ def migrate_schemas_batched(*, schemas: list[str], run_standard, connections_to_
         batched += [name for name in group[1:] if name not in failed]
         standard += [name for name in group[1:] if name in failed]
     connection.set_schema_to_public()
+    for name in batched:  # as django-tenants' executors announce each migrated schema
+        schema_migrated.send(run_migrations, schema_name=name)
     for idx, name in enumerate(standard):
         run_standard(name, idx, len(standard))
     connection.set_schema_to_public()
