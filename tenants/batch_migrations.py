@@ -41,7 +41,8 @@ from django.db.migrations.operations.base import Operation
 from django.db.utils import DatabaseError
 from django_tenants.migration_executors.base import MigrationExecutor, run_migrations
 from django_tenants.signals import schema_migrated
-from django_tenants.utils import quote_schema_name
+
+from .migration_state import applied_migrations
 
 # Operations after which post_migrate has work to do (content types, permissions of the models they touch).
 MODEL_OPERATIONS = (migrations.CreateModel, migrations.DeleteModel, migrations.RenameModel)
@@ -96,8 +97,9 @@ def migrate_schemas_batched(*, schemas: list[str], run_standard, connections_to_
     start = time.perf_counter()
     batched: list[str] = []
     standard: list[str] = []
-    for group in _groups_by_applied_migrations(schemas):
-        plan = _sql_plan(group[0])
+    for migrated_before, group in _groups_by_applied_migrations(schemas):
+        # A schema never migrated (a new template) has no django_migrations yet; its plan is the whole project.
+        plan = _sql_plan(group[0]) if migrated_before else None
         if plan is None:
             standard += group
             continue
@@ -120,33 +122,13 @@ def migrate_schemas_batched(*, schemas: list[str], run_standard, connections_to_
     return Outcome(batched=batched, standard=standard, seconds=time.perf_counter() - start)
 
 
-def _groups_by_applied_migrations(schemas: list[str]) -> list[list[str]]:
-    """The schemas grouped by the set of migrations each has applied (one UNION query per 200 schemas)."""
-    applied: dict[str, set[tuple[str, str]]] = {name: set() for name in schemas}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT table_schema FROM information_schema.tables "
-            "WHERE table_name = 'django_migrations' AND table_schema = ANY(%s)",
-            [schemas],
-        )
-        with_table = {row[0] for row in cursor.fetchall()}
-        present = [name for name in schemas if name in with_table]
-        for first in range(0, len(present), 200):
-            chunk = present[first : first + 200]
-            cursor.execute(
-                " UNION ALL ".join(
-                    f"SELECT %s, app, name FROM {quote_schema_name(name)}.django_migrations" for name in chunk
-                ),
-                chunk,
-            )
-            for schema, app, name in cursor.fetchall():
-                applied[schema].add((app, name))
-    groups: dict[frozenset, list[str]] = defaultdict(list)
-    for name in schemas:
-        # A schema without django_migrations (never migrated) is a group of its own: it needs everything.
-        key = frozenset(applied[name]) if name in with_table else frozenset({("", name)})
-        groups[key].append(name)
-    return list(groups.values())
+def _groups_by_applied_migrations(schemas: list[str]) -> list[tuple[bool, list[str]]]:
+    """The schemas grouped by the set of migrations each has applied, each group with whether its schemas were
+    migrated before (a schema without django_migrations is a group of its own: it needs everything)."""
+    groups: dict[object, list[str]] = defaultdict(list)
+    for name, applied in applied_migrations(schemas).items():
+        groups[applied if applied is not None else ("never migrated", name)].append(name)
+    return [(isinstance(key, frozenset), names) for key, names in groups.items()]
 
 
 def _sql_plan(schema: str) -> SqlPlan | None:

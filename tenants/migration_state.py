@@ -25,11 +25,12 @@ def expected_migrations() -> frozenset[tuple[str, str]]:
     return _expected
 
 
-def schemas_needing_migration(schema_names: Iterable[str]) -> list[str]:
-    """The schemas, of those given, that exist without all migrations applied, in the order given."""
+def applied_migrations(schema_names: Iterable[str]) -> dict[str, frozenset[tuple[str, str]] | None]:
+    """Per existing schema of those given, the (app, name) of every migration it records; None for a schema
+    without a django_migrations table (never migrated). One UNION ALL query per 200 schemas."""
     names = list(dict.fromkeys(schema_names))
     if not names:
-        return []
+        return {}
     with connection.cursor() as cursor:
         cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [names])
         existing = {row[0] for row in cursor.fetchall()}
@@ -40,7 +41,7 @@ def schemas_needing_migration(schema_names: Iterable[str]) -> list[str]:
             [names],
         )
         with_table = {row[0] for row in cursor.fetchall()}
-        applied: dict[str, set[tuple[str, str]]] = {name: set() for name in names}
+        applied: dict[str, set[tuple[str, str]]] = {name: set() for name in names if name in with_table}
         present = [name for name in names if name in with_table]
         for start in range(0, len(present), 200):
             chunk = present[start : start + 200]
@@ -50,5 +51,11 @@ def schemas_needing_migration(schema_names: Iterable[str]) -> list[str]:
             cursor.execute(sql, chunk)
             for schema, app, name in cursor.fetchall():
                 applied[schema].add((app, name))
+    return {name: frozenset(applied[name]) if name in applied else None for name in names}
+
+
+def schemas_needing_migration(schema_names: Iterable[str]) -> list[str]:
+    """The schemas, of those given, that exist without all migrations applied, in the order given."""
     expected = expected_migrations()
-    return [name for name in names if not expected <= applied[name]]
+    return [name for name, applied in applied_migrations(schema_names).items()
+            if applied is None or not expected <= applied]
