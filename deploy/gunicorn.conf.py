@@ -24,6 +24,9 @@ max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
 # Heartbeat files in memory, not on a container's overlay disk (a read-only root file system has none).
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm" if Path("/dev/shm").is_dir() else None)
+# gunicorn 25.1+ opens a control socket (for gunicornc) in $HOME/.gunicorn by default; the image's user has no home
+# to write in, so it only logged an error at every start. Nothing here uses it.
+control_socket_disable = True
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

