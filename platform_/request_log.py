@@ -12,6 +12,7 @@ import logging
 import re
 import time
 import uuid
+from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -95,3 +96,8 @@ class DelbarJsonFormatter(JsonFormatter):
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
             timestamp=False,
         )
+
+    def formatTime(self, record, datefmt=None):  # noqa: N802 - logging's name
+        # ISO 8601 in UTC with its offset: Django sets the process's TZ to TIME_ZONE (Stockholm), and logging's
+        # default local time without an offset is ambiguous to a log collector twice a year.
+        return datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds")

@@ -207,6 +207,19 @@ def test_a_log_record_outside_a_request_has_placeholders():
     assert line["message"] == "hello"
 
 
+def test_a_log_line_gives_its_time_in_utc_with_the_offset():
+    # given a record made at a known instant (Django has set the process's time zone to Stockholm's)
+    record = logging.LogRecord("delbar.x", logging.INFO, __file__, 1, "hello", None, None)
+    record.created = 1_796_133_600.25  # 2026-12-01 14:00:00.250 UTC, 15:00 in Stockholm
+    RequestContextFilter().filter(record)
+
+    # when it is written as JSON
+    line = json.loads(DelbarJsonFormatter().format(record))
+
+    # then its time says UTC, unambiguously
+    assert line["time"] == "2026-12-01T14:00:00.250+00:00"
+
+
 def test_a_celery_worker_serves_its_own_task_counts(db):
     # given a worker's metrics server (started by the worker_init signal when CELERY_METRICS_PORT is set)
     import urllib.request
