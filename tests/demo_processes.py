@@ -35,15 +35,13 @@ def alive(pids: set[int]) -> set[int]:
     return {pid for pid in pids if pid in table and not table[pid][1].startswith("Z")}
 
 
-class Honcho:
-    """honcho in a session of its own, like a shell's foreground job; its output collected line by line."""
+class CollectedProcess:
+    """A command in a session of its own, like a shell's foreground job; its output collected line by line."""
 
-    def __init__(self, procfile: Path, env: dict[str, str], cwd: Path):
-        bin_dir = str(Path(sys.executable).parent)
-        env = {**env, "PATH": bin_dir + os.pathsep + env.get("PATH", "")}
+    def __init__(self, command: list[str], env: dict[str, str], cwd: Path):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "honcho", "start", "-f", str(procfile), "-d", str(cwd)],
-            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,
         )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -52,6 +50,15 @@ class Honcho:
     def _read(self) -> None:
         for line in self.process.stdout:
             self.lines.append(line.rstrip("\n"))
+
+
+class Honcho(CollectedProcess):
+    """honcho running the demo's Procfile."""
+
+    def __init__(self, procfile: Path, env: dict[str, str], cwd: Path):
+        bin_dir = str(Path(sys.executable).parent)
+        env = {**env, "PATH": bin_dir + os.pathsep + env.get("PATH", "")}
+        super().__init__([sys.executable, "-m", "honcho", "start", "-f", str(procfile), "-d", str(cwd)], env, cwd)
 
     @property
     def output(self) -> str:

@@ -12,13 +12,13 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 from django.conf import settings
 
 from .conftest import subprocess_env
+from .demo_processes import CollectedProcess
 from .deploy_support import ROOT
 from .outbox_support import free_port
 
@@ -26,20 +26,11 @@ REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 TOKEN = "gunicorn-test-metrics-token"
 
 
-class Gunicorn:
+class Gunicorn(CollectedProcess):
     def __init__(self, env: dict[str, str]) -> None:
         self.port = int(env["PORT"])
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "platform_.wsgi"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        )
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
+        super().__init__([sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "platform_.wsgi"],
+                         env, ROOT)
 
     def get(self, path: str, host: str, **headers: str) -> http.client.HTTPResponse:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
