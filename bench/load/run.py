@@ -1,24 +1,36 @@
-"""Proof under load: locust's simulated staff against gunicorn on loopback, bounded in time.
+"""Proof under load: locust's simulated staff against gunicorn on loopback, production settings, bounded in time.
 
-Seeds --organisations organisations (bench-load-001 ..., provisioned by cloning, each with bench/search.py's
-people and --listings listings with reservations; kept between runs), starts gunicorn on 127.0.0.1 with the bench
-settings (DEBUG off; production's TLS-only cookies would need HTTPS on loopback) and 2 × cores + 1 workers, runs
-locust headless with --users simulated staff spread over the organisations (bench/load/locustfile.py: browse,
-search, open a listing, reserve, search the exchange) for --minutes, and prints errors, p50/p95 per page,
-requests per second per core and the most database connections seen (sampled every second).
+Seeds --organisations organisations (bench/load/seed.py: bench-load-001 ..., provisioned by cloning, each with
+40 people and --listings listings, offers in the exchange, networks of ten; kept between runs in the database
+delbar_bench_load), then serves them as production does: gunicorn with deploy/gunicorn.conf.py (2 × cores + 1
+sync workers, at most 8) and DELBAR_ENV=production, with a Celery worker beside it (the outbox: posted listings'
+copies in the exchange, notices of deals) and a Redis of its own. Production's cookies are Secure (__Host-), so
+gunicorn serves HTTPS on 127.0.0.1 with a throwaway self-signed certificate made in a temporary folder; the static
+files are collected there too (production's manifest storage needs them). What production needs from outside and
+loopback has not is set by environment variables only: a random SECRET_KEY, PLATFORM_DOMAIN as the seeding had it
+(localhost unless set; the organisations' hosts are sent as Host headers), e-mail to Django's dummy backend (no
+mail server).
+
+Locust then runs headless with --users simulated staff spread over the organisations (bench/load/locustfile.py:
+browse, search, open a listing, reserve, post a listing with a photo, search the exchange, open another
+organisation's offer and ask for it) for --minutes, and this prints errors, p50/p95 per page, requests per second
+per core and the most database connections seen (sampled every second, gunicorn's and the worker's together).
 
     .venv/bin/python bench/load/run.py [--organisations 300] [--users 50] [--minutes 10] [--listings 40]
-        [--locust /path/to/locust] [--small]
+        [--locust /path/to/locust] [--seed-only] [--small]
 
 Locust is not in the project's virtualenv (it brings gevent): `pip install -e ".[load]"` into another
-virtualenv and pass --locust, or have `locust` on PATH. Uses the database delbar_bench_load.
+virtualenv and pass --locust, or have `locust` on PATH. Set DATABASE_URL for a PostgreSQL server of your own
+(otherwise the embedded one is used).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -33,9 +45,8 @@ sys.path.insert(0, str(PROJECT_DIR))
 os.environ.setdefault("BENCH_DATABASE", "delbar_bench_load")
 
 from bench import _setup  # noqa: E402
+from bench.load import seed, tls  # noqa: E402
 
-PREFIX = "bench-load-"
-PASSWORD = "bench-load-password-1"
 SMALL = {"organisations": 3, "users": 3, "minutes": 0.25, "listings": 10}
 
 
@@ -46,47 +57,138 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--listings", type=int, default=40, help="listings per organisation")
     parser.add_argument("--locust", default=shutil.which("locust") or "locust")
+    parser.add_argument("--seed-only", action="store_true", help="seed the organisations, run nothing")
     parser.add_argument("--small", action="store_true", help=f"a run of seconds: {_setup.describe(SMALL)}")
     args = parser.parse_args()
     if args.small:
         vars(args).update(SMALL)
 
+    folder = Path(tempfile.mkdtemp(prefix="delbar-load-"))
+    try:
+        measure(args, folder=folder)
+    finally:
+        from platform_ import embedded_redis
+
+        embedded_redis.stop(data_dir=folder / "redis")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure(args, *, folder: Path) -> None:
+    from platform_ import embedded_redis
+
+    # A Redis of the run's own, for the seeding (which queues nothing) and production's settings (which need one).
+    os.environ["REDIS_URL"] = embedded_redis.redis_url(data_dir=folder / "redis")
     _setup.configure()
     from django.conf import settings
 
-    slugs = ensure_organisations(args.organisations, args.listings)
-    database = settings.DATABASES["default"]["NAME"]
-    cores = os.cpu_count() or 1
+    started = time.perf_counter()
+    slugs = seed.ensure_organisations(count=args.organisations, listings=args.listings)
+    print(f"{len(slugs)} organisations ready in {time.perf_counter() - started:.0f} s.", flush=True)
+    if args.seed_only:
+        return
+    from django.db import connection
+
+    connection.close()  # only the served processes' connections are counted
+    database = settings.DATABASES["default"]
+    # The organisations' domains were made with the bench settings' PLATFORM_DOMAIN (localhost unless set).
+    environment = production_environment(database, folder, domain=settings.PLATFORM_DOMAIN)
+    run(args, slugs=slugs, database=database["NAME"], cores=os.cpu_count() or 1, folder=folder,
+        environment=environment)
+
+
+def production_environment(database: dict, folder: Path, *, domain: str) -> dict[str, str]:
+    """The environment of production's settings for gunicorn and the worker, pointing at loopback's services."""
+    url = os.environ.get("DATABASE_URL") or _database_url(database)
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "platform_.settings", "DELBAR_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50), "DATABASE_URL": url, "DATABASE_NAME": database["NAME"],
+        "PLATFORM_DOMAIN": domain, "DELBAR_ACCESSIBILITY_CONTACT": f"tillganglighet@{domain}",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "STATIC_ROOT": str(folder / "static"),
+        # As the image sets them (deploy/Dockerfile): a JSON log line per request, metrics shared by the workers.
+        "LOG_FORMAT": "json", "PROMETHEUS_MULTIPROC_DIR": str(folder / "prometheus"),
+    }
+    environment.pop("DELBAR_TESTING", None)
+    collected = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+                               cwd=PROJECT_DIR, env=environment, capture_output=True, text=True)
+    if collected.returncode:
+        sys.exit(f"collectstatic failed:\n{collected.stderr}")
+    return environment
+
+
+def _database_url(database: dict) -> str:
+    """The embedded server's address as a URL (its socket folder as the host), for the production settings."""
+    from urllib.parse import quote
+
+    host = database.get("HOST") or database["OPTIONS"].get("host", "")
+    return (f"postgres://{quote(database.get('USER') or '')}@{quote(host, safe='')}:{database.get('PORT') or 5432}"
+            f"/{database['NAME']}")
+
+
+def run(args, *, slugs: list[str], database: str, cores: int, folder: Path, environment: dict[str, str]) -> None:
+    domain = environment["PLATFORM_DOMAIN"]
+    certificate, key = tls.self_signed(folder=folder, hostnames=[domain, f"*.{domain}", "127.0.0.1"])
     port = _free_port()
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings_bench", "DATABASE_NAME": database}
     gunicorn = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "platform_.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(2 * cores + 1), "--log-level", "warning"],
-        cwd=PROJECT_DIR, env=environment,
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", "deploy/gunicorn.conf.py", "platform_.wsgi",
+         "--certfile", str(certificate), "--keyfile", str(key)],
+        cwd=PROJECT_DIR, env={**environment, "HOST": "127.0.0.1", "PORT": str(port)},
+        stderr=(folder / "gunicorn.log").open("w"),
     )
-    folder = Path(tempfile.mkdtemp(prefix="delbar-load-"))
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "platform_", "worker", "--concurrency=1", "--loglevel=WARNING",
+         "--without-gossip", "--without-mingle"],
+        cwd=PROJECT_DIR, env=environment, stdout=subprocess.DEVNULL, stderr=(folder / "worker.log").open("w"),
+    )
+    photo, outcomes = folder / "photo.jpg", folder / "outcomes.json"
+    _write_photo(photo)
     connections = Sampler(database)
     try:
         _wait_for(port)
         connections.start()
         print(f"Load: {args.users} simulated staff over {len(slugs)} organisations for {args.minutes:g} min against "
-              f"gunicorn ({2 * cores + 1} workers, {cores} cores) on 127.0.0.1:{port}, database {database}.",
-              flush=True)
+              f"gunicorn (production settings, HTTPS, deploy/gunicorn.conf.py, {cores} cores) on 127.0.0.1:{port}, "
+              f"database {database}.", flush=True)
         subprocess.run(
             [args.locust, "-f", str(Path(__file__).with_name("locustfile.py")), "--headless", "--only-summary",
              "--users", str(args.users), "--spawn-rate", str(max(args.users // 10, 1)),
-             "--run-time", f"{max(int(args.minutes * 60), 10)}s", "--host", f"http://127.0.0.1:{port}",
+             "--run-time", f"{max(int(args.minutes * 60), 10)}s", "--host", f"https://127.0.0.1:{port}",
              "--csv", str(folder / "load"), "--loglevel", "WARNING"],
-            env={**os.environ, "LOAD_ORGANISATIONS": ",".join(slugs), "LOAD_PASSWORD": PASSWORD,
-                 "LOAD_PLATFORM_DOMAIN": settings.PLATFORM_DOMAIN},
+            env={**os.environ, "LOAD_ORGANISATIONS": ",".join(slugs), "LOAD_PASSWORD": seed.PASSWORD,
+                 "LOAD_PLATFORM_DOMAIN": domain, "LOAD_PHOTO": str(photo), "LOAD_OUTCOMES": str(outcomes)},
             check=False, stdout=subprocess.DEVNULL,
         )
     finally:
         connections.stop()
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
+        for process in (gunicorn, worker):
+            process.terminate()
+        for process in (gunicorn, worker):
+            process.wait(timeout=60)
     report(folder / "load_stats.csv", cores=cores, most_connections=connections.most, minutes=args.minutes)
-    shutil.rmtree(folder, ignore_errors=True)
+    if outcomes.exists():
+        ended = json.loads(outcomes.read_text())
+        print("Posts: " + ", ".join(f"{name} {count}" for name, count in sorted(ended.items())))
+    for log in ("gunicorn.log", "worker.log"):
+        lines = (folder / log).read_text(errors="replace").splitlines()
+        errors = [line for line in lines if '"level": "ERROR"' in line or " ERROR " in line or "Traceback" in line]
+        print(f"{log}: {len(lines)} lines, {len(errors)} errors" + "".join(f"\n  {line[:3000]}" for line in errors[:5]))
+    failures = folder / "load_failures.csv"
+    if failures.exists() and len(failures.read_text().splitlines()) > 1:
+        print("\nErrors:\n" + failures.read_text())
+
+
+def _write_photo(path: Path) -> None:
+    """A phone-camera-like photo to post: 1600 × 1200 JPEG of noise over a gradient (it does not compress away)."""
+    import random
+
+    from PIL import Image, ImageFilter
+
+    rng = random.Random(14)
+    noise = Image.frombytes("RGB", (400, 300), bytes(rng.randrange(256) for _ in range(400 * 300 * 3)))
+    image = Image.linear_gradient("L").convert("RGB").resize((1600, 1200))
+    image = Image.blend(image, noise.resize((1600, 1200)).filter(ImageFilter.GaussianBlur(2)), 0.5)
+    image.save(path, format="JPEG", quality=85)
 
 
 def report(stats: Path, *, cores: int, most_connections: int, minutes: float) -> None:
@@ -95,7 +197,7 @@ def report(stats: Path, *, cores: int, most_connections: int, minutes: float) ->
     total = None
     for row in rows:
         line = [row["Name"], row["Request Count"], row["Failure Count"], row["50%"], row["95%"],
-                f"{float(row['Requests/s']):.1f}"]
+                f"{float(row['Requests/s']):.2f}"]
         if row["Name"] == "Aggregated":
             total = row
         else:
@@ -130,37 +232,6 @@ class Sampler(threading.Thread):
     def stop(self) -> None:
         self.stopping.set()
         self.join(timeout=5)
-
-
-def ensure_organisations(count: int, listings: int) -> list[str]:
-    from allauth.account.models import EmailAddress
-    from django.db import connection
-    from django_tenants.utils import schema_context
-
-    from accounts.models import User
-    from bench import search
-    from catalog.models import Listing
-    from tenants.models import Organisation, OrganisationStatus
-
-    slugs = [f"{PREFIX}{n:03d}" for n in range(1, count + 1)]
-    active = set(Organisation.objects.filter(slug__in=slugs, status=OrganisationStatus.ACTIVE)
-                 .values_list("slug", flat=True))
-    started = time.perf_counter()
-    for done, slug in enumerate(slugs, start=1):
-        organisation = (Organisation.objects.get(slug=slug) if slug in active else _setup.provision(
-            slug=slug, name=f"Bench Load {slug[len(PREFIX):]}", number=_setup.organisation_number(done)))
-        with schema_context(organisation.schema_name):
-            if Listing.objects.count() != listings:
-                people = search.ensure_people()
-                search.ensure_listings(listings, people=people, reseed=False)
-                for user in User.objects.filter(email__endswith="@bench-search.example"):
-                    user.set_password(PASSWORD)
-                    user.save(update_fields=["password"])
-                EmailAddress.objects.filter(email__endswith="@bench-search.example").update(verified=True)
-        if done % 50 == 0:
-            print(f"  {done}/{count} organisations ready ({time.perf_counter() - started:.0f} s)", flush=True)
-    connection.set_schema_to_public()
-    return slugs
 
 
 def _free_port() -> int:
