@@ -146,6 +146,7 @@ def run(args, *, slugs: list[str], database: str, cores: int, folder: Path, envi
     connections = Sampler(database)
     try:
         _wait_for(port)
+        _warm_up(port, host=f"{slugs[0]}.{domain}")
         connections.start()
         print(f"Load: {args.users} simulated staff over {len(slugs)} organisations for {args.minutes:g} min against "
               f"gunicorn (production settings, HTTPS, deploy/gunicorn.conf.py, {cores} cores) on 127.0.0.1:{port}, "
@@ -232,6 +233,25 @@ class Sampler(threading.Thread):
     def stop(self) -> None:
         self.stopping.set()
         self.join(timeout=5)
+
+
+def _warm_up(port: int, *, host: str) -> None:
+    """A few dozen requests, several at a time, so that every worker has loaded its code and templates before the
+    run is timed (production's workers are warm)."""
+    import http.client
+    import ssl
+    from concurrent.futures import ThreadPoolExecutor
+
+    context = ssl._create_unverified_context()  # loopback's self-signed certificate
+
+    def fetch(path: str) -> None:
+        connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=60)
+        connection.request("GET", path, headers={"Host": host})
+        connection.getresponse().read()
+        connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(fetch, ["/konto/login/", "/sakerhet/"] * 16))
 
 
 def _free_port() -> int:
