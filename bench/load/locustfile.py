@@ -34,6 +34,8 @@ TITLES = ["Kontorsstol med armstöd", "Skrivbord 160 cm, höj- och sänkbart", "
           "Whiteboard på hjul", "Förvaringsskåp med lås", "Soffa, tre sits", "Datorskärm 24 tum", "Konferensbord"]
 LISTING = re.compile(r'href="/annonser/([0-9a-f-]{36})/"')
 OFFER = re.compile(r'href="/natverk/erbjudanden/(\d+)/"')
+# Why a form came back: the first error the page shows (form_fields.html, messages).
+REFUSAL = re.compile(r'class="(?:errors|form-errors|message[^"]*error[^"]*)"[^>]*>\s*(?:<p[^>]*>)?([^<]+)')
 # The organisation's home page is where a refused login would not lead.
 LOGIN_PATH = "/konto/login/"
 OUTCOMES: collections.Counter = collections.Counter()
@@ -134,7 +136,8 @@ class Staff(HttpUser):
             OUTCOMES[f"{outcome}: done"] += 1
             response.success()
         elif response.status_code == 200 or response.status_code in refusals:
-            OUTCOMES[f"{outcome}: refused"] += 1
+            reason = REFUSAL.search(response.text)
+            OUTCOMES[f"{outcome}: refused ({reason.group(1).strip() if reason else response.status_code})"] += 1
             response.success()
 
     # ------------------------------------------------------------------------------------------ the organisation's
