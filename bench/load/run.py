@@ -14,7 +14,10 @@ mail server).
 Locust then runs headless with --users simulated staff spread over the organisations (bench/load/locustfile.py:
 browse, search, open a listing, reserve, post a listing with a photo, search the exchange, open another
 organisation's offer and ask for it) for --minutes, and this prints errors, p50/p95 per page, requests per second
-per core and the most database connections seen (sampled every second, gunicorn's and the worker's together).
+per core and the most database connections seen (sampled every second, gunicorn's and the worker's together), how
+the posts ended (done, or refused and why), and the CPU time the served processes spent (gunicorn's workers, the
+Celery worker, PostgreSQL's backends, from /proc: bench/load/cpu.py) per request: the rate the run reached is set by
+locust's think time, the CPU per request says what the cores could serve.
 
     .venv/bin/python bench/load/run.py [--organisations 300] [--users 50] [--minutes 10] [--listings 40]
         [--locust /path/to/locust] [--seed-only] [--small]
@@ -45,7 +48,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 os.environ.setdefault("BENCH_DATABASE", "delbar_bench_load")
 
 from bench import _setup  # noqa: E402
-from bench.load import seed, tls  # noqa: E402
+from bench.load import cpu, seed, tls  # noqa: E402
 
 SMALL = {"organisations": 3, "users": 3, "minutes": 0.25, "listings": 10}
 
@@ -148,6 +151,7 @@ def run(args, *, slugs: list[str], database: str, cores: int, folder: Path, envi
         _wait_for(port)
         _warm_up(port, host=f"{slugs[0]}.{domain}")
         connections.start()
+        started = {"web": cpu.tree_seconds(gunicorn.pid), "worker": cpu.tree_seconds(worker.pid)}
         print(f"Load: {args.users} simulated staff over {len(slugs)} organisations for {args.minutes:g} min against "
               f"gunicorn (production settings, HTTPS, deploy/gunicorn.conf.py, {cores} cores) on 127.0.0.1:{port}, "
               f"database {database}.", flush=True)
@@ -160,13 +164,17 @@ def run(args, *, slugs: list[str], database: str, cores: int, folder: Path, envi
                  "LOAD_PLATFORM_DOMAIN": domain, "LOAD_PHOTO": str(photo), "LOAD_OUTCOMES": str(outcomes)},
             check=False, stdout=subprocess.DEVNULL,
         )
+        used = {"web": cpu.tree_seconds(gunicorn.pid) - started["web"],
+                "worker": cpu.tree_seconds(worker.pid) - started["worker"]}
     finally:
         connections.stop()
         for process in (gunicorn, worker):
             process.terminate()
         for process in (gunicorn, worker):
             process.wait(timeout=60)
-    report(folder / "load_stats.csv", cores=cores, most_connections=connections.most, minutes=args.minutes)
+    used["PostgreSQL"] = connections.postgres_seconds()
+    report(folder / "load_stats.csv", cores=cores, most_connections=connections.most, minutes=args.minutes,
+           cpu_seconds=used)
     if outcomes.exists():
         ended = json.loads(outcomes.read_text())
         print("Posts: " + ", ".join(f"{name} {count}" for name, count in sorted(ended.items())))
@@ -192,7 +200,7 @@ def _write_photo(path: Path) -> None:
     image.save(path, format="JPEG", quality=85)
 
 
-def report(stats: Path, *, cores: int, most_connections: int, minutes: float) -> None:
+def report(stats: Path, *, cores: int, most_connections: int, minutes: float, cpu_seconds: dict[str, float]) -> None:
     rows = list(csv.DictReader(stats.open()))
     table = []
     total = None
@@ -211,28 +219,51 @@ def report(stats: Path, *, cores: int, most_connections: int, minutes: float) ->
         print(f"Result: {total['Request Count']} requests in {minutes:g} min, {total['Failure Count']} errors, "
               f"p50 {total['50%']} ms, p95 {total['95%']} ms, {rps:.1f} requests/s = {rps / cores:.1f} per core; "
               f"at most {most_connections} database connections.")
+        requests = int(total["Request Count"]) or 1
+        spent = sum(cpu_seconds.values())
+        parts = ", ".join(f"{name} {seconds / requests * 1000:.0f} ms" for name, seconds in cpu_seconds.items())
+        print(f"CPU: {spent:.0f} s over the run ({spent / (minutes * 60 * cores):.0%} of {cores} cores), "
+              f"{spent / requests * 1000:.0f} ms per request ({parts}): CPU for {requests / spent:.1f} "
+              f"requests/s per core of this mix, were the cores the server's alone.")
 
 
 class Sampler(threading.Thread):
-    """The most connections to the database seen, sampled every second."""
+    """The most connections to the database seen, and the CPU time of the backends serving it, sampled every
+    second (a backend's time from the first sample it is in, or from its start)."""
 
     def __init__(self, database: str):
         super().__init__(daemon=True)
         self.database, self.most, self.stopping = database, 0, threading.Event()
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.sampled = False
 
     def run(self) -> None:
         from django.db import connection
 
-        while not self.stopping.wait(1):
+        while True:
+            finished = self.stopping.is_set()  # one sample more after stop(), for the backends' last seconds
             with connection.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
                                [self.database])
-                self.most = max(self.most, cursor.fetchone()[0])
+                pids = [row[0] for row in cursor.fetchall()]
+            self.most = max(self.most, len(pids))
+            for pid in pids:
+                self.last[pid] = cpu.own_seconds(pid)
+                # Backends there at the first sample count from then; later ones from their start.
+                self.first.setdefault(pid, 0.0 if self.sampled else self.last[pid])
+            self.sampled = True
+            if finished:
+                break
+            self.stopping.wait(1)
         connection.close()
+
+    def postgres_seconds(self) -> float:
+        return sum(self.last[pid] - self.first.get(pid, 0.0) for pid in self.last)
 
     def stop(self) -> None:
         self.stopping.set()
-        self.join(timeout=5)
+        self.join(timeout=10)
 
 
 def _warm_up(port: int, *, host: str) -> None:
