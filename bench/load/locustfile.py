@@ -107,6 +107,11 @@ class Staff(HttpUser):
         self.client.verify = False
         self.slug = random.choice(ORGANISATIONS)
         self.client.headers["Host"] = f"{self.slug}.{DOMAIN}"
+        # What the reverse proxy in front (Caddy, deploy/) adds: each person's own address, so that the login rate
+        # limits count per person as in production (TRUSTED_PROXY_COUNT=1), not all of them as 127.0.0.1.
+        address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
+        self.client.headers["X-Forwarded-For"] = address
+        self.client.headers["X-Forwarded-Proto"] = "https"
         self.listings: list[str] = []
         self.offers: list[str] = []
         page = self.client.get(LOGIN_PATH, name="login form")

@@ -9,7 +9,9 @@ gunicorn serves HTTPS on 127.0.0.1 with a throwaway self-signed certificate made
 files are collected there too (production's manifest storage needs them). What production needs from outside and
 loopback has not is set by environment variables only: a random SECRET_KEY, PLATFORM_DOMAIN as the seeding had it
 (localhost unless set; the organisations' hosts are sent as Host headers), e-mail to Django's dummy backend (no
-mail server).
+mail server). As deployed (deploy/compose.yaml), one proxy is trusted (TRUSTED_PROXY_COUNT=1) and locust plays its
+part, sending each simulated person's own address in X-Forwarded-For: the login rate limits count per person, not
+all 50 as 127.0.0.1.
 
 Locust then runs headless with --users simulated staff spread over the organisations (bench/load/locustfile.py:
 browse, search, open a listing, reserve, post a listing with a photo, search the exchange, open another
@@ -111,6 +113,8 @@ def production_environment(database: dict, folder: Path, *, domain: str) -> dict
         "STATIC_ROOT": str(folder / "static"),
         # As the image sets them (deploy/Dockerfile): a JSON log line per request, metrics shared by the workers.
         "LOG_FORMAT": "json", "PROMETHEUS_MULTIPROC_DIR": str(folder / "prometheus"),
+        # As deploy/compose.yaml: one proxy in front, whose part (X-Forwarded-For, -Proto) locust plays.
+        "TRUSTED_PROXY_COUNT": "1",
     }
     environment.pop("DELBAR_TESTING", None)
     collected = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
