@@ -39,3 +39,12 @@ def tree_seconds(pid: int) -> float:
         total += own_seconds(child)
         stack.extend(children.get(child, []))
     return total
+
+
+def machine_seconds() -> float:
+    """Busy CPU time of the whole machine, all cores, since boot (/proc/stat: all but idle and iowait)."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0
+    return (sum(fields[:8]) - fields[3] - fields[4]) / TICK

@@ -155,21 +155,27 @@ def run(args, *, slugs: list[str], database: str, cores: int, folder: Path, envi
         _wait_for(port)
         _warm_up(port, host=f"{slugs[0]}.{domain}")
         connections.start()
-        started = {"web": cpu.tree_seconds(gunicorn.pid), "worker": cpu.tree_seconds(worker.pid)}
+        started = {"web": cpu.tree_seconds(gunicorn.pid), "worker": cpu.tree_seconds(worker.pid),
+                   "machine": cpu.machine_seconds()}
         print(f"Load: {args.users} simulated staff over {len(slugs)} organisations for {args.minutes:g} min against "
               f"gunicorn (production settings, HTTPS, deploy/gunicorn.conf.py, {cores} cores) on 127.0.0.1:{port}, "
               f"database {database}.", flush=True)
-        subprocess.run(
+        locust = subprocess.Popen(
             [args.locust, "-f", str(Path(__file__).with_name("locustfile.py")), "--headless", "--only-summary",
              "--users", str(args.users), "--spawn-rate", str(max(args.users // 10, 1)),
              "--run-time", f"{max(int(args.minutes * 60), 10)}s", "--host", f"https://127.0.0.1:{port}",
              "--csv", str(folder / "load"), "--loglevel", "WARNING"],
             env={**os.environ, "LOAD_ORGANISATIONS": ",".join(slugs), "LOAD_PASSWORD": seed.PASSWORD,
                  "LOAD_PLATFORM_DOMAIN": domain, "LOAD_PHOTO": str(photo), "LOAD_OUTCOMES": str(outcomes)},
-            check=False, stdout=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
         )
+        locust_seconds = 0.0
+        while locust.poll() is None:  # its CPU time, read while it runs (gevent: one process)
+            locust_seconds = max(locust_seconds, cpu.tree_seconds(locust.pid))
+            time.sleep(1)
         used = {"web": cpu.tree_seconds(gunicorn.pid) - started["web"],
                 "worker": cpu.tree_seconds(worker.pid) - started["worker"]}
+        machine = cpu.machine_seconds() - started["machine"]
     finally:
         connections.stop()
         for process in (gunicorn, worker):
@@ -179,6 +185,10 @@ def run(args, *, slugs: list[str], database: str, cores: int, folder: Path, envi
     used["PostgreSQL"] = connections.postgres_seconds()
     report(folder / "load_stats.csv", cores=cores, most_connections=connections.most, minutes=args.minutes,
            cpu_seconds=used)
+    served = sum(used.values())
+    other = max(machine - served - locust_seconds, 0)
+    print(f"The machine's cores were busy {machine:.0f} s of {cores * args.minutes * 60:.0f}: the served processes "
+          f"{served:.0f} s, locust {locust_seconds:.0f} s, anything else {other:.0f} s.")
     if outcomes.exists():
         ended = json.loads(outcomes.read_text())
         print("Posts: " + ", ".join(f"{name} {count}" for name, count in sorted(ended.items())))
