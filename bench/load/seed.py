@@ -43,9 +43,10 @@ def ensure_organisations(*, count: int, listings: int) -> list[str]:
         organisation = active.get(slug) or _setup.provision(
             slug=slug, name=f"Bench Load {slug[len(PREFIX):]}", number=_setup.organisation_number(serial))
         organisations.append(organisation)
-        seeded += _ensure_contents(organisation, listings=listings, password=password)
+        done = _ensure_contents(organisation, listings=listings, password=password)
+        seeded += done
         connection.set_schema_to_public()
-        if seeded and seeded % 25 == 0:
+        if done and seeded % 25 == 0:
             print(f"  {seeded} organisations seeded ({time.perf_counter() - started:.0f} s)", flush=True)
     _ensure_networks(organisations)
     if seeded:
