@@ -153,6 +153,26 @@ def drop_organisations(*, slugs=(), slug_prefixes=()) -> int:
     return dropped
 
 
+def ensure_photo_files() -> None:
+    """The 50 image files that photo rows seeded in bulk name (bench-<n>.webp and its thumbnail in the current
+    schema's folder, as bench/search.py seeds them), so that publishing copies real files to the exchange as the
+    product does."""
+    import io
+
+    from django.core.files.storage import default_storage
+    from django.db import connection
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), (120, 120, 120)).save(buffer, format="WEBP")
+    for n in range(50):
+        for name in (f"bench-{n}.webp", f"bench-{n}-thumb.webp"):
+            path = Path(default_storage.path(f"{connection.schema_name}/listings/{name}"))
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(buffer.getvalue())
+
+
 # ---------------------------------------------------------------------------------------------- statistics
 
 

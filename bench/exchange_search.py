@@ -807,7 +807,7 @@ def _ensure_relay_listings(count: int, *, operator, reseed: bool) -> None:
     from catalog.models import Category, Listing
     from catalog.search_text import title_suffixes
 
-    _ensure_photo_files()
+    _setup.ensure_photo_files()
     if Listing.objects.filter(status="published", reach="networks").count() == count and not reseed:
         return
     categories = {category.name: category.pk for category in Category.objects.all()}
@@ -848,25 +848,6 @@ def _ensure_relay_listings(count: int, *, operator, reseed: bool) -> None:
     connection.cursor().execute("VACUUM ANALYZE catalog_listing, catalog_listingphoto")
     print(f"  {connection.schema_name}: loaded {count:,} shared listings in {time.perf_counter() - started:.1f} s.",
           flush=True)
-
-
-def _ensure_photo_files() -> None:
-    """The 50 image files the relay listings' photo rows name (bench-<n>.webp and its thumbnail in this schema's
-    folder), so that publishing copies real files to the exchange as the product does."""
-    import io
-
-    from django.core.files.storage import default_storage
-    from django.db import connection
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (80, 60), (120, 120, 120)).save(buffer, format="WEBP")
-    for n in range(50):
-        for name in (f"bench-{n}.webp", f"bench-{n}-thumb.webp"):
-            path = Path(default_storage.path(f"{connection.schema_name}/listings/{name}"))
-            if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(buffer.getvalue())
 
 
 def _listings() -> list:
