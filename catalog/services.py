@@ -262,7 +262,7 @@ def create_listing(
     _check_offer(details)
     _check_department(details, author=author)
     _check_place(details)
-    pending_photos = list(dict.fromkeys(str(value) for value in pending_photos))
+    pending_photos = selectors.uuid_strings(pending_photos)  # a value that is no id names no photo
     if len(photos) + len(pending_photos) > settings.PHOTOS_PER_LISTING:
         errors.raise_error(errors.TOO_MANY_PHOTOS, limit=settings.PHOTOS_PER_LISTING)
     if publish and not photos and not pending_photos:
@@ -387,7 +387,7 @@ def update_listing(
     if not permissions.can_manage_listing(editor, listing):
         errors.raise_error(errors.NOT_ALLOWED)
     _check_offer(details)
-    pending_photos = list(dict.fromkeys(str(value) for value in pending_photos))
+    pending_photos = selectors.uuid_strings(pending_photos)  # a value that is no id names no photo
     # Moving a listing to another department follows the rule for posting; keeping its department needs nothing
     # more (the poster may have changed department since).
     if details.department.pk != listing.department_id:

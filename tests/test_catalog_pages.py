@@ -172,6 +172,23 @@ def test_a_draft_is_saved_without_photos_and_shown_only_to_its_owner(ystad, owne
     assert "Gungstol utkast" not in client_for(ystad, colleague).get("/", {"q": "gungstol"}).content.decode()
 
 
+@pytest.mark.parametrize("pending", ["", "not-a-photo", "00000000-0000-0000-0000-000000000000"])
+def test_a_pending_photo_field_that_names_no_photo_of_the_author_is_ignored(ystad, owner, pending):
+    # given the form as a tampering or broken client posts it: a pending photo that is empty, not an id, or nobody's
+    client = client_for(ystad, owner)
+    data = _form_data(owner, title="Gungstol fel foto", publish="1")
+    data["pending_photos"] = pending
+
+    # when it is published
+    response = client.post("/annonser/ny/", data)
+
+    # then the form comes back saying a photo is needed (not a server error), and nothing is posted
+    assert response.status_code == 200
+    assert "photos" in response.context["form"].errors or response.context["form"].non_field_errors()
+    with schema_context(ystad.schema_name):
+        assert not Listing.objects.filter(title="Gungstol fel foto").exists()
+
+
 def test_publishing_a_draft_without_a_photo_is_refused_and_with_one_it_is_published(ystad, owner):
     # given a draft without photos
     client = client_for(ystad, owner)
