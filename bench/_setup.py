@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import statistics
 import sys
+import time
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -114,6 +115,36 @@ def provision(*, slug: str, name: str, number: str):
     return provision_organisation(
         details=OrganisationDetails(name=name, slug=slug, kind="other", organisation_number=number)
     )
+
+
+def ensure_numbered_organisations(*, prefix: str, count: int, name: str, serial_base: int) -> int:
+    """Make sure <prefix>00001 ... <prefix><count> exist, are active and have their schema, provisioned as sign-ups
+    are (``name`` is formatted with ``n``); print progress every 100; return how many it made."""
+    from django.db import connection
+
+    from tenants.models import Organisation, OrganisationStatus
+
+    connection.set_schema_to_public()
+    wanted = [f"{prefix}{n:05d}" for n in range(1, count + 1)]
+    existing = dict(Organisation.objects.filter(slug__startswith=prefix).values_list("slug", "status"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT schema_name FROM information_schema.schemata")
+        present = {row[0] for row in cursor.fetchall()}
+    schema_of = dict(Organisation.objects.filter(slug__in=wanted).values_list("slug", "schema_name"))
+    todo = [
+        slug for slug in wanted
+        if existing.get(slug) != OrganisationStatus.ACTIVE or schema_of.get(slug) not in present
+    ]
+    if todo:
+        print(f"Provisioning {len(todo)} organisations ({prefix}*) ...", flush=True)
+    start = time.perf_counter()
+    for done, slug in enumerate(todo, start=1):
+        n = int(slug[len(prefix):])
+        provision(slug=slug, name=name.format(n=n), number=organisation_number(serial_base + n))
+        if done % 100 == 0:
+            print(f"  {done}/{len(todo)} ({time.perf_counter() - start:.0f} s)", flush=True)
+    connection.set_schema_to_public()
+    return len(todo)
 
 
 def drop_organisations(*, slugs=(), slug_prefixes=()) -> int:

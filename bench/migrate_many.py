@@ -61,7 +61,8 @@ def main() -> None:
     from django.db import connection
 
     undone = undo_change()
-    made = ensure_organisations(args.count)
+    made = _setup.ensure_numbered_organisations(prefix=PREFIX, count=args.count, name="Bench MM {n}",
+                                                serial_base=SERIAL_BASE)
     connection.set_schema_to_public()
     from tenants.models import Organisation
 
@@ -193,28 +194,6 @@ def undo_change() -> int:
         for (schema,) in cursor.fetchall():
             cursor.execute(f'DELETE FROM "{schema}".django_migrations WHERE app = %s', [APP])
     return len(schemas)
-
-
-def ensure_organisations(count: int) -> int:
-    from django.db import connection
-
-    from tenants.models import Organisation, OrganisationStatus
-
-    connection.set_schema_to_public()
-    wanted = [f"{PREFIX}{n:05d}" for n in range(1, count + 1)]
-    active = set(Organisation.objects.filter(slug__startswith=PREFIX, status=OrganisationStatus.ACTIVE)
-                 .values_list("slug", flat=True))
-    todo = [slug for slug in wanted if slug not in active]
-    if todo:
-        print(f"Provisioning {len(todo)} organisations ({PREFIX}*) ...", flush=True)
-    start = time.perf_counter()
-    for done, slug in enumerate(todo, start=1):
-        n = int(slug[len(PREFIX):])
-        _setup.provision(slug=slug, name=f"Bench MM {n}", number=_setup.organisation_number(SERIAL_BASE + n))
-        if done % 100 == 0:
-            print(f"  {done}/{len(todo)} ({time.perf_counter() - start:.0f} s)", flush=True)
-    connection.set_schema_to_public()
-    return len(todo)
 
 
 if __name__ == "__main__":

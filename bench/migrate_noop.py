@@ -70,7 +70,8 @@ def main() -> None:
     from tenants.models import Organisation
     from tenants.template import template_schema_name
 
-    made = ensure_organisations(args.count)
+    made = _setup.ensure_numbered_organisations(prefix=PREFIX, count=args.count, name="Bench M {n}",
+                                                serial_base=SERIAL_BASE)
     connection.set_schema_to_public()
     schemas = list(Organisation.objects.order_by("pk").values_list("schema_name", flat=True))
     total_orgs = len(schemas)
@@ -160,34 +161,6 @@ def main() -> None:
     print(f"Result: a no-op deploy migration over {total_orgs} organisations takes {full:.2f} s with ours "
           f"({tenant_part * 1000:.0f} ms of it for the template and organisations) and {stock_total:.2f} s with stock;")
     print(f"at {TARGET} organisations {'at most ' if bound else ''}{ours_300:.2f} s against {stock_300:.1f} s.")
-
-
-def ensure_organisations(count: int) -> int:
-    """Make sure bench-m-00001 ... bench-m-<count> exist, are active and have their schema; return how many it made."""
-    from django.db import connection
-
-    from tenants.models import Organisation, OrganisationStatus
-
-    connection.set_schema_to_public()
-    wanted = [f"{PREFIX}{n:05d}" for n in range(1, count + 1)]
-    existing = dict(Organisation.objects.filter(slug__startswith=PREFIX).values_list("slug", "status"))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT schema_name FROM information_schema.schemata")
-        present = {row[0] for row in cursor.fetchall()}
-    schema_of = dict(Organisation.objects.filter(slug__in=wanted).values_list("slug", "schema_name"))
-    todo = [
-        slug for slug in wanted
-        if existing.get(slug) != OrganisationStatus.ACTIVE or schema_of.get(slug) not in present
-    ]
-    if todo:
-        print(f"Provisioning {len(todo)} organisations ({PREFIX}*) ...", flush=True)
-    for done, slug in enumerate(todo, start=1):
-        n = int(slug[len(PREFIX):])
-        _setup.provision(slug=slug, name=f"Bench M {n}", number=_setup.organisation_number(SERIAL_BASE + n))
-        if done % 50 == 0:
-            print(f"  {done}/{len(todo)}", flush=True)
-    connection.set_schema_to_public()
-    return len(todo)
 
 
 if __name__ == "__main__":
