@@ -126,15 +126,13 @@ def ensure_numbered_organisations(*, prefix: str, count: int, name: str, serial_
 
     connection.set_schema_to_public()
     wanted = [f"{prefix}{n:05d}" for n in range(1, count + 1)]
-    existing = dict(Organisation.objects.filter(slug__startswith=prefix).values_list("slug", "status"))
     with connection.cursor() as cursor:
         cursor.execute("SELECT schema_name FROM information_schema.schemata")
         present = {row[0] for row in cursor.fetchall()}
-    schema_of = dict(Organisation.objects.filter(slug__in=wanted).values_list("slug", "schema_name"))
-    todo = [
-        slug for slug in wanted
-        if existing.get(slug) != OrganisationStatus.ACTIVE or schema_of.get(slug) not in present
-    ]
+    ready = {slug for slug, status, schema in Organisation.objects.filter(slug__in=wanted)
+             .values_list("slug", "status", "schema_name")
+             if status == OrganisationStatus.ACTIVE and schema in present}
+    todo = [slug for slug in wanted if slug not in ready]
     if todo:
         print(f"Provisioning {len(todo)} organisations ({prefix}*) ...", flush=True)
     start = time.perf_counter()

@@ -217,8 +217,7 @@ def _pg_tool(name: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version_num")
         major = int(cursor.fetchone()[0]) // 10000
-    folders = [settings.POSTGRES_BIN_DIR] if getattr(settings, "POSTGRES_BIN_DIR", None) else []
-    for folder in [*folders, f"/usr/lib/postgresql/{major}/bin"]:
+    for folder in filter(None, [settings.POSTGRES_BIN_DIR, f"/usr/lib/postgresql/{major}/bin"]):
         candidate = Path(folder) / name
         if candidate.exists():
             return str(candidate)
